@@ -1,0 +1,103 @@
+"""Tether: a human-in-the-loop control plane for AI agents.
+
+Every tool call an agent makes passes a gate that runs it, alerts on it, opens an undo window, holds it for a
+human, records it in shadow mode, or refuses it, and writes every step to a hash-chained audit log.
+"""
+
+from tether.audit import Anchor, AuditEvent, Verification, verify
+from tether.clock import Clock, FakeClock, SystemClock
+from tether.errors import (
+    AlreadyDecided,
+    ClaimConflict,
+    ConfigError,
+    DecisionError,
+    NotDecidable,
+    NotFound,
+    SeparationOfDuties,
+    StoreError,
+    TetherError,
+    UsageError,
+)
+from tether.gate import Gate
+from tether.model import (
+    Action,
+    Approve,
+    Decision,
+    Denied,
+    Edit,
+    Executed,
+    Failed,
+    LaneState,
+    Mode,
+    Outcome,
+    Pending,
+    Reason,
+    Reject,
+    Rejected,
+    Respond,
+    Responded,
+    Reversibility,
+    Risk,
+    Shadowed,
+    Status,
+    ToolCall,
+    Urgency,
+    Verdict,
+)
+from tether.plane import ControlPlane
+from tether.policy import Declared, Policy
+from tether.signals import ToolNotRun
+from tether.store import MemoryStore, Store, open_store
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "Action",
+    "AlreadyDecided",
+    "Anchor",
+    "Approve",
+    "AuditEvent",
+    "ClaimConflict",
+    "Clock",
+    "ConfigError",
+    "ControlPlane",
+    "Decision",
+    "DecisionError",
+    "Declared",
+    "Denied",
+    "Edit",
+    "Executed",
+    "Failed",
+    "FakeClock",
+    "Gate",
+    "LaneState",
+    "MemoryStore",
+    "Mode",
+    "NotDecidable",
+    "NotFound",
+    "Outcome",
+    "Pending",
+    "Policy",
+    "Reason",
+    "Reject",
+    "Rejected",
+    "Respond",
+    "Responded",
+    "Reversibility",
+    "Risk",
+    "SeparationOfDuties",
+    "Shadowed",
+    "Status",
+    "Store",
+    "StoreError",
+    "SystemClock",
+    "TetherError",
+    "ToolCall",
+    "ToolNotRun",
+    "Urgency",
+    "Verdict",
+    "Verification",
+    "__version__",
+    "open_store",
+    "verify",
+]

@@ -1,0 +1,145 @@
+"""Model objects to plain JSON values and back: one codec for the SQL store, the CLI's ``--json`` and the API.
+
+Kept beside the model (not inside it) so the model stays plain data and every wire format agrees.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from tether.model import (
+    Action,
+    Approve,
+    Decision,
+    Edit,
+    Mode,
+    Reason,
+    Reject,
+    Respond,
+    Status,
+    ToolCall,
+    Urgency,
+    Verdict,
+)
+
+
+def ts(moment: datetime | None) -> float | None:
+    return None if moment is None else moment.timestamp()
+
+
+def from_ts(value: float | None) -> datetime | None:
+    return None if value is None else datetime.fromtimestamp(value, UTC)
+
+
+def iso(moment: datetime | None) -> str | None:
+    return None if moment is None else moment.astimezone(UTC).isoformat()
+
+
+def call_to_dict(call: ToolCall) -> dict[str, Any]:
+    return {
+        "tool": call.tool,
+        "args": call.args,
+        "agent": call.agent,
+        "thread": call.thread,
+        "reasoning": call.reasoning,
+        "confidence": call.confidence,
+        "subject": call.subject,
+        "call_id": call.call_id,
+    }
+
+
+def verdict_to_dict(verdict: Verdict) -> dict[str, Any]:
+    return {
+        "mode": verdict.mode.value,
+        "reasons": [{"step": r.step, "ref": r.ref, "mode": r.mode.value, "text": r.text} for r in verdict.reasons],
+        "alert": verdict.alert,
+        "urgency": verdict.urgency.value,
+        "quorum": verdict.quorum,
+        "window": _seconds(verdict.window),
+        "timeout": _seconds(verdict.timeout),
+        "on_timeout": verdict.on_timeout,
+        "reviewers": verdict.reviewers,
+        "locked": verdict.locked,
+        "ceiling": verdict.ceiling.value,
+        "trips": verdict.trips,
+        "charges": [[limit, amount] for limit, amount in verdict.charges],
+    }
+
+
+def verdict_from_dict(data: dict[str, Any]) -> Verdict:
+    return Verdict(
+        mode=Mode(data["mode"]),
+        reasons=tuple(
+            Reason(step=r["step"], ref=r["ref"], mode=Mode(r["mode"]), text=r["text"]) for r in data["reasons"]
+        ),
+        alert=data["alert"],
+        urgency=Urgency(data["urgency"]),
+        quorum=data["quorum"],
+        window=_delta(data["window"]),
+        timeout=_delta(data["timeout"]),
+        on_timeout=data["on_timeout"],
+        reviewers=data["reviewers"],
+        locked=data["locked"],
+        ceiling=Mode(data["ceiling"]),
+        trips=data["trips"],
+        charges=tuple((limit, float(amount)) for limit, amount in data["charges"]),
+    )
+
+
+def decision_to_dict(decision: Decision) -> dict[str, Any]:
+    out: dict[str, Any] = {"kind": decision.kind, "by": decision.by}
+    match decision:
+        case Approve(note=note) | Reject(note=note):
+            out["note"] = note
+        case Edit(args=args, note=note):
+            out["args"] = args
+            out["note"] = note
+        case Respond(message=message):
+            out["message"] = message
+    return out
+
+
+def decision_from_dict(data: dict[str, Any]) -> Decision:
+    kind = data["kind"]
+    if kind == "approve":
+        return Approve(by=data["by"], note=data.get("note", ""))
+    if kind == "edit":
+        return Edit(by=data["by"], args=data["args"], note=data.get("note", ""))
+    if kind == "reject":
+        return Reject(by=data["by"], note=data.get("note", ""))
+    if kind == "respond":
+        return Respond(by=data["by"], message=data["message"])
+    raise ValueError(f"unknown decision kind {kind!r}")
+
+
+def action_to_dict(action: Action) -> dict[str, Any]:
+    """The whole record, as the CLI's ``--json`` and the API show it."""
+    return {
+        "id": action.id,
+        "status": action.status.value,
+        "mode": action.verdict.mode.value,
+        "created_at": iso(action.created_at),
+        "updated_at": iso(action.updated_at),
+        "call": call_to_dict(action.call),
+        "verdict": verdict_to_dict(action.verdict),
+        "decision": decision_to_dict(action.decision) if action.decision else None,
+        "decided_at": iso(action.decided_at),
+        "result": action.result,
+        "error": action.error,
+        "window_ends_at": iso(action.window_ends_at),
+        "expires_at": iso(action.expires_at),
+        "policy_version": action.policy_version,
+    }
+
+
+def status_of(value: str) -> Status:
+    return Status(value)
+
+
+def _seconds(delta: timedelta | None) -> float | None:
+    return None if delta is None else delta.total_seconds()
+
+
+def _delta(value: float | None) -> timedelta | None:
+    return None if value is None else timedelta(seconds=value)

@@ -1,0 +1,70 @@
+"""Every error Tether raises, in one tree.
+
+Catch ``TetherError`` to catch them all; catch a branch to handle one kind of failure::
+
+    TetherError
+    ├── ConfigError            a policy file or setting is wrong (names the file and the key path)
+    ├── UsageError             the API was called in a way that cannot work (no agent context, bad args)
+    ├── NotFound               no such action, tool or lane
+    ├── DecisionError          a decision could not be applied
+    │   ├── AlreadyDecided     compare-and-set lost: someone decided first (says who and how)
+    │   ├── NotDecidable       the action is not waiting for a decision (e.g. it already ran)
+    │   └── SeparationOfDuties the proposing agent tried to decide its own action
+    ├── ClaimConflict          the action was already started by someone else (started at most once)
+    └── StoreError             the store failed or is unreachable; nothing above ``auto`` runs
+
+Control-flow signals are not errors and live in ``tether.signals``.
+"""
+
+from __future__ import annotations
+
+
+class TetherError(Exception):
+    """Base of every error Tether raises on purpose."""
+
+
+class ConfigError(TetherError):
+    """A policy file or setting is wrong.
+
+    The message always names where (``file``, ``key`` path) and what is wrong, so a user can fix it
+    without reading a traceback.
+    """
+
+    def __init__(self, message: str, *, file: str | None = None, key: str | None = None) -> None:
+        self.file = file
+        self.key = key
+        self.detail = message
+        where = ": ".join(part for part in (file, key) if part)
+        super().__init__(f"{where}: {message}" if where else message)
+
+
+class UsageError(TetherError):
+    """The API was used in a way that cannot work; the message says how to use it instead."""
+
+
+class NotFound(TetherError):
+    """A thing that was asked for by id does not exist."""
+
+
+class DecisionError(TetherError):
+    """A decision could not be applied to an action."""
+
+
+class AlreadyDecided(DecisionError):
+    """Another decision won the race; the action's decision is unchanged."""
+
+
+class NotDecidable(DecisionError):
+    """The action is in a state in which it takes no decision (shadowed, denied, executed, ...)."""
+
+
+class SeparationOfDuties(DecisionError):
+    """The agent that proposed an action may not decide it."""
+
+
+class ClaimConflict(TetherError):
+    """Someone else already started this action; it is started at most once."""
+
+
+class StoreError(TetherError):
+    """The store failed or cannot be reached."""

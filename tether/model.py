@@ -1,0 +1,338 @@
+"""The vocabulary of Tether as plain, immutable data.
+
+Everything here is pure data with no I/O, so the policy, the store and the server can share it and tests can
+build it by hand. Decisions and outcomes are small keyword-only dataclasses with a ``kind`` so that code can
+``match`` on them and JSON can carry them.
+"""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from enum import StrEnum
+from typing import Any, Literal
+
+from tether.errors import UsageError
+
+
+class Risk(StrEnum):
+    """What it costs if the agent gets this call wrong."""
+
+    LOW = "low"
+    MEDIUM = "medium"
+    HIGH = "high"
+    CRITICAL = "critical"
+
+
+class Reversibility(StrEnum):
+    """Whether the effect of a call can be undone."""
+
+    YES = "yes"
+    PARTIAL = "partial"
+    NO = "no"
+
+
+class Mode(StrEnum):
+    """How much a human is involved in one call, from least to most."""
+
+    AUTO = "auto"
+    NOTIFY = "notify"
+    OVERRIDE = "override"
+    APPROVE = "approve"
+    SHADOW = "shadow"
+    DENY = "deny"
+
+    @property
+    def strictness(self) -> int:
+        """Higher is stricter: deny > shadow > approve > override > notify > auto."""
+        return _STRICTNESS[self]
+
+    def stricter(self, other: Mode) -> Mode:
+        """The stricter of two modes: what a tightening step may move to, never the looser one."""
+        return other if other.strictness > self.strictness else self
+
+
+_STRICTNESS = {mode: rank for rank, mode in enumerate(Mode)}
+
+RISK_ORDER = list(Risk)
+REVERSIBILITY_ORDER = list(Reversibility)
+
+
+class Urgency(StrEnum):
+    NORMAL = "normal"
+    HIGH = "high"
+
+
+class Status(StrEnum):
+    """Where an action is in its life. Terminal states never change again."""
+
+    PENDING = "pending"  # held for a human decision
+    APPROVED = "approved"  # decided yes, not started yet
+    RUNNING = "running"  # claimed: the tool has been (or is being) started
+    EXECUTED = "executed"  # the tool returned
+    FAILED = "failed"  # the tool raised
+    UNKNOWN = "unknown"  # a crash left it unclear whether the tool ran
+    REJECTED = "rejected"
+    RESPONDED = "responded"  # a reviewer answered instead of running the tool
+    SHADOWED = "shadowed"  # recorded in shadow mode, never run
+    DENIED = "denied"  # refused by policy
+
+    @property
+    def is_terminal(self) -> bool:
+        return self in _TERMINAL
+
+
+_TERMINAL = frozenset(
+    {Status.EXECUTED, Status.FAILED, Status.REJECTED, Status.RESPONDED, Status.SHADOWED, Status.DENIED}
+)
+
+
+def new_id() -> str:
+    """A random, URL-safe identifier for calls and actions."""
+    return uuid.uuid4().hex
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class ToolCall:
+    """What an agent wants to do. ``call_id`` doubles as the idempotency key handed to tools."""
+
+    tool: str
+    args: dict[str, Any] = field(default_factory=dict)
+    agent: str
+    thread: str | None = None
+    reasoning: str | None = None
+    confidence: float | None = None
+    subject: str | None = None
+    call_id: str = field(default_factory=new_id)
+
+    def __post_init__(self) -> None:
+        if not self.tool:
+            raise UsageError("ToolCall.tool must be a non-empty tool name")
+        if not self.agent:
+            raise UsageError("ToolCall.agent must name the agent making the call")
+        if not isinstance(self.args, dict):
+            raise UsageError(f"ToolCall.args must be a dict of argument names to values, got {type(self.args)}")
+        if self.confidence is not None and not 0.0 <= self.confidence <= 1.0:
+            raise UsageError(f"ToolCall.confidence must be between 0 and 1, got {self.confidence}")
+
+    @property
+    def lane(self) -> str:
+        """The unit whose autonomy moves: one agent × one tool, written ``agent/tool``."""
+        return lane_key(self.agent, self.tool)
+
+
+def lane_key(agent: str, tool: str) -> str:
+    return f"{agent}/{tool}"
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class Reason:
+    """One step of the policy that changed (or set) the mode, and why."""
+
+    step: str  # matrix | unknown_tool | declared | level | rule | confidence | limit | breaker
+    ref: str  # the rule id, limit id, threshold or matrix cell
+    mode: Mode
+    text: str
+
+    def __str__(self) -> str:
+        return self.text
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class Verdict:
+    """What the policy says about one call."""
+
+    mode: Mode
+    reasons: tuple[Reason, ...]
+    alert: bool = False
+    urgency: Urgency = Urgency.NORMAL
+    quorum: int = 1
+    window: timedelta | None = None
+    timeout: timedelta | None = None
+    on_timeout: Literal["reject", "escalate"] = "reject"
+    reviewers: str | None = None
+    locked: bool = False
+    ceiling: Mode = Mode.AUTO
+    trips: str | None = None  # the id of the limit this call exceeded; its lane's breaker opens
+    charges: tuple[tuple[str, float], ...] = ()  # what this call counts against each limit: (limit id, amount)
+
+    def explain(self) -> list[str]:
+        return [r.text for r in self.reasons]
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class LaneState:
+    """What the policy needs to know about a lane's history: its level, its breaker, its recent usage.
+
+    The plane reads it from the store so that ``Policy.evaluate`` itself stays pure.
+    """
+
+    level: Mode | None = None  # None: the lane has no level yet; ``autonomy.start`` decides
+    breaker: str | None = None  # the id of the limit that opened the lane's breaker, if it is open
+    usage: dict[str, float] = field(default_factory=dict)  # limit id -> amount counted in its window
+
+
+# -- decisions ------------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class Approve:
+    by: str
+    note: str = ""
+    kind: Literal["approve"] = "approve"
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class Edit:
+    """Approve, but run the tool with these arguments instead of the agent's."""
+
+    by: str
+    args: dict[str, Any]
+    note: str = ""
+    kind: Literal["edit"] = "edit"
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class Reject:
+    by: str
+    note: str = ""
+    kind: Literal["reject"] = "reject"
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class Respond:
+    """Answer the agent with an instruction instead of running the tool."""
+
+    by: str
+    message: str
+    kind: Literal["respond"] = "respond"
+
+
+Decision = Approve | Edit | Reject | Respond
+
+
+# -- the stored record ------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class Action:
+    """The stored record of one call and everything that happened to it."""
+
+    id: str
+    call: ToolCall
+    verdict: Verdict
+    status: Status
+    created_at: datetime
+    updated_at: datetime
+    policy_version: str
+    decision: Decision | None = None
+    decided_at: datetime | None = None
+    result: Any = None
+    error: str | None = None
+    window_ends_at: datetime | None = None
+    expires_at: datetime | None = None
+
+    @property
+    def run_args(self) -> dict[str, Any]:
+        """The arguments the tool runs with: a reviewer's edit wins over the agent's proposal."""
+        if isinstance(self.decision, Edit):
+            return self.decision.args
+        return self.call.args
+
+
+# -- outcomes: what the agent gets back ---------------------------------------------------------------------
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class Executed:
+    action_id: str
+    result: Any = None
+    window_ends_at: datetime | None = None
+    kind: Literal["executed"] = "executed"
+
+    def to_tool_result(self) -> str:
+        text = self.result if isinstance(self.result, str) else _json_text(self.result)
+        if self.window_ends_at is not None:
+            text += f"\n(A human may undo this until {self.window_ends_at.isoformat()}.)"
+        return text
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class Failed:
+    action_id: str
+    error: str
+    kind: Literal["failed"] = "failed"
+
+    def to_tool_result(self) -> str:
+        return f"Action failed: {self.error}"
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class Pending:
+    action_id: str
+    reasons: tuple[str, ...] = ()
+    expires_at: datetime | None = None
+    kind: Literal["pending"] = "pending"
+
+    def to_tool_result(self) -> str:
+        text = f"Action {self.action_id} is awaiting human approval; it has not run."
+        if self.reasons:
+            text += " Held because: " + "; ".join(self.reasons) + "."
+        if self.expires_at is not None:
+            text += f" The request expires at {self.expires_at.isoformat()}."
+        return text
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class Rejected:
+    action_id: str
+    note: str = ""
+    by: str | None = None
+    kind: Literal["rejected"] = "rejected"
+
+    def to_tool_result(self) -> str:
+        return f"Action rejected: {self.note}" if self.note else "Action rejected by a reviewer."
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class Responded:
+    action_id: str
+    message: str
+    by: str | None = None
+    kind: Literal["responded"] = "responded"
+
+    def to_tool_result(self) -> str:
+        return f"The action was not run. A reviewer responded: {self.message}"
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class Shadowed:
+    action_id: str
+    kind: Literal["shadowed"] = "shadowed"
+
+    def to_tool_result(self) -> str:
+        return "Shadow mode: the action was recorded for comparison and nothing was done."
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class Denied:
+    action_id: str
+    reasons: tuple[str, ...] = ()
+    kind: Literal["denied"] = "denied"
+
+    def to_tool_result(self) -> str:
+        why = "; ".join(self.reasons) or "refused by policy"
+        return f"Action denied by policy: {why}. It was not run."
+
+
+Outcome = Executed | Failed | Pending | Rejected | Responded | Shadowed | Denied
+
+
+def _json_text(value: Any) -> str:
+    import json
+
+    try:
+        return json.dumps(value, default=str)
+    except (TypeError, ValueError):
+        return repr(value)

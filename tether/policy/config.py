@@ -1,0 +1,210 @@
+"""The schema of ``tether.toml``, and turning a bad file into one message a person can act on.
+
+Validation is strict (unknown keys are errors) because a typo in a safety policy must not silently loosen it.
+Every problem is reported as ``file: key.path: what is wrong``; all problems at once, never a traceback.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from datetime import timedelta
+from pathlib import Path
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError, field_validator
+
+from tether.errors import ConfigError
+from tether.model import Mode, Reversibility, Risk
+
+_DURATION = re.compile(r"^\s*(?:(\d+)d)?\s*(?:(\d+)h)?\s*(?:(\d+)m)?\s*(?:(\d+)s)?\s*$")
+
+
+def parse_duration(value: Any) -> timedelta:
+    """``30s``, ``10m``, ``4h``, ``2d``, ``1h30m`` or a number of seconds."""
+    if isinstance(value, timedelta):
+        return value
+    if isinstance(value, bool):
+        raise ValueError(f"expected a duration such as 30s, 10m, 4h or 2d, got {value!r}")
+    if isinstance(value, int | float):
+        if value < 0:
+            raise ValueError(f"a duration cannot be negative, got {value}")
+        return timedelta(seconds=value)
+    if isinstance(value, str):
+        match = _DURATION.match(value)
+        if match and any(match.groups()):
+            days, hours, minutes, seconds = (int(g or 0) for g in match.groups())
+            return timedelta(days=days, hours=hours, minutes=minutes, seconds=seconds)
+    raise ValueError(f"expected a duration such as 30s, 10m, 4h or 2d, got {value!r}")
+
+
+def format_duration(delta: timedelta) -> str:
+    seconds = int(delta.total_seconds())
+    parts = []
+    for unit, size in (("d", 86400), ("h", 3600), ("m", 60), ("s", 1)):
+        if seconds >= size:
+            parts.append(f"{seconds // size}{unit}")
+            seconds %= size
+    return "".join(parts) or "0s"
+
+
+Duration = Annotated[timedelta, BeforeValidator(parse_duration)]
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True, use_enum_values=False)
+
+
+class Defaults(_Strict):
+    unknown_tool: Literal[Mode.APPROVE, Mode.DENY, Mode.SHADOW] = Mode.APPROVE
+    escalate_below: float = Field(0.80, ge=0.0, le=1.0)
+    urgent_below: float = Field(0.60, ge=0.0, le=1.0)
+    window: Duration = timedelta(minutes=10)
+    timeout: Duration = timedelta(hours=24)
+
+
+class Autonomy(_Strict):
+    start: Literal["ceiling", "shadow", "approve", "override"] = "ceiling"
+    promote: Literal["suggest", "auto"] = "suggest"
+    min_cases: int = Field(100, ge=1)
+    min_accuracy: float = Field(0.95, ge=0.0, le=1.0)
+    critical_free_days: int = Field(14, ge=0)
+    max_override_rate: float = Field(0.05, ge=0.0, le=1.0)
+    review_p99_bottleneck: Duration = timedelta(minutes=30)
+
+
+class Audit(_Strict):
+    redact: tuple[str, ...] = ("password", "secret", "token", "api_key", "authorization")
+
+
+class ToolPolicy(_Strict):
+    risk: Risk
+    reversible: Reversibility
+    description: str | None = None
+    window: Duration | None = None
+    quorum: int = Field(1, ge=1, le=20)
+    timeout: Duration | None = None
+    on_timeout: Literal["reject", "escalate"] = "reject"
+    escalate_to: str | None = None
+    reviewers: str | None = None
+
+
+class MatrixRow(_Strict):
+    yes: Mode | None = None
+    partial: Mode | None = None
+    no: Mode | None = None
+    locked: bool | None = None
+
+
+class Matrix(_Strict):
+    low: MatrixRow = MatrixRow()
+    medium: MatrixRow = MatrixRow()
+    high: MatrixRow = MatrixRow()
+    critical: MatrixRow = MatrixRow()
+
+
+def _tool_list(value: Any) -> Any:
+    return [value] if isinstance(value, str) else value
+
+
+ToolNames = Annotated[tuple[str, ...] | None, BeforeValidator(_tool_list)]
+
+
+class RuleConfig(_Strict):
+    id: str = Field(min_length=1)
+    when: str = Field(min_length=1)
+    mode: Mode
+    tool: ToolNames = None
+    urgency: Literal["normal", "high"] | None = None
+    reason: str | None = None
+
+
+class LimitConfig(_Strict):
+    id: str = Field(min_length=1)
+    max: float = Field(gt=0)
+    per: Duration
+    tool: ToolNames = None
+    fanout: str | None = None
+
+    @field_validator("per")
+    @classmethod
+    def _positive(cls, value: timedelta) -> timedelta:
+        if value.total_seconds() <= 0:
+            raise ValueError("the window of a limit must be longer than zero")
+        return value
+
+
+class PolicyConfig(_Strict):
+    version: int = 1
+    defaults: Defaults = Defaults()
+    autonomy: Autonomy = Autonomy()
+    audit: Audit = Audit()
+    matrix: Matrix = Matrix()
+    tools: dict[str, ToolPolicy] = {}
+    rules: list[RuleConfig] = []
+    limits: list[LimitConfig] = []
+
+    @field_validator("rules", "limits")
+    @classmethod
+    def _unique_ids(cls, items: list[Any]) -> list[Any]:
+        seen: set[str] = set()
+        for item in items:
+            if item.id in seen:
+                raise ValueError(f"the id {item.id!r} is used twice")
+            seen.add(item.id)
+        return items
+
+
+def parse_config(data: dict[str, Any], *, source: str) -> PolicyConfig:
+    """Validate a policy given as a dict; raise one ConfigError that lists every problem."""
+    try:
+        return PolicyConfig.model_validate(data)
+    except ValidationError as exc:
+        problems = [_describe(err) for err in exc.errors()]
+        first = problems[0]
+        message = "\n".join(f"{source}: {key}: {what}" for key, what in problems)
+        error = ConfigError(first[1], file=source, key=first[0])
+        error.args = (message,)
+        raise error from None
+
+
+def load_config(path: str | Path) -> tuple[PolicyConfig, str]:
+    """Read and validate a policy file; returns the config and the file's text."""
+    path = Path(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise ConfigError("no such policy file (create one with `tether init`)", file=str(path)) from None
+    except OSError as exc:
+        raise ConfigError(f"cannot read the policy file: {exc.strerror}", file=str(path)) from None
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"not valid TOML: {exc}", file=str(path)) from None
+    return parse_config(data, source=str(path)), text
+
+
+def _describe(err: Any) -> tuple[str, str]:
+    loc = [part for part in err["loc"] if not (isinstance(part, str) and "[" in part)]
+    key = _key_path(loc)
+    kind = err["type"]
+    given = err.get("input")
+    if kind == "extra_forbidden":
+        return key, "unknown key"
+    if kind == "missing":
+        return key, "required key is missing"
+    if kind in ("enum", "literal_error"):
+        expected = err.get("ctx", {}).get("expected", "")
+        return key, f"{given!r} is not allowed (expected {expected})"
+    message = str(err["msg"]).removeprefix("Value error, ")
+    if kind.endswith("_type") or kind.endswith("_parsing"):
+        message = f"{message} (got {given!r})"
+    return key, message
+
+
+def _key_path(loc: list[Any]) -> str:
+    """``rules[2].when`` style, the way a person finds it in the file."""
+    out = ""
+    for part in loc:
+        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
+    return out or "(top level)"

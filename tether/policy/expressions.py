@@ -1,0 +1,67 @@
+"""CEL conditions over a tool call: compiled once when the policy loads, evaluated per call.
+
+The activation a condition sees is the call itself: ``tool``, ``args``, ``agent``, ``thread``, ``subject``,
+``reasoning`` and ``confidence`` (``null`` when the agent gave none).
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import cel
+
+from tether.errors import ConfigError
+from tether.model import ToolCall
+
+_POSITION = re.compile(r"<input>:(\d+):(\d+): (.*)")
+
+
+class Expression:
+    """One compiled CEL expression and where it came from, for error messages."""
+
+    __slots__ = ("_program", "key", "source")
+
+    def __init__(self, source: str, *, file: str, key: str) -> None:
+        self.source = source
+        self.key = key
+        try:
+            self._program = cel.compile(source)
+        except (ValueError, RuntimeError) as exc:
+            raise ConfigError(_explain_syntax_error(source, str(exc)), file=file, key=key) from None
+
+    def evaluate(self, activation: dict[str, Any]) -> Any:
+        """Evaluate; any failure (missing field, wrong types) raises ExpressionFailed with the reason."""
+        try:
+            return self._program.execute(activation)
+        except Exception as exc:
+            raise ExpressionFailed(f"{self.source!r} failed: {_first_line(exc)}") from None
+
+
+class ExpressionFailed(Exception):
+    """A condition could not be evaluated for this call; the policy fails closed on it."""
+
+
+def activation(call: ToolCall) -> dict[str, Any]:
+    return {
+        "tool": call.tool,
+        "args": call.args,
+        "agent": call.agent,
+        "thread": call.thread,
+        "subject": call.subject,
+        "reasoning": call.reasoning,
+        "confidence": call.confidence,
+    }
+
+
+def _explain_syntax_error(source: str, message: str) -> str:
+    match = _POSITION.search(message)
+    if match is None:
+        return f"invalid CEL expression {source!r}: {_first_line(message)}"
+    line, column, what = match.groups()
+    return f"invalid CEL expression {source!r} at line {line}, column {column}: {what.strip()}"
+
+
+def _first_line(error: object) -> str:
+    text = str(error) if not isinstance(error, KeyError) else f"no field {error.args[0]!r}"
+    return text.strip().splitlines()[0] if text.strip() else type(error).__name__

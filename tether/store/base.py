@@ -1,0 +1,150 @@
+"""The storage contract every backend implements, and nothing else.
+
+Stores are deliberately dumb: the control plane decides, the store persists. What a store *must* guarantee is
+atomicity — an action's state change and its audit events commit together or not at all — and compare-and-set
+on status, which is what makes "decided once" and "started at most once" true across threads and processes.
+``tether.store.testing`` holds the conformance suite that proves it for each backend.
+"""
+
+from __future__ import annotations
+
+import abc
+from collections.abc import Callable, Collection, Iterator, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from tether.audit import Anchor, AuditEvent
+from tether.model import Action, Decision, LaneState, Status
+
+
+@dataclass(frozen=True, slots=True)
+class EventDraft:
+    """An audit event before the store gives it a sequence number and a place in the chain."""
+
+    actor: str
+    kind: str
+    action_id: str | None = None
+    body: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class Admission:
+    """Everything that is written when an action enters the store."""
+
+    action: Action
+    events: Sequence[EventDraft]
+    at: datetime
+    charges: Sequence[tuple[str, float]] = ()
+    open_breaker: str | None = None
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class Changes:
+    """Fields of an action that a transition sets. ``None`` means "leave as is"."""
+
+    status: Status
+    updated_at: datetime
+    decision: Decision | None = None
+    decided_at: datetime | None = None
+    result: Any = None
+    error: str | None = None
+    window_ends_at: datetime | None = None
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class Breaker:
+    agent: str
+    tool: str
+    limit: str
+    opened_at: datetime
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class ActionFilter:
+    status: Collection[Status] | None = None
+    agent: str | None = None
+    tool: str | None = None
+    limit: int = 100
+    offset: int = 0
+
+
+class Store(abc.ABC):
+    """One storage contract; MemoryStore and SQLStore (SQLite, PostgreSQL) implement it."""
+
+    url: str
+
+    @abc.abstractmethod
+    def setup(self) -> None:
+        """Create or migrate the schema. Safe to call every start."""
+
+    def close(self) -> None:  # noqa: B027 - optional for stores that hold nothing
+        """Release connections."""
+
+    # -- actions ----------------------------------------------------------------------------------------------
+
+    @abc.abstractmethod
+    def create_action(
+        self, agent: str, tool: str, windows: dict[str, datetime], admit: Callable[[LaneState], Admission]
+    ) -> Action:
+        """Admit a new action atomically with respect to its lane.
+
+        Inside one transaction: read the lane's state (level, breaker, usage since each window start), call
+        ``admit`` with it (the plane evaluates the policy there; it must be pure and quick), then insert the
+        action, its audit events, its usage charges and, if tripped, the lane's breaker. Two concurrent calls on
+        one lane therefore never both slip under a limit.
+        """
+
+    @abc.abstractmethod
+    def transition(
+        self, action_id: str, *, expect: Collection[Status], changes: Changes, events: Sequence[EventDraft]
+    ) -> Action | None:
+        """Compare-and-set: apply ``changes`` only if the action's status is in ``expect``.
+
+        Returns the updated action, or None if the action is not in an expected status (someone else won).
+        Raises NotFound if there is no such action.
+        """
+
+    @abc.abstractmethod
+    def get_action(self, action_id: str) -> Action:
+        """The action, or NotFound."""
+
+    @abc.abstractmethod
+    def list_actions(self, query: ActionFilter) -> list[Action]:
+        """Actions matching the filter, newest first."""
+
+    # -- lanes ------------------------------------------------------------------------------------------------
+
+    @abc.abstractmethod
+    def lane_state(self, agent: str, tool: str, windows: dict[str, datetime]) -> LaneState:
+        """The lane's level, breaker, and for each limit id the amount charged since its window start."""
+
+    @abc.abstractmethod
+    def breakers(self) -> list[Breaker]:
+        """Open breakers."""
+
+    @abc.abstractmethod
+    def close_breaker(self, agent: str, tool: str, event: EventDraft, *, at: datetime) -> bool:
+        """Close the lane's breaker; False if it was not open. The event is written only if it closes."""
+
+    # -- audit ------------------------------------------------------------------------------------------------
+
+    @abc.abstractmethod
+    def append_events(self, events: Sequence[EventDraft], *, at: datetime) -> list[AuditEvent]:
+        """Append events that belong to no state change of an action (e.g. a config check)."""
+
+    @abc.abstractmethod
+    def audit_events(self, *, after: int = 0, limit: int | None = None) -> Iterator[AuditEvent]:
+        """Events in chain order, starting after sequence number ``after``."""
+
+    @abc.abstractmethod
+    def audit_head(self) -> Anchor:
+        """The head the store believes in: last sequence number and its hash."""
+
+    def audit_tail(self, count: int) -> list[AuditEvent]:
+        head = self.audit_head()
+        return list(self.audit_events(after=max(0, head.seq - count)))
+
+    def events_for(self, action_id: str) -> list[AuditEvent]:
+        """An action's timeline. Backends override with an indexed query."""
+        return [e for e in self.audit_events() if e.action_id == action_id]

@@ -1,0 +1,152 @@
+"""An in-process store for tests and experiments (``memory://``). Nothing survives the process."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable, Collection, Iterator, Sequence
+from dataclasses import replace
+from datetime import datetime
+
+from tether.audit import GENESIS, Anchor, AuditEvent, chain, jsonable
+from tether.codec import iso
+from tether.errors import NotFound
+from tether.model import Action, LaneState, Mode, Status
+from tether.store.base import ActionFilter, Admission, Breaker, Changes, EventDraft, Store
+
+
+class MemoryStore(Store):
+    def __init__(self) -> None:
+        self.url = "memory://"
+        self._lock = threading.RLock()
+        self._actions: dict[str, Action] = {}
+        self._events: list[AuditEvent] = []
+        self._levels: dict[tuple[str, str], Mode] = {}
+        self._breakers: dict[tuple[str, str], Breaker] = {}
+        self._usage: list[tuple[str, str, str, datetime, float]] = []
+
+    def setup(self) -> None:
+        return None
+
+    # -- actions ----------------------------------------------------------------------------------------------
+
+    def create_action(
+        self, agent: str, tool: str, windows: dict[str, datetime], admit: Callable[[LaneState], Admission]
+    ) -> Action:
+        with self._lock:
+            admission = admit(self._lane_state(agent, tool, windows))
+            action, at = admission.action, admission.at
+            if action.id in self._actions:
+                raise ValueError(f"action {action.id} already exists")
+            self._actions[action.id] = action
+            self._usage.extend((limit, agent, tool, at, amount) for limit, amount in admission.charges)
+            if admission.open_breaker is not None and (agent, tool) not in self._breakers:
+                self._breakers[(agent, tool)] = Breaker(
+                    agent=agent, tool=tool, limit=admission.open_breaker, opened_at=at
+                )
+            self._append(admission.events, at)
+            return action
+
+    def transition(
+        self, action_id: str, *, expect: Collection[Status], changes: Changes, events: Sequence[EventDraft]
+    ) -> Action | None:
+        with self._lock:
+            current = self.get_action(action_id)
+            if current.status not in expect:
+                return None
+            updated = replace(
+                current,
+                status=changes.status,
+                updated_at=changes.updated_at,
+                decision=changes.decision if changes.decision is not None else current.decision,
+                decided_at=changes.decided_at if changes.decided_at is not None else current.decided_at,
+                result=jsonable(changes.result) if changes.result is not None else current.result,
+                error=changes.error if changes.error is not None else current.error,
+                window_ends_at=changes.window_ends_at
+                if changes.window_ends_at is not None
+                else current.window_ends_at,
+            )
+            self._actions[action_id] = updated
+            self._append(events, changes.updated_at)
+            return updated
+
+    def get_action(self, action_id: str) -> Action:
+        with self._lock:
+            try:
+                return self._actions[action_id]
+            except KeyError:
+                raise NotFound(f"no action {action_id!r}") from None
+
+    def list_actions(self, query: ActionFilter) -> list[Action]:
+        with self._lock:
+            found = [
+                a
+                for a in self._actions.values()
+                if (query.status is None or a.status in query.status)
+                and (query.agent is None or a.call.agent == query.agent)
+                and (query.tool is None or a.call.tool == query.tool)
+            ]
+        found.sort(key=lambda a: (a.created_at, a.id), reverse=True)
+        return found[query.offset : query.offset + query.limit]
+
+    # -- lanes ------------------------------------------------------------------------------------------------
+
+    def lane_state(self, agent: str, tool: str, windows: dict[str, datetime]) -> LaneState:
+        with self._lock:
+            return self._lane_state(agent, tool, windows)
+
+    def _lane_state(self, agent: str, tool: str, windows: dict[str, datetime]) -> LaneState:
+        usage = {
+            limit: sum(
+                amount for lim, a, t, at, amount in self._usage if (lim, a, t) == (limit, agent, tool) and at > since
+            )
+            for limit, since in windows.items()
+        }
+        breaker = self._breakers.get((agent, tool))
+        return LaneState(
+            level=self._levels.get((agent, tool)), breaker=breaker.limit if breaker else None, usage=usage
+        )
+
+    def breakers(self) -> list[Breaker]:
+        with self._lock:
+            return sorted(self._breakers.values(), key=lambda b: b.opened_at)
+
+    def close_breaker(self, agent: str, tool: str, event: EventDraft, *, at: datetime) -> bool:
+        with self._lock:
+            if self._breakers.pop((agent, tool), None) is None:
+                return False
+            self._append([event], at)
+            return True
+
+    # -- audit ------------------------------------------------------------------------------------------------
+
+    def append_events(self, events: Sequence[EventDraft], *, at: datetime) -> list[AuditEvent]:
+        with self._lock:
+            return self._append(events, at)
+
+    def audit_events(self, *, after: int = 0, limit: int | None = None) -> Iterator[AuditEvent]:
+        with self._lock:
+            selected = self._events[after:] if limit is None else self._events[after : after + limit]
+        return iter(selected)
+
+    def audit_head(self) -> Anchor:
+        with self._lock:
+            last = self._events[-1] if self._events else None
+            return Anchor(last.seq, last.hash) if last else Anchor(0, GENESIS)
+
+    def _append(self, drafts: Sequence[EventDraft], at: datetime) -> list[AuditEvent]:
+        made = []
+        stamp = iso(at) or ""
+        for draft in drafts:
+            prev = self._events[-1].hash if self._events else GENESIS
+            event = chain(
+                seq=len(self._events) + 1,
+                at=stamp,
+                actor=draft.actor,
+                kind=draft.kind,
+                action_id=draft.action_id,
+                body=jsonable(draft.body),
+                prev_hash=prev,
+            )
+            self._events.append(event)
+            made.append(event)
+        return made

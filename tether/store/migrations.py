@@ -1,0 +1,51 @@
+"""Schema migrations as an ordered list, applied once each and recorded in ``tether_schema``.
+
+A fresh database gets the current tables from migration 1 (``create_all``); later migrations must therefore be
+idempotent — add a column only if ``inspect`` says it is missing — so that they are no-ops on fresh installs and
+real upgrades on old ones. Never edit or reorder a released migration; append a new one.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+
+from sqlalchemy import Connection, Engine, insert, inspect, select
+
+from tether.audit import GENESIS
+from tether.store import schema
+
+Migration = Callable[[Connection], None]
+
+
+def _m001_initial(conn: Connection) -> None:
+    schema.metadata.create_all(conn, checkfirst=True)
+    if conn.execute(select(schema.audit_head.c.id)).first() is None:
+        conn.execute(insert(schema.audit_head).values(id=1, seq=0, hash=GENESIS))
+
+
+MIGRATIONS: list[Migration] = [_m001_initial]
+
+
+def current_version(conn: Connection) -> int:
+    if not inspect(conn).has_table(schema.schema_version.name):
+        return 0
+    latest = conn.execute(select(schema.schema_version.c.version).order_by(schema.schema_version.c.version.desc()))
+    row = latest.first()
+    return int(row[0]) if row else 0
+
+
+def migrate(engine: Engine) -> int:
+    """Bring the schema up to date; returns the version reached.
+
+    Each migration runs in its own write transaction that re-reads the version first, so two processes
+    starting on one new database apply every migration once.
+    """
+    while True:
+        with engine.begin() as conn:
+            version = current_version(conn)
+            if version >= len(MIGRATIONS):
+                return version
+            MIGRATIONS[version](conn)
+            schema.schema_version.create(conn, checkfirst=True)
+            conn.execute(insert(schema.schema_version).values(version=version + 1, applied_at=time.time()))

@@ -1,0 +1,92 @@
+"""The SQL tables, written once in SQLAlchemy Core so SQLite and PostgreSQL share them.
+
+Times are stored as UTC epoch seconds (a float) so that windows and orderings are plain numeric comparisons on
+every dialect; the audit log keeps its ISO text stamps because they are part of what is hashed.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import Column, Float, Index, Integer, MetaData, String, Table, Text
+
+metadata = MetaData()
+
+schema_version = Table(
+    "tether_schema",
+    metadata,
+    Column("version", Integer, primary_key=True),
+    Column("applied_at", Float, nullable=False),
+)
+
+actions = Table(
+    "actions",
+    metadata,
+    Column("id", String(64), primary_key=True),
+    Column("created_at", Float, nullable=False),
+    Column("updated_at", Float, nullable=False),
+    Column("agent", String(200), nullable=False),
+    Column("tool", String(200), nullable=False),
+    Column("thread", String(200)),
+    Column("subject", String(200)),
+    Column("call_id", String(200), nullable=False),
+    Column("reasoning", Text),
+    Column("confidence", Float),
+    Column("args", Text, nullable=False),
+    Column("verdict", Text, nullable=False),
+    Column("mode", String(16), nullable=False),
+    Column("urgency", String(16), nullable=False),
+    Column("status", String(16), nullable=False),
+    Column("policy_version", String(64), nullable=False),
+    Column("decision", Text),
+    Column("decided_at", Float),
+    Column("result", Text),
+    Column("error", Text),
+    Column("window_ends_at", Float),
+    Column("expires_at", Float),
+    Index("ix_actions_status_created", "status", "created_at"),
+    Index("ix_actions_lane", "agent", "tool", "created_at"),
+)
+
+audit_events = Table(
+    "audit_events",
+    metadata,
+    Column("seq", Integer, primary_key=True, autoincrement=False),
+    Column("at", String(40), nullable=False),
+    Column("actor", String(250), nullable=False),
+    Column("kind", String(64), nullable=False),
+    Column("action_id", String(64)),
+    Column("body", Text, nullable=False),
+    Column("prev_hash", String(64), nullable=False),
+    Column("hash", String(64), nullable=False),
+    Index("ix_audit_action", "action_id", "seq"),
+)
+
+# One row (id = 1): the chain's head, locked by every writer so sequence numbers never collide.
+audit_head = Table(
+    "audit_head",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=False),
+    Column("seq", Integer, nullable=False),
+    Column("hash", String(64), nullable=False),
+)
+
+lanes = Table(
+    "lanes",
+    metadata,
+    Column("agent", String(200), primary_key=True),
+    Column("tool", String(200), primary_key=True),
+    Column("level", String(16)),
+    Column("breaker", String(200)),
+    Column("breaker_at", Float),
+)
+
+usage = Table(
+    "usage",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("limit_id", String(200), nullable=False),
+    Column("agent", String(200), nullable=False),
+    Column("tool", String(200), nullable=False),
+    Column("at", Float, nullable=False),
+    Column("amount", Float, nullable=False),
+    Index("ix_usage_window", "limit_id", "agent", "tool", "at"),
+)

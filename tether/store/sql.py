@@ -1,0 +1,429 @@
+"""The SQL store: SQLite (the embedded default) and PostgreSQL, through SQLAlchemy Core.
+
+SQLite runs in WAL mode with ``synchronous=FULL`` unless the URL says otherwise
+(``sqlite:///tether.db?synchronous=normal``). Every write transaction starts with ``BEGIN IMMEDIATE`` so that
+writers queue at the start instead of failing at commit; reads use a separate deferred engine so that they
+never wait for a writer. On PostgreSQL the single ``audit_head`` row is locked ``FOR UPDATE`` by each writer,
+which serialises chain appends across instances.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Collection, Iterator, Sequence
+from datetime import datetime
+from typing import Any
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+
+from sqlalchemy import (
+    Connection,
+    Engine,
+    and_,
+    create_engine,
+    event,
+    func,
+    insert,
+    select,
+    update,
+)
+from sqlalchemy.exc import OperationalError, SQLAlchemyError
+
+from tether.audit import Anchor, AuditEvent, chain, jsonable
+from tether.codec import (
+    decision_from_dict,
+    decision_to_dict,
+    from_ts,
+    iso,
+    ts,
+    verdict_from_dict,
+    verdict_to_dict,
+)
+from tether.errors import NotFound, StoreError, UsageError
+from tether.model import Action, LaneState, Mode, Status, ToolCall
+from tether.store import schema
+from tether.store.base import ActionFilter, Admission, Breaker, Changes, EventDraft, Store
+from tether.store.migrations import migrate
+
+_SYNC_LEVELS = {"off", "normal", "full", "extra"}
+A = schema.actions
+E = schema.audit_events
+H = schema.audit_head
+L = schema.lanes
+U = schema.usage
+
+
+class SQLStore(Store):
+    """One class for both dialects; the URL picks the dialect."""
+
+    def __init__(self, url: str) -> None:
+        self.url = url
+        self._writer, self._reader = _engines(url)
+
+    @classmethod
+    def from_url(cls, url: str) -> SQLStore:
+        return cls(url)
+
+    def setup(self) -> None:
+        with _store_errors(self.url):
+            migrate(self._writer)
+
+    def close(self) -> None:
+        self._writer.dispose()
+        if self._reader is not self._writer:
+            self._reader.dispose()
+
+    # -- actions ----------------------------------------------------------------------------------------------
+
+    def create_action(
+        self, agent: str, tool: str, windows: dict[str, datetime], admit: Callable[[LaneState], Admission]
+    ) -> Action:
+        with _store_errors(self.url), self._writer.begin() as conn:
+            admission = admit(_lane_state(conn, agent, tool, windows))
+            action, at = admission.action, admission.at
+            conn.execute(insert(A).values(_action_row(action)))
+            if admission.charges:
+                conn.execute(
+                    insert(U),
+                    [
+                        {"limit_id": limit, "agent": agent, "tool": tool, "at": ts(at), "amount": amount}
+                        for limit, amount in admission.charges
+                    ],
+                )
+            if admission.open_breaker is not None:
+                _open_breaker(conn, agent, tool, admission.open_breaker, at)
+            _append(conn, admission.events, at)
+            return action
+
+    def transition(
+        self, action_id: str, *, expect: Collection[Status], changes: Changes, events: Sequence[EventDraft]
+    ) -> Action | None:
+        values: dict[str, Any] = {"status": changes.status.value, "updated_at": ts(changes.updated_at)}
+        if changes.decision is not None:
+            values["decision"] = json.dumps(decision_to_dict(changes.decision))
+        if changes.decided_at is not None:
+            values["decided_at"] = ts(changes.decided_at)
+        if changes.result is not None:
+            values["result"] = json.dumps(jsonable(changes.result))
+        if changes.error is not None:
+            values["error"] = changes.error
+        if changes.window_ends_at is not None:
+            values["window_ends_at"] = ts(changes.window_ends_at)
+        with _store_errors(self.url), self._writer.begin() as conn:
+            swapped = conn.execute(
+                update(A).where(A.c.id == action_id, A.c.status.in_([s.value for s in expect])).values(values)
+            )
+            if swapped.rowcount != 1:
+                exists = conn.execute(select(A.c.id).where(A.c.id == action_id)).first()
+                if exists is None:
+                    raise NotFound(f"no action {action_id!r}")
+                return None
+            _append(conn, events, changes.updated_at)
+            row = conn.execute(select(A).where(A.c.id == action_id)).mappings().one()
+            return _action_from_row(row)
+
+    def get_action(self, action_id: str) -> Action:
+        with _store_errors(self.url), self._reader.connect() as conn:
+            row = conn.execute(select(A).where(A.c.id == action_id)).mappings().first()
+        if row is None:
+            raise NotFound(f"no action {action_id!r}")
+        return _action_from_row(row)
+
+    def list_actions(self, query: ActionFilter) -> list[Action]:
+        conditions = []
+        if query.status is not None:
+            conditions.append(A.c.status.in_([s.value for s in query.status]))
+        if query.agent is not None:
+            conditions.append(A.c.agent == query.agent)
+        if query.tool is not None:
+            conditions.append(A.c.tool == query.tool)
+        stmt = (
+            select(A)
+            .where(and_(True, *conditions))
+            .order_by(A.c.created_at.desc(), A.c.id.desc())
+            .limit(query.limit)
+            .offset(query.offset)
+        )
+        with _store_errors(self.url), self._reader.connect() as conn:
+            return [_action_from_row(row) for row in conn.execute(stmt).mappings()]
+
+    # -- lanes ------------------------------------------------------------------------------------------------
+
+    def lane_state(self, agent: str, tool: str, windows: dict[str, datetime]) -> LaneState:
+        with _store_errors(self.url), self._reader.connect() as conn:
+            return _lane_state(conn, agent, tool, windows)
+
+    def breakers(self) -> list[Breaker]:
+        stmt = select(L).where(L.c.breaker.is_not(None)).order_by(L.c.breaker_at)
+        with _store_errors(self.url), self._reader.connect() as conn:
+            return [
+                Breaker(agent=r.agent, tool=r.tool, limit=r.breaker, opened_at=_dt(r.breaker_at))
+                for r in conn.execute(stmt)
+            ]
+
+    def close_breaker(self, agent: str, tool: str, event: EventDraft, *, at: datetime) -> bool:
+        with _store_errors(self.url), self._writer.begin() as conn:
+            closed = conn.execute(
+                update(L)
+                .where(L.c.agent == agent, L.c.tool == tool, L.c.breaker.is_not(None))
+                .values(breaker=None, breaker_at=None)
+            )
+            if closed.rowcount != 1:
+                return False
+            _append(conn, [event], at)
+            return True
+
+    # -- audit ------------------------------------------------------------------------------------------------
+
+    def append_events(self, events: Sequence[EventDraft], *, at: datetime) -> list[AuditEvent]:
+        with _store_errors(self.url), self._writer.begin() as conn:
+            return _append(conn, events, at)
+
+    def audit_events(self, *, after: int = 0, limit: int | None = None) -> Iterator[AuditEvent]:
+        """Stream in pages so verifying a long log needs little memory."""
+        page = 1000 if limit is None else min(limit, 1000)
+        remaining = limit
+        cursor = after
+        while remaining is None or remaining > 0:
+            size = page if remaining is None else min(page, remaining)
+            # Ordered by rowid-free seq; the primary key is the chain order a verifier expects.
+            with _store_errors(self.url), self._reader.connect() as conn:
+                rows = conn.execute(select(E).where(E.c.seq > cursor).order_by(E.c.seq).limit(size)).all()
+            if not rows:
+                return
+            for row in rows:
+                yield _event_from_row(row)
+            cursor = rows[-1].seq
+            if remaining is not None:
+                remaining -= len(rows)
+            if len(rows) < size:
+                return
+
+    def audit_head(self) -> Anchor:
+        with _store_errors(self.url), self._reader.connect() as conn:
+            row = conn.execute(select(H.c.seq, H.c.hash).where(H.c.id == 1)).one()
+        return Anchor(row.seq, row.hash)
+
+    def events_for(self, action_id: str) -> list[AuditEvent]:
+        stmt = select(E).where(E.c.action_id == action_id).order_by(E.c.seq)
+        with _store_errors(self.url), self._reader.connect() as conn:
+            return [_event_from_row(row) for row in conn.execute(stmt)]
+
+    def raw_connection(self) -> Connection:
+        """A write connection for maintenance and tamper tests; the caller owns the transaction."""
+        return self._writer.connect()
+
+
+# -- helpers that run inside a transaction ----------------------------------------------------------------------
+
+
+def _lane_state(conn: Connection, agent: str, tool: str, windows: dict[str, datetime]) -> LaneState:
+    row = conn.execute(select(L.c.level, L.c.breaker).where(L.c.agent == agent, L.c.tool == tool)).first()
+    usage: dict[str, float] = {}
+    for limit, since in windows.items():
+        total = conn.execute(
+            select(func.coalesce(func.sum(U.c.amount), 0.0)).where(
+                U.c.limit_id == limit, U.c.agent == agent, U.c.tool == tool, U.c.at > ts(since)
+            )
+        ).scalar_one()
+        usage[limit] = float(total)
+    if row is None:
+        return LaneState(usage=usage)
+    return LaneState(level=Mode(row.level) if row.level else None, breaker=row.breaker, usage=usage)
+
+
+def _open_breaker(conn: Connection, agent: str, tool: str, limit: str, at: datetime) -> None:
+    opened = conn.execute(
+        update(L).where(L.c.agent == agent, L.c.tool == tool).values(breaker=limit, breaker_at=ts(at))
+    )
+    if opened.rowcount == 0:
+        conn.execute(insert(L).values(agent=agent, tool=tool, level=None, breaker=limit, breaker_at=ts(at)))
+
+
+def _append(conn: Connection, drafts: Sequence[EventDraft], at: datetime) -> list[AuditEvent]:
+    if not drafts:
+        return []
+    head = conn.execute(select(H.c.seq, H.c.hash).where(H.c.id == 1).with_for_update()).one()
+    seq, prev = head.seq, head.hash
+    stamp = iso(at) or ""
+    made = []
+    for draft in drafts:
+        seq += 1
+        made.append(
+            chain(
+                seq=seq,
+                at=stamp,
+                actor=draft.actor,
+                kind=draft.kind,
+                action_id=draft.action_id,
+                body=jsonable(draft.body),
+                prev_hash=prev,
+            )
+        )
+        prev = made[-1].hash
+    conn.execute(
+        insert(E),
+        [
+            {
+                "seq": e.seq,
+                "at": e.at,
+                "actor": e.actor,
+                "kind": e.kind,
+                "action_id": e.action_id,
+                "body": json.dumps(e.body, sort_keys=True, separators=(",", ":")),
+                "prev_hash": e.prev_hash,
+                "hash": e.hash,
+            }
+            for e in made
+        ],
+    )
+    conn.execute(update(H).where(H.c.id == 1).values(seq=seq, hash=prev))
+    return made
+
+
+# -- rows <-> model ---------------------------------------------------------------------------------------------
+
+
+def _action_row(action: Action) -> dict[str, Any]:
+    call = action.call
+    return {
+        "id": action.id,
+        "created_at": ts(action.created_at),
+        "updated_at": ts(action.updated_at),
+        "agent": call.agent,
+        "tool": call.tool,
+        "thread": call.thread,
+        "subject": call.subject,
+        "call_id": call.call_id,
+        "reasoning": call.reasoning,
+        "confidence": call.confidence,
+        "args": json.dumps(call.args),
+        "verdict": json.dumps(verdict_to_dict(action.verdict)),
+        "mode": action.verdict.mode.value,
+        "urgency": action.verdict.urgency.value,
+        "status": action.status.value,
+        "policy_version": action.policy_version,
+        "decision": json.dumps(decision_to_dict(action.decision)) if action.decision else None,
+        "decided_at": ts(action.decided_at),
+        "result": json.dumps(jsonable(action.result)) if action.result is not None else None,
+        "error": action.error,
+        "window_ends_at": ts(action.window_ends_at),
+        "expires_at": ts(action.expires_at),
+    }
+
+
+def _action_from_row(row: Any) -> Action:
+    return Action(
+        id=row["id"],
+        call=ToolCall(
+            tool=row["tool"],
+            args=json.loads(row["args"]),
+            agent=row["agent"],
+            thread=row["thread"],
+            reasoning=row["reasoning"],
+            confidence=row["confidence"],
+            subject=row["subject"],
+            call_id=row["call_id"],
+        ),
+        verdict=verdict_from_dict(json.loads(row["verdict"])),
+        status=Status(row["status"]),
+        created_at=_dt(row["created_at"]),
+        updated_at=_dt(row["updated_at"]),
+        policy_version=row["policy_version"],
+        decision=decision_from_dict(json.loads(row["decision"])) if row["decision"] else None,
+        decided_at=from_ts(row["decided_at"]),
+        result=json.loads(row["result"]) if row["result"] is not None else None,
+        error=row["error"],
+        window_ends_at=from_ts(row["window_ends_at"]),
+        expires_at=from_ts(row["expires_at"]),
+    )
+
+
+def _event_from_row(row: Any) -> AuditEvent:
+    return AuditEvent(
+        seq=row.seq,
+        at=row.at,
+        actor=row.actor,
+        kind=row.kind,
+        action_id=row.action_id,
+        body=json.loads(row.body),
+        prev_hash=row.prev_hash,
+        hash=row.hash,
+    )
+
+
+def _dt(value: float) -> datetime:
+    moment = from_ts(value)
+    assert moment is not None
+    return moment
+
+
+# -- engines ----------------------------------------------------------------------------------------------------
+
+
+def _engines(url: str) -> tuple[Engine, Engine]:
+    parts = urlsplit(url)
+    scheme = parts.scheme.split("+")[0]
+    if scheme == "sqlite":
+        return _sqlite_engines(parts)
+    if scheme in ("postgresql", "postgres"):
+        engine = create_engine(
+            urlunsplit(parts._replace(scheme="postgresql+psycopg")), pool_pre_ping=True, future=True
+        )
+        return engine, engine
+    raise UsageError(f"unsupported database URL {url!r}: use sqlite:///path.db, postgresql://... or memory://")
+
+
+def _sqlite_engines(parts: Any) -> tuple[Engine, Engine]:
+    options = dict(parse_qsl(parts.query))
+    sync = options.pop("synchronous", "full").lower()
+    if sync not in _SYNC_LEVELS:
+        raise UsageError(f"synchronous={sync!r} in the database URL: use one of {', '.join(sorted(_SYNC_LEVELS))}")
+    if parts.path in ("", "/", "/:memory:"):
+        raise UsageError("an SQLite store needs a file: sqlite:///path/to/tether.db (use memory:// for no file)")
+    clean = "sqlite://" + parts.path + (f"?{urlencode(options)}" if options else "")
+
+    def build(begin: str) -> Engine:
+        engine = create_engine(clean, connect_args={"check_same_thread": False, "timeout": 30})
+
+        @event.listens_for(engine, "connect")
+        def _on_connect(dbapi_conn: Any, _record: Any) -> None:
+            dbapi_conn.isolation_level = None  # transactions are begun explicitly below
+            cursor = dbapi_conn.cursor()
+            cursor.execute("PRAGMA journal_mode=WAL")
+            cursor.execute(f"PRAGMA synchronous={sync.upper()}")
+            cursor.execute("PRAGMA busy_timeout=30000")
+            cursor.close()
+
+        @event.listens_for(engine, "begin")
+        def _on_begin(conn: Connection) -> None:
+            conn.exec_driver_sql(begin)
+
+        return engine
+
+    return build("BEGIN IMMEDIATE"), build("BEGIN")
+
+
+class _store_errors:
+    """Turn driver failures into StoreError naming the store, so callers see why and nothing runs."""
+
+    def __init__(self, url: str) -> None:
+        self.url = url
+
+    def __enter__(self) -> None:
+        return None
+
+    def __exit__(self, kind: type[BaseException] | None, exc: BaseException | None, tb: Any) -> None:
+        if exc is None or not isinstance(exc, SQLAlchemyError):
+            return
+        reason = str(getattr(exc, "orig", None) or exc).strip().splitlines()[0]
+        hint = " (the store is unreachable)" if isinstance(exc, OperationalError) else ""
+        raise StoreError(f"store {_redacted(self.url)} failed{hint}: {reason}") from exc
+
+
+def _redacted(url: str) -> str:
+    parts = urlsplit(url)
+    if parts.password:
+        netloc = parts.netloc.replace(f":{parts.password}@", ":***@")
+        return urlunsplit(parts._replace(netloc=netloc))
+    return url
+
