@@ -213,7 +213,7 @@ class Gate:
         if entry.is_async:
             raise UsageError(f"{entry.name} is an async tool: use `await gate.aresume(...)`")
         try:
-            claimed = self.plane.claim(action_id)
+            claimed = self.plane.claim(action)
         except ClaimConflict:
             return self.plane.outcome(self.plane.get(action_id))
         return self._run(entry, claimed)
@@ -224,7 +224,7 @@ class Gate:
             return self.plane.outcome(action)
         entry = self._registered(action.call.tool)
         try:
-            claimed = await asyncio.to_thread(self.plane.claim, action_id)
+            claimed = await asyncio.to_thread(self.plane.claim, action)
         except ClaimConflict:
             return self.plane.outcome(await asyncio.to_thread(self.plane.get, action_id))
         return await self._arun(entry, claimed)
@@ -250,11 +250,11 @@ class Gate:
         try:
             result = entry.fn(**action.run_args)
         except Exception as exc:
-            self.plane.finish(action.id, error=_describe(exc))
+            self.plane.finish(action, error=_describe(exc))
             if reraise:
                 raise
             return Failed(action_id=action.id, error=_describe(exc))
-        finished = self.plane.finish(action.id, result=result)
+        finished = self.plane.finish(action, result=result)
         return Executed(action_id=action.id, result=result, window_ends_at=finished.window_ends_at)
 
     async def _arun(self, entry: RegisteredTool, action: Action, *, reraise: bool = False) -> Outcome:
@@ -264,11 +264,11 @@ class Gate:
             else:
                 result = await asyncio.to_thread(entry.fn, **action.run_args)
         except Exception as exc:
-            await asyncio.to_thread(functools.partial(self.plane.finish, action.id, error=_describe(exc)))
+            await asyncio.to_thread(functools.partial(self.plane.finish, action, error=_describe(exc)))
             if reraise:
                 raise
             return Failed(action_id=action.id, error=_describe(exc))
-        finished = await asyncio.to_thread(functools.partial(self.plane.finish, action.id, result=result))
+        finished = await asyncio.to_thread(functools.partial(self.plane.finish, action, result=result))
         return Executed(action_id=action.id, result=result, window_ends_at=finished.window_ends_at)
 
     def _wrap(self, entry: RegisteredTool) -> Any:

@@ -156,9 +156,10 @@ class ControlPlane:
             raise self._why_not_decidable(self.store.get_action(action_id))
         return updated
 
-    def claim(self, action_id: str) -> Action:
+    def claim(self, action: Action | str) -> Action:
         """The atomic claim: an approved action moves to ``running`` for exactly one caller."""
-        action = self.store.get_action(action_id)
+        action = self.store.get_action(action) if isinstance(action, str) else action
+        action_id = action.id
         now = self.clock.now()
         claimed = self.store.transition(
             action_id,
@@ -171,9 +172,12 @@ class ControlPlane:
             raise ClaimConflict(f"action {action_id} cannot be started: it is {current.status.value}")
         return claimed
 
-    def finish(self, action_id: str, *, result: object = None, error: str | None = None) -> Action:
-        """Record what the tool did. Only a running action can finish, and only once."""
-        action = self.store.get_action(action_id)
+    def finish(self, action: Action | str, *, result: object = None, error: str | None = None) -> Action:
+        """Record what the tool did. Only a running action can finish, and only once.
+
+        Pass the Action you claimed (rather than its id) to save a read on the hot path."""
+        action = self.store.get_action(action) if isinstance(action, str) else action
+        action_id = action.id
         now = self.clock.now()
         window = action.verdict.window if action.verdict.mode is Mode.OVERRIDE and error is None else None
         if error is None:

@@ -1,0 +1,85 @@
+"""Shared fixtures. ``store`` runs a test once per backend: memory and a real SQLite file."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from tether import FakeClock, Gate, Policy
+from tether.store import MemoryStore, Store, open_store
+
+STORE_KINDS = ["memory", "sqlite"]
+
+
+def make_store(kind: str, tmp_path: Path) -> Store:
+    if kind == "memory":
+        return MemoryStore()
+    return open_store(f"sqlite:///{tmp_path / 'tether.db'}")
+
+
+@pytest.fixture(params=STORE_KINDS)
+def store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Store]:
+    made = make_store(request.param, tmp_path)
+    yield made
+    made.close()
+
+
+@pytest.fixture
+def clock() -> FakeClock:
+    return FakeClock()
+
+
+EXAMPLE_POLICY = {
+    "tools": {
+        "classify_ticket": {"risk": "low", "reversible": "yes"},
+        "draft_marketing_email": {"risk": "medium", "reversible": "yes", "window": "10m"},
+        "send_user_notification": {"risk": "high", "reversible": "no"},
+        "cancel_order": {"risk": "high", "reversible": "partial"},
+        "delete_user_data": {"risk": "critical", "reversible": "no"},
+        "transfer_funds": {"risk": "critical", "reversible": "no", "timeout": "4h"},
+        "refund": {"risk": "medium", "reversible": "partial"},
+    },
+    "rules": [{"id": "large-refund", "tool": "refund", "when": "args.amount > 1000", "mode": "approve"}],
+    "limits": [{"id": "refund-rate", "tool": "refund", "max": 3, "per": "1h"}],
+}
+
+
+@pytest.fixture
+def policy() -> Policy:
+    return Policy.from_dict(EXAMPLE_POLICY)
+
+
+@pytest.fixture
+def gate(policy: Policy, store: Store, clock: FakeClock) -> Gate:
+    """A gate over every store, with the example tools registered as simple recorders."""
+    g = Gate(policy, store, clock=clock)
+    g.ran = []  # type: ignore[attr-defined]
+
+    @g.tool
+    def classify_ticket(ticket: str) -> str:
+        g.ran.append(("classify_ticket", ticket))  # type: ignore[attr-defined]
+        return "billing"
+
+    @g.tool
+    def draft_marketing_email(to: str, body: str) -> str:
+        g.ran.append(("draft_marketing_email", to))  # type: ignore[attr-defined]
+        return f"draft for {to}"
+
+    @g.tool
+    def transfer_funds(account: str, amount: float) -> str:
+        g.ran.append(("transfer_funds", account, amount))  # type: ignore[attr-defined]
+        return f"sent {amount} to {account}"
+
+    @g.tool
+    def cancel_order(order: str) -> str:
+        g.ran.append(("cancel_order", order))  # type: ignore[attr-defined]
+        return f"cancelled {order}"
+
+    @g.tool
+    def refund(order: str, amount: float) -> str:
+        g.ran.append(("refund", order, amount))  # type: ignore[attr-defined]
+        return f"refunded {amount}"
+
+    return g
