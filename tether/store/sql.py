@@ -94,7 +94,9 @@ def _mapping(cursor: Any) -> dict[str, Any] | None:
 
 _INSERT_ACTION = _Prepared(insert(A))
 _INSERT_EVENTS = _Prepared(insert(E))
-_INSERT_USAGE = _Prepared(insert(U))
+_INSERT_USAGE = _Prepared(
+    insert(U).values({name: bindparam(name) for name in ("limit_id", "agent", "tool", "at", "amount")})
+)
 _SELECT_HEAD = _Prepared(select(H.c.seq, H.c.hash).where(H.c.id == 1).with_for_update())
 _ADVANCE_HEAD = _Prepared(
     update(H)

@@ -1,0 +1,487 @@
+"""The ``tether`` command: tables for people, ``--json`` for programs.
+
+Exit codes: 0 success; 1 a check failed or a thing was not found (or a decision lost its race); 2 bad usage
+or configuration. A user mistake never prints a traceback. Text that came from agents is shown as plain text
+(no Rich markup, no terminal control characters), because it is untrusted.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+from typing import Annotated, Any, NoReturn
+
+import typer
+from rich.console import Console
+from rich.table import Table
+from rich.text import Text
+
+from tether.audit import Anchor, AuditEvent
+from tether.codec import action_to_dict, iso, verdict_to_dict
+from tether.errors import (
+    ConfigError,
+    DecisionError,
+    NotFound,
+    StoreError,
+    TetherError,
+    UsageError,
+)
+from tether.model import Action, Approve, Reject, ToolCall
+from tether.plane import ControlPlane
+from tether.policy import Policy, format_duration
+from tether.store import DEFAULT_URL, open_store
+
+app = typer.Typer(
+    help="Tether: a human-in-the-loop control plane for AI agents.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    add_completion=False,
+)
+policy_app = typer.Typer(help="Check a policy file and explain its verdicts.", no_args_is_help=True)
+audit_app = typer.Typer(help="Read, verify and export the hash-chained audit log.", no_args_is_help=True)
+breaker_app = typer.Typer(help="See and close the breakers opened by blast-radius limits.", no_args_is_help=True)
+app.add_typer(policy_app, name="policy")
+app.add_typer(audit_app, name="audit")
+app.add_typer(breaker_app, name="breaker")
+
+out = Console(highlight=False, soft_wrap=True)
+err = Console(stderr=True, highlight=False, soft_wrap=True)
+
+JsonFlag = Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")]
+
+
+@dataclass
+class Settings:
+    config: str | None
+    config_explicit: bool
+    db: str
+
+
+@app.callback()
+def main_options(
+    ctx: typer.Context,
+    config: Annotated[
+        str | None,
+        typer.Option("--config", "-c", envvar="TETHER_CONFIG", help="Policy file [default: ./tether.toml]."),
+    ] = None,
+    db: Annotated[
+        str, typer.Option("--db", envvar="TETHER_DB", help="Store URL: sqlite:///file.db, postgresql://…")
+    ] = DEFAULT_URL,
+) -> None:
+    ctx.obj = Settings(config=config or "tether.toml", config_explicit=config is not None, db=db)
+
+
+# -- helpers --------------------------------------------------------------------------------------------------
+
+
+def _settings(ctx: typer.Context) -> Settings:
+    settings = ctx.find_root().obj
+    assert isinstance(settings, Settings)
+    return settings
+
+
+def _load_policy(settings: Settings, *, required: bool = False) -> Policy:
+    path = Path(settings.config or "tether.toml")
+    if not path.exists() and not settings.config_explicit and not required:
+        return Policy.default()
+    return Policy.from_file(path)
+
+
+@contextmanager
+def _plane(ctx: typer.Context, *, policy_required: bool = False) -> Iterator[ControlPlane]:
+    settings = _settings(ctx)
+    plane = ControlPlane(_load_policy(settings, required=policy_required), open_store(settings.db))
+    try:
+        yield plane
+    finally:
+        plane.store.close()
+
+
+def _fail(message: str, code: int) -> NoReturn:
+    err.print(Text(f"error: {message}"))
+    raise typer.Exit(code)
+
+
+def safe(value: object) -> Text:
+    """Untrusted text as a Rich Text: never parsed as markup, control characters made visible."""
+    text = value if isinstance(value, str) else json.dumps(value, ensure_ascii=False, default=str)
+    return Text("".join(ch if ch.isprintable() or ch in "\n\t" else f"\\x{ord(ch):02x}" for ch in text))
+
+
+def _print_json(data: Any) -> None:
+    sys.stdout.write(json.dumps(data, indent=2, ensure_ascii=False, default=str) + "\n")
+
+
+def _event_dict(event: AuditEvent) -> dict[str, Any]:
+    return event.to_dict()
+
+
+# -- commands -------------------------------------------------------------------------------------------------
+
+
+@app.command()
+def init(
+    path: Annotated[Path, typer.Argument(help="Where to write the policy.")] = Path("tether.toml"),
+    force: Annotated[bool, typer.Option("--force", help="Overwrite an existing file.")] = False,
+) -> None:
+    """Write a commented tether.toml with the six example tools of the risk matrix."""
+    if path.exists() and not force:
+        _fail(f"{path} already exists (use --force to overwrite it)", 1)
+    path.write_text(template_text(), encoding="utf-8")
+    out.print(Text(f"wrote {path}; check it with `tether policy check {path}`"))
+
+
+def template_text() -> str:
+    return resources.files("tether.policy").joinpath("template.toml").read_text(encoding="utf-8")
+
+
+@policy_app.command("check")
+def policy_check(
+    ctx: typer.Context,
+    file: Annotated[Path | None, typer.Argument(help="Policy file [default: --config].")] = None,
+    as_json: JsonFlag = False,
+) -> None:
+    """Validate a policy file: schema, risk levels, CEL rules, limits. Exit 2 with every problem if bad."""
+    path = file or Path(_settings(ctx).config or "tether.toml")
+    policy = Policy.from_file(path)
+    summary = {
+        "file": str(path),
+        "ok": True,
+        "version": policy.version,
+        "tools": len(policy.config.tools),
+        "rules": len(policy.rules),
+        "limits": len(policy.limits),
+    }
+    if as_json:
+        _print_json(summary)
+        return
+    out.print(
+        Text(
+            f"{path}: ok — {summary['tools']} tools, {summary['rules']} rules, {summary['limits']} limits "
+            f"(policy version {policy.version[:12]})"
+        )
+    )
+
+
+@policy_app.command("explain")
+def policy_explain(
+    ctx: typer.Context,
+    tool: Annotated[str, typer.Argument(help="The tool name.")],
+    args: Annotated[str, typer.Option("--args", help="The call's arguments as a JSON object.")] = "{}",
+    agent: Annotated[str, typer.Option("--agent", help="The calling agent.")] = "agent",
+    confidence: Annotated[float | None, typer.Option("--confidence", help="The agent's confidence, 0–1.")] = None,
+    as_json: JsonFlag = False,
+) -> None:
+    """Show the verdict the policy gives one call now, with every reason (its lane's history included)."""
+    try:
+        parsed = json.loads(args)
+    except json.JSONDecodeError as exc:
+        _fail(f"--args is not valid JSON: {exc.msg} at column {exc.colno}", 2)
+    if not isinstance(parsed, dict):
+        _fail('--args must be a JSON object, e.g. \'{"amount": 50}\'', 2)
+    call = ToolCall(tool=tool, args=parsed, agent=agent, confidence=confidence)
+    with _plane(ctx, policy_required=True) as plane:
+        verdict = plane.evaluate(call)
+    if as_json:
+        _print_json(verdict_to_dict(verdict))
+        return
+    header = Text(f"{tool} → {verdict.mode.value}")
+    header.stylize("bold")
+    out.print(header)
+    details = [f"ceiling {verdict.ceiling.value}", f"urgency {verdict.urgency.value}"]
+    if verdict.locked:
+        details.append("locked (a human is always required)")
+    if verdict.window:
+        details.append(f"undo window {format_duration(verdict.window)}")
+    if verdict.timeout:
+        details.append(f"expires after {format_duration(verdict.timeout)}")
+    if verdict.quorum > 1:
+        details.append(f"quorum {verdict.quorum}")
+    if verdict.reviewers:
+        details.append(f"reviewers {verdict.reviewers}")
+    out.print(Text("  " + ", ".join(details)))
+    for reason in verdict.reasons:
+        out.print(Text("  • ") + safe(reason.text))
+
+
+@app.command()
+def pending(
+    ctx: typer.Context,
+    agent: Annotated[str | None, typer.Option(help="Only this agent's actions.")] = None,
+    tool: Annotated[str | None, typer.Option(help="Only this tool's actions.")] = None,
+    as_json: JsonFlag = False,
+) -> None:
+    """List actions held for a human decision, most urgent first."""
+    with _plane(ctx) as plane:
+        held = plane.pending(agent=agent, tool=tool, limit=1000)
+    held.sort(key=lambda a: (a.verdict.urgency.value != "high", a.created_at))
+    if as_json:
+        _print_json([action_to_dict(a) for a in held])
+        return
+    if not held:
+        out.print("nothing is waiting for a decision")
+        return
+    table = Table("id", "tool", "agent", "urgency", "held because")
+    table.columns[0].no_wrap = True
+    for action in held:
+        table.add_row(
+            action.id,
+            safe(action.call.tool),
+            safe(action.call.agent),
+            action.verdict.urgency.value,
+            safe(action.verdict.reasons[-1].text if action.verdict.reasons else ""),
+        )
+    out.print(table)
+    out.print(Text("see one with `tether show ID`; decide with `tether approve ID --by NAME` or `tether reject`"))
+
+
+@app.command()
+def show(ctx: typer.Context, action_id: Annotated[str, typer.Argument(help="The action id.")], as_json: JsonFlag = False) -> None:
+    """Show one action and its whole timeline."""
+    with _plane(ctx) as plane:
+        action = plane.get(action_id)
+        timeline = plane.timeline(action_id)
+    if as_json:
+        _print_json({**action_to_dict(action), "timeline": [_event_dict(e) for e in timeline]})
+        return
+    _print_action(action)
+    out.print(Text("timeline:", style="bold"))
+    for event in timeline:
+        out.print(Text(f"  #{event.seq} {event.at} ") + safe(f"{event.kind} by {event.actor}"))
+
+
+def _print_action(action: Action) -> None:
+    call = action.call
+    rows: list[tuple[str, object]] = [
+        ("id", action.id),
+        ("status", action.status.value),
+        ("mode", action.verdict.mode.value),
+        ("tool", call.tool),
+        ("agent", call.agent),
+        ("args", json.dumps(call.args, ensure_ascii=False, indent=2)),
+        ("reasoning", call.reasoning or ""),
+        ("confidence", "" if call.confidence is None else f"{call.confidence:.2f}"),
+        ("why", "\n".join(action.verdict.explain())),
+        ("created", iso(action.created_at)),
+        ("expires", iso(action.expires_at) or ""),
+    ]
+    if action.decision is not None:
+        rows.append(("decision", json.dumps(_decision_summary(action), ensure_ascii=False)))
+    if action.result is not None:
+        rows.append(("result", json.dumps(action.result, ensure_ascii=False)))
+    if action.error:
+        rows.append(("error", action.error))
+    if action.window_ends_at:
+        rows.append(("undo until", iso(action.window_ends_at)))
+    table = Table(show_header=False, box=None)
+    for key, value in rows:
+        table.add_row(Text(key, style="bold"), safe(value))
+    out.print(table)
+
+
+def _decision_summary(action: Action) -> dict[str, Any]:
+    decided = action_to_dict(action)["decision"]
+    return decided if isinstance(decided, dict) else {}
+
+
+@app.command()
+def approve(
+    ctx: typer.Context,
+    action_id: Annotated[str, typer.Argument(help="The action id.")],
+    by: Annotated[str, typer.Option("--by", help="Who approves (the reviewer's name).")],
+    note: Annotated[str, typer.Option("--note", help="A note for the record.")] = "",
+) -> None:
+    """Approve a held action; the agent runs it when it resumes."""
+    with _plane(ctx) as plane:
+        action = plane.decide(action_id, Approve(by=by, note=note))
+    out.print(Text(f"approved {action.id} ({action.call.tool}); it runs when the agent resumes it"))
+
+
+@app.command()
+def reject(
+    ctx: typer.Context,
+    action_id: Annotated[str, typer.Argument(help="The action id.")],
+    by: Annotated[str, typer.Option("--by", help="Who rejects (the reviewer's name).")],
+    note: Annotated[str, typer.Option("--note", help="Why; the agent sees this note.")],
+) -> None:
+    """Reject a held action; the agent gets the note as its tool result."""
+    with _plane(ctx) as plane:
+        action = plane.decide(action_id, Reject(by=by, note=note))
+    out.print(Text(f"rejected {action.id} ({action.call.tool})"))
+
+
+# -- audit ----------------------------------------------------------------------------------------------------
+
+
+@audit_app.command("tail")
+def audit_tail(
+    ctx: typer.Context,
+    count: Annotated[int, typer.Option("-n", "--count", min=1, help="How many events.")] = 20,
+    as_json: JsonFlag = False,
+) -> None:
+    """The newest events of the audit log."""
+    with _plane(ctx) as plane:
+        events = plane.store.audit_tail(count)
+    if as_json:
+        _print_json([_event_dict(e) for e in events])
+        return
+    table = Table("seq", "at", "actor", "kind", "action", "hash")
+    for e in events:
+        table.add_row(str(e.seq), e.at, safe(e.actor), e.kind, e.action_id or "", e.hash[:12])
+    out.print(table)
+
+
+@audit_app.command("verify")
+def audit_verify(
+    ctx: typer.Context,
+    anchor: Annotated[
+        str | None, typer.Option("--anchor", help="An exported head: a file, or the JSON itself.")
+    ] = None,
+    as_json: JsonFlag = False,
+) -> None:
+    """Recompute the hash chain; name the first broken event. With --anchor, also detect a truncated log."""
+    parsed = _read_anchor(anchor) if anchor else None
+    with _plane(ctx) as plane:
+        result = plane.verify(parsed)
+    if as_json:
+        _print_json(
+            {
+                "ok": result.ok,
+                "checked": result.checked,
+                "head": {"seq": result.head.seq, "hash": result.head.hash},
+                "bad_seq": result.bad_seq,
+                "problem": result.problem,
+            }
+        )
+    else:
+        (out if result.ok else err).print(Text(str(result)))
+    if not result.ok:
+        raise typer.Exit(1)
+
+
+def _read_anchor(value: str) -> Anchor:
+    text = value
+    if not value.lstrip().startswith("{"):
+        try:
+            text = Path(value).read_text(encoding="utf-8")
+        except OSError as exc:
+            _fail(f"cannot read the anchor file {value}: {exc.strerror}", 2)
+    try:
+        return Anchor.from_json(text)
+    except ValueError as exc:
+        _fail(f"--anchor: {exc}", 2)
+
+
+@audit_app.command("head")
+def audit_head(ctx: typer.Context) -> None:
+    """Print the head as an anchor (JSON). Keep it elsewhere; `audit verify --anchor` then detects truncation."""
+    with _plane(ctx) as plane:
+        head = plane.audit_head()
+    sys.stdout.write(head.to_json() + "\n")
+
+
+@audit_app.command("export")
+def audit_export(
+    ctx: typer.Context,
+    output: Annotated[Path | None, typer.Option("--output", "-o", help="File to write [default: stdout].")] = None,
+    after: Annotated[int, typer.Option("--after", min=0, help="Only events after this sequence number.")] = 0,
+) -> None:
+    """Export the audit log as JSON Lines, one event per line, in chain order."""
+    with _plane(ctx) as plane:
+        stream = open(output, "w", encoding="utf-8") if output else sys.stdout  # noqa: SIM115
+        try:
+            count = 0
+            for event in plane.audit_events(after=after):
+                stream.write(json.dumps(event.to_dict(), ensure_ascii=False, sort_keys=True) + "\n")
+                count += 1
+        finally:
+            if output:
+                stream.close()
+    if output:
+        err.print(Text(f"exported {count} events to {output}"))
+
+
+# -- breakers -------------------------------------------------------------------------------------------------
+
+
+@breaker_app.command("list")
+def breaker_list(ctx: typer.Context, as_json: JsonFlag = False) -> None:
+    """Open breakers: lanes whose calls are all held until a human closes them."""
+    with _plane(ctx) as plane:
+        open_breakers = plane.breakers()
+    if as_json:
+        _print_json(
+            [
+                {"lane": f"{b.agent}/{b.tool}", "limit": b.limit, "opened_at": iso(b.opened_at)}
+                for b in open_breakers
+            ]
+        )
+        return
+    if not open_breakers:
+        out.print("no breaker is open")
+        return
+    table = Table("lane", "limit", "opened")
+    for b in open_breakers:
+        table.add_row(safe(f"{b.agent}/{b.tool}"), safe(b.limit), iso(b.opened_at) or "")
+    out.print(table)
+
+
+@breaker_app.command("close")
+def breaker_close(
+    ctx: typer.Context,
+    lane: Annotated[str, typer.Argument(help="The lane, written AGENT/TOOL.")],
+    by: Annotated[str, typer.Option("--by", help="Who closes it.")] = os.environ.get("USER", "cli"),
+) -> None:
+    """Close a lane's breaker so its calls are judged by the policy again."""
+    with _plane(ctx) as plane:
+        plane.close_breaker(lane, by=by)
+    out.print(Text(f"closed the breaker of {lane}"))
+
+
+@app.command()
+def demo(ctx: typer.Context) -> None:
+    """Run the scripted support agent: six example tasks and a low-confidence call through the gate."""
+    from tether.demo.scenario import run
+
+    settings = _settings(ctx)
+    run(config=Path(settings.config or "tether.toml"), db=settings.db, console=out)
+
+
+# -- entry point ----------------------------------------------------------------------------------------------
+
+_EXIT_CODES: list[tuple[type[TetherError], int]] = [
+    (ConfigError, 2),
+    (UsageError, 2),
+    (NotFound, 1),
+    (DecisionError, 1),
+    (StoreError, 1),
+    (TetherError, 1),
+]
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Run the CLI; Tether errors become one line on stderr and an exit code, never a traceback."""
+    run_app(app, argv)
+
+
+def run_app(application: Callable[..., Any], argv: list[str] | None = None) -> None:
+    try:
+        application(args=argv, standalone_mode=True)
+    except TetherError as exc:
+        code = next(code for kind, code in _EXIT_CODES if isinstance(exc, kind))
+        err.print(Text(f"error: {exc}"))
+        sys.exit(code)
+
+
+def _short(text: str, limit: int = 60) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+if __name__ == "__main__":
+    main()
