@@ -1,0 +1,257 @@
+"""The `tether` command as a user runs it: a real process, a real SQLite file, exit codes and output."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from tether import Gate, Pending, Policy, ToolCall
+
+TIMEOUT = 60
+
+
+def tether(cwd: Path, *args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+    full_env = {**os.environ, "COLUMNS": "200", **(env or {})}
+    full_env.pop("TETHER_CONFIG", None)
+    full_env.pop("TETHER_DB", None)
+    full_env.update(env or {})
+    return subprocess.run(
+        [sys.executable, "-m", "tether.cli", *args],
+        cwd=cwd,
+        env=full_env,
+        capture_output=True,
+        text=True,
+        timeout=TIMEOUT,
+        check=False,
+    )
+
+
+@pytest.fixture
+def workdir(tmp_path: Path) -> Path:
+    assert tether(tmp_path, "init").returncode == 0
+    return tmp_path
+
+
+def held_action(workdir: Path, tool: str = "transfer_funds", **args: object) -> str:
+    """An action held by the example policy, created by an agent process on the workdir's database."""
+    gate = Gate(Policy.from_file(workdir / "tether.toml"), f"sqlite:///{workdir / 'tether.db'}")
+    gate.tool(lambda **kw: "done", name=tool)
+    out = gate.call(ToolCall(tool=tool, args=args or {"account": "A-1", "amount": 50}, agent="support-bot"))
+    gate.close()
+    assert isinstance(out, Pending)
+    return out.action_id
+
+
+def test_init_writes_a_policy_that_checks(workdir: Path) -> None:
+    result = tether(workdir, "policy", "check", "tether.toml")
+    assert result.returncode == 0, result.stderr
+    assert "ok — 6 tools, 2 rules, 2 limits" in result.stdout
+
+
+def test_init_refuses_to_overwrite(workdir: Path) -> None:
+    result = tether(workdir, "init")
+    assert result.returncode == 1
+    assert "already exists" in result.stderr
+
+
+def test_policy_check_reports_a_bad_file_with_file_and_key_and_exit_2(tmp_path: Path) -> None:
+    (tmp_path / "bad.toml").write_text('[tools.pay]\nrisk = "severe"\nreversible = "no"\n')
+    result = tether(tmp_path, "policy", "check", "bad.toml")
+    assert result.returncode == 2
+    assert "bad.toml: tools.pay.risk:" in result.stderr
+    assert "severe" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_policy_check_reports_bad_cel_with_its_position(tmp_path: Path) -> None:
+    (tmp_path / "bad.toml").write_text('[[rules]]\nid = "r"\nwhen = "args.amount >"\nmode = "approve"\n')
+    result = tether(tmp_path, "policy", "check", "bad.toml")
+    assert result.returncode == 2
+    assert "rules[0].when" in result.stderr
+    assert "column" in result.stderr
+
+
+def test_policy_check_of_a_missing_file_exits_2(tmp_path: Path) -> None:
+    result = tether(tmp_path, "policy", "check", "nope.toml")
+    assert result.returncode == 2
+    assert "no such policy file" in result.stderr
+
+
+def test_policy_explain_lists_every_reason(workdir: Path) -> None:
+    result = tether(
+        workdir, "policy", "explain", "transfer_funds", "--args", '{"amount": 20000}', "--confidence", "0.5"
+    )
+    assert result.returncode == 0, result.stderr
+    assert "transfer_funds → approve" in result.stdout
+    assert "locked" in result.stdout
+    assert "rule large-transfer" in result.stdout
+    assert "confidence 0.50 is below 0.60" in result.stdout
+
+
+def test_policy_explain_as_json(workdir: Path) -> None:
+    result = tether(workdir, "policy", "explain", "classify_ticket", "--json")
+    verdict = json.loads(result.stdout)
+    assert verdict["mode"] == "auto"
+    assert verdict["reasons"][0]["step"] == "matrix"
+
+
+def test_policy_explain_rejects_args_that_are_not_a_json_object(workdir: Path) -> None:
+    result = tether(workdir, "policy", "explain", "classify_ticket", "--args", "[1, 2]")
+    assert result.returncode == 2
+    assert "must be a JSON object" in result.stderr
+
+
+def test_pending_show_approve_round_trip(workdir: Path) -> None:
+    action_id = held_action(workdir)
+    listed = json.loads(tether(workdir, "pending", "--json").stdout)
+    assert [a["id"] for a in listed] == [action_id]
+    table = tether(workdir, "pending").stdout
+    assert action_id in table
+
+    approved = tether(workdir, "approve", action_id, "--by", "alice", "--note", "fine")
+    assert approved.returncode == 0, approved.stderr
+    shown = json.loads(tether(workdir, "show", action_id, "--json").stdout)
+    assert shown["status"] == "approved"
+    assert shown["decision"] == {"kind": "approve", "by": "alice", "note": "fine"}
+    assert [e["kind"] for e in shown["timeline"]] == ["action.proposed", "action.approved"]
+    assert json.loads(tether(workdir, "pending", "--json").stdout) == []
+
+
+def test_a_second_decision_from_the_cli_exits_1_and_says_who_decided(workdir: Path) -> None:
+    action_id = held_action(workdir)
+    assert tether(workdir, "reject", action_id, "--by", "alice", "--note", "no").returncode == 0
+    again = tether(workdir, "approve", action_id, "--by", "bob")
+    assert again.returncode == 1
+    assert "already decided: reject by alice" in again.stderr
+
+
+def test_reject_requires_a_note(workdir: Path) -> None:
+    action_id = held_action(workdir)
+    result = tether(workdir, "reject", action_id, "--by", "alice")
+    assert result.returncode == 2
+    assert "--note" in result.stderr
+
+
+def test_show_of_an_unknown_action_exits_1(workdir: Path) -> None:
+    result = tether(workdir, "show", "does-not-exist")
+    assert result.returncode == 1
+    assert "no action 'does-not-exist'" in result.stderr
+
+
+def test_audit_verify_head_tail_and_export(workdir: Path) -> None:
+    held_action(workdir)
+    assert tether(workdir, "audit", "verify").returncode == 0
+    head = json.loads(tether(workdir, "audit", "head").stdout)
+    assert head["seq"] == 1
+    tail = json.loads(tether(workdir, "audit", "tail", "--json").stdout)
+    assert tail[-1]["hash"] == head["hash"]
+    exported = tether(workdir, "audit", "export", "-o", "log.jsonl")
+    assert exported.returncode == 0
+    lines = (workdir / "log.jsonl").read_text().splitlines()
+    assert [json.loads(line)["seq"] for line in lines] == [1]
+
+
+def test_audit_verify_with_an_anchor_detects_truncation(workdir: Path) -> None:
+    held_action(workdir)
+    held_action(workdir)
+    (workdir / "anchor.json").write_text(tether(workdir, "audit", "head").stdout)
+    import sqlite3
+
+    with sqlite3.connect(workdir / "tether.db") as db:
+        db.execute("DELETE FROM audit_events WHERE seq = 2")
+        db.execute("UPDATE audit_head SET seq = 1")
+    assert tether(workdir, "audit", "verify").returncode == 0  # a shorter chain is still a valid chain
+    result = tether(workdir, "audit", "verify", "--anchor", "anchor.json", "--json")
+    assert result.returncode == 1
+    report = json.loads(result.stdout)
+    assert report["ok"] is False
+    assert "truncated" in report["problem"]
+
+
+def test_audit_verify_rejects_a_malformed_anchor(workdir: Path) -> None:
+    result = tether(workdir, "audit", "verify", "--anchor", '{"seq": "x"}')
+    assert result.returncode == 2
+    assert "anchor" in result.stderr
+
+
+def test_breaker_list_and_close(workdir: Path) -> None:
+    gate = Gate(Policy.from_file(workdir / "tether.toml"), f"sqlite:///{workdir / 'tether.db'}")
+    gate.tool(lambda user_ids, message: "sent", name="send_user_notification")
+    users = [f"u-{n}" for n in range(60)]
+    gate.call(ToolCall(tool="send_user_notification", args={"user_ids": users, "message": "hi"}, agent="bot"))
+    gate.close()
+    listed = json.loads(tether(workdir, "breaker", "list", "--json").stdout)
+    assert listed[0]["lane"] == "bot/send_user_notification"
+    assert listed[0]["limit"] == "notification-blast"
+    closed = tether(workdir, "breaker", "close", "bot/send_user_notification", "--by", "alice")
+    assert closed.returncode == 0, closed.stderr
+    assert json.loads(tether(workdir, "breaker", "list", "--json").stdout) == []
+    again = tether(workdir, "breaker", "close", "bot/send_user_notification")
+    assert again.returncode == 1
+    assert "not open" in again.stderr
+
+
+def test_breaker_close_with_a_malformed_lane_exits_2(workdir: Path) -> None:
+    result = tether(workdir, "breaker", "close", "no-slash")
+    assert result.returncode == 2
+    assert "AGENT/TOOL" in result.stderr
+
+
+def test_config_and_db_come_from_the_environment(tmp_path: Path) -> None:
+    assert tether(tmp_path, "init", "policy.toml").returncode == 0
+    env = {"TETHER_CONFIG": str(tmp_path / "policy.toml"), "TETHER_DB": f"sqlite:///{tmp_path / 'x.db'}"}
+    result = tether(tmp_path, "policy", "explain", "delete_user_data", "--json", env=env)
+    assert json.loads(result.stdout)["locked"] is True
+    assert (tmp_path / "x.db").exists()
+
+
+def test_an_explicit_config_that_does_not_exist_is_a_config_error(tmp_path: Path) -> None:
+    result = tether(tmp_path, "--config", "missing.toml", "pending")
+    assert result.returncode == 2
+    assert "missing.toml" in result.stderr
+
+
+def test_agent_text_cannot_inject_terminal_markup_or_escapes(workdir: Path) -> None:
+    gate = Gate(Policy.from_file(workdir / "tether.toml"), f"sqlite:///{workdir / 'tether.db'}")
+    gate.tool(lambda **kw: "x", name="transfer_funds")
+    out = gate.call(
+        ToolCall(
+            tool="transfer_funds",
+            args={"account": "[bold red]PWNED[/]", "amount": 1},
+            agent="support-bot",
+            reasoning="\x1b[2J\x1b[31mcleared your screen",
+        )
+    )
+    gate.close()
+    shown = tether(workdir, "show", out.action_id).stdout
+    assert "[bold red]PWNED[/]" in shown
+    assert "\x1b" not in shown
+    assert "\\x1b[2J" in shown
+
+
+def test_the_demo_runs_the_six_tasks_and_leaves_held_ones(tmp_path: Path) -> None:
+    result = tether(tmp_path, "demo")
+    assert result.returncode == 0, result.stderr
+    for tool in ("classify_ticket", "draft_marketing_email", "send_user_notification", "cancel_order"):
+        assert tool in result.stdout
+    assert "4 calls are held for a human" in result.stdout
+    assert "audit log intact" in result.stdout
+    held = json.loads(tether(tmp_path, "pending", "--json").stdout)
+    assert sorted(a["call"]["tool"] for a in held) == [
+        "classify_ticket",
+        "delete_user_data",
+        "send_user_notification",
+        "transfer_funds",
+    ]
+
+
+def test_help_lists_the_commands(tmp_path: Path) -> None:
+    result = tether(tmp_path, "--help")
+    assert result.returncode == 0
+    for command in ("init", "policy", "pending", "show", "approve", "reject", "audit", "breaker", "demo"):
+        assert command in result.stdout
