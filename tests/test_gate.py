@@ -43,7 +43,7 @@ def kinds(gate: Gate, action_id: str) -> list[str]:
     return [e.kind for e in gate.plane.timeline(action_id)]
 
 
-# -- the six modes ----------------------------------------------------------------------------------------------
+# -- the six modes -------------------------------------------------------------------------------------------
 
 
 def test_auto_tool_runs_and_its_result_comes_back(gate: Gate) -> None:
@@ -110,7 +110,7 @@ def test_shadow_mode_records_without_running(store: Store) -> None:
     assert "nothing was done" in out.to_tool_result()
 
 
-# -- decisions and resume ---------------------------------------------------------------------------------------
+# -- decisions and resume ------------------------------------------------------------------------------------
 
 
 def test_approved_action_runs_once_on_resume(gate: Gate) -> None:
@@ -215,7 +215,7 @@ def test_resume_from_a_new_gate_on_the_same_database(tmp_path: Path, policy: Pol
     assert restarted.plane.verify().ok
 
 
-# -- failures and bad input -------------------------------------------------------------------------------------
+# -- failures and bad input ----------------------------------------------------------------------------------
 
 
 def test_a_tool_that_raises_is_recorded_as_failed(store: Store, policy: Policy) -> None:
@@ -257,7 +257,7 @@ def test_confidence_outside_zero_to_one_is_refused() -> None:
         ToolCall(tool="t", agent="a", confidence=1.5)
 
 
-# -- plain function calls inside a context ----------------------------------------------------------------------
+# -- plain function calls inside a context -------------------------------------------------------------------
 
 
 def test_a_registered_tool_called_as_a_function_goes_through_the_gate(policy: Policy, store: Store) -> None:
@@ -331,8 +331,10 @@ def test_async_tools_and_acall(policy: Policy, store: Store) -> None:
         return first, second, third
 
     first, second, third = asyncio.run(scenario())
-    assert isinstance(first, Executed) and first.result == "async T-1"
-    assert isinstance(second, Executed) and second.result == "sync O-1"
+    assert isinstance(first, Executed)
+    assert first.result == "async T-1"
+    assert isinstance(second, Executed)
+    assert second.result == "sync O-1"
     assert third == "async T-2"
 
 
@@ -359,7 +361,7 @@ async def _resume_twice(gate: Gate, action_id: str) -> list[object]:
     return [await gate.aresume(action_id), await gate.aresume(action_id)]
 
 
-# -- declarations, limits and breakers --------------------------------------------------------------------------
+# -- declarations, limits and breakers -----------------------------------------------------------------------
 
 
 def test_a_risk_declared_in_code_tightens_the_policy(policy: Policy, store: Store) -> None:
@@ -421,7 +423,7 @@ def test_low_confidence_holds_an_auto_tool(gate: Gate) -> None:
     assert gate.get(out.action_id).verdict.urgency.value == "high"
 
 
-# -- the audit trail of a call ----------------------------------------------------------------------------------
+# -- the audit trail of a call -------------------------------------------------------------------------------
 
 
 def test_secret_arguments_are_redacted_in_the_audit_log_but_kept_for_the_tool(store: Store) -> None:

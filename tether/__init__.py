@@ -95,6 +95,7 @@ __all__ = [
     "ToolCall",
     "ToolNotRun",
     "Urgency",
+    "UsageError",
     "Verdict",
     "Verification",
     "__version__",

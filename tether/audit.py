@@ -49,8 +49,7 @@ def redact(value: Any, fields: Iterable[str]) -> Any:
 def _redact(value: Any, needles: tuple[str, ...]) -> Any:
     if isinstance(value, Mapping):
         return {
-            k: REDACTED if any(n in str(k).lower() for n in needles) else _redact(v, needles)
-            for k, v in value.items()
+            k: REDACTED if any(n in str(k).lower() for n in needles) else _redact(v, needles) for k, v in value.items()
         }
     if isinstance(value, list):
         return [_redact(v, needles) for v in value]
@@ -85,10 +84,25 @@ class AuditEvent:
 
 
 def event_hash(
-    *, seq: int, at: str, actor: str, kind: str, action_id: str | None, body: Mapping[str, Any], prev_hash: str
+    *,
+    seq: int,
+    at: str,
+    actor: str,
+    kind: str,
+    action_id: str | None,
+    body: Mapping[str, Any],
+    prev_hash: str,
 ) -> str:
     payload = canonical_json(
-        {"seq": seq, "at": at, "actor": actor, "kind": kind, "action_id": action_id, "body": body, "prev": prev_hash}
+        {
+            "seq": seq,
+            "at": at,
+            "actor": actor,
+            "kind": kind,
+            "action_id": action_id,
+            "body": body,
+            "prev": prev_hash,
+        }
     )
     return hashlib.sha256(payload.encode("utf-8")).hexdigest()
 

@@ -77,7 +77,7 @@ def main_options(
     ctx.obj = Settings(config=config or "tether.toml", config_explicit=config is not None, db=db)
 
 
-# -- helpers --------------------------------------------------------------------------------------------------
+# -- helpers -------------------------------------------------------------------------------------------------
 
 
 def _settings(ctx: typer.Context) -> Settings:
@@ -122,7 +122,7 @@ def _event_dict(event: AuditEvent) -> dict[str, Any]:
     return event.to_dict()
 
 
-# -- commands -------------------------------------------------------------------------------------------------
+# -- commands ------------------------------------------------------------------------------------------------
 
 
 @app.command()
@@ -184,7 +184,7 @@ def policy_explain(
     except json.JSONDecodeError as exc:
         _fail(f"--args is not valid JSON: {exc.msg} at column {exc.colno}", 2)
     if not isinstance(parsed, dict):
-        _fail('--args must be a JSON object, e.g. \'{"amount": 50}\'', 2)
+        _fail("--args must be a JSON object, e.g. '{\"amount\": 50}'", 2)
     call = ToolCall(tool=tool, args=parsed, agent=agent, confidence=confidence)
     with _plane(ctx, policy_required=True) as plane:
         verdict = plane.evaluate(call)
@@ -242,7 +242,11 @@ def pending(
 
 
 @app.command()
-def show(ctx: typer.Context, action_id: Annotated[str, typer.Argument(help="The action id.")], as_json: JsonFlag = False) -> None:
+def show(
+    ctx: typer.Context,
+    action_id: Annotated[str, typer.Argument(help="The action id.")],
+    as_json: JsonFlag = False,
+) -> None:
     """Show one action and its whole timeline."""
     with _plane(ctx) as plane:
         action = plane.get(action_id)
@@ -316,7 +320,7 @@ def reject(
     out.print(Text(f"rejected {action.id} ({action.call.tool})"))
 
 
-# -- audit ----------------------------------------------------------------------------------------------------
+# -- audit ---------------------------------------------------------------------------------------------------
 
 
 @audit_app.command("tail")
@@ -407,7 +411,7 @@ def audit_export(
         err.print(Text(f"exported {count} events to {output}"))
 
 
-# -- breakers -------------------------------------------------------------------------------------------------
+# -- breakers ------------------------------------------------------------------------------------------------
 
 
 @breaker_app.command("list")
@@ -417,10 +421,7 @@ def breaker_list(ctx: typer.Context, as_json: JsonFlag = False) -> None:
         open_breakers = plane.breakers()
     if as_json:
         _print_json(
-            [
-                {"lane": f"{b.agent}/{b.tool}", "limit": b.limit, "opened_at": iso(b.opened_at)}
-                for b in open_breakers
-            ]
+            [{"lane": f"{b.agent}/{b.tool}", "limit": b.limit, "opened_at": iso(b.opened_at)} for b in open_breakers]
         )
         return
     if not open_breakers:
@@ -453,7 +454,7 @@ def demo(ctx: typer.Context) -> None:
     run(config=Path(settings.config or "tether.toml"), db=settings.db, console=out)
 
 
-# -- entry point ----------------------------------------------------------------------------------------------
+# -- entry point ---------------------------------------------------------------------------------------------
 
 _EXIT_CODES: list[tuple[type[TetherError], int]] = [
     (ConfigError, 2),

@@ -15,7 +15,7 @@ from collections.abc import Callable, Iterator
 from contextvars import ContextVar
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, TypeVar, overload
+from typing import Any, TypeVar, cast, overload
 
 from tether.clock import Clock
 from tether.errors import ClaimConflict, UsageError
@@ -100,7 +100,7 @@ class Gate:
     def close(self) -> None:
         self.plane.store.close()
 
-    # -- registering tools --------------------------------------------------------------------------------------
+    # -- registering tools -----------------------------------------------------------------------------------
 
     @overload
     def tool(self, fn: F) -> F: ...
@@ -132,7 +132,9 @@ class Gate:
                 reversible=Reversibility(reversible) if reversible is not None else None,
             )
         except ValueError as exc:
-            raise UsageError(f"@gate.tool: {exc}; risk is low|medium|high|critical, reversible yes|partial|no") from None
+            raise UsageError(
+                f"@gate.tool: {exc}; risk is low|medium|high|critical, reversible yes|partial|no"
+            ) from None
 
         def register(func: F) -> F:
             tool_name = name or func.__name__
@@ -142,7 +144,7 @@ class Gate:
                 tool_name, func, declared, undo, inspect.iscoroutinefunction(func), inspect.signature(func)
             )
             self._tools[tool_name] = entry
-            return self._wrap(entry)
+            return cast(F, self._wrap(entry))
 
         return register(fn) if fn is not None else register
 
@@ -167,7 +169,7 @@ class Gate:
         finally:
             _context.reset(token)
 
-    # -- calling ------------------------------------------------------------------------------------------------
+    # -- calling ---------------------------------------------------------------------------------------------
 
     def call(self, call: ToolCall) -> Outcome:
         """Submit a call and run the tool if the verdict allows it now. Never runs it twice."""
@@ -235,7 +237,7 @@ class Gate:
     def get(self, action_id: str) -> Action:
         return self.plane.get(action_id)
 
-    # -- internals ----------------------------------------------------------------------------------------------
+    # -- internals -------------------------------------------------------------------------------------------
 
     def _registered(self, tool: str) -> RegisteredTool:
         try:
@@ -330,4 +332,3 @@ def _unwrap(outcome: Outcome) -> Any:
 
 def _describe(exc: BaseException) -> str:
     return f"{type(exc).__name__}: {exc}"
-

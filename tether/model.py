@@ -173,7 +173,7 @@ class LaneState:
     usage: dict[str, float] = field(default_factory=dict)  # limit id -> amount counted in its window
 
 
-# -- decisions ------------------------------------------------------------------------------------------------
+# -- decisions -----------------------------------------------------------------------------------------------
 
 
 @dataclass(frozen=True, kw_only=True, slots=True)
@@ -212,7 +212,7 @@ class Respond:
 Decision = Approve | Edit | Reject | Respond
 
 
-# -- the stored record ------------------------------------------------------------------------------------------
+# -- the stored record ---------------------------------------------------------------------------------------
 
 
 @dataclass(frozen=True, kw_only=True, slots=True)

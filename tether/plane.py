@@ -14,7 +14,14 @@ from collections.abc import Iterator
 from tether.audit import Anchor, AuditEvent, Verification, canonical_json, jsonable, redact, verify
 from tether.clock import Clock, SystemClock
 from tether.codec import iso
-from tether.errors import AlreadyDecided, ClaimConflict, NotDecidable, NotFound, SeparationOfDuties, UsageError
+from tether.errors import (
+    AlreadyDecided,
+    ClaimConflict,
+    NotDecidable,
+    NotFound,
+    SeparationOfDuties,
+    UsageError,
+)
 from tether.model import (
     Action,
     Approve,
@@ -65,7 +72,7 @@ class ControlPlane:
         self.clock = clock or SystemClock()
         self.notifier = notifier or LogNotifier()
 
-    # -- admission --------------------------------------------------------------------------------------------
+    # -- admission -------------------------------------------------------------------------------------------
 
     def evaluate(self, call: ToolCall, declared: Declared | None = None) -> Verdict:
         """What the policy would say for this call now, without recording anything."""
@@ -115,7 +122,7 @@ class ControlPlane:
             self._notify("executed_with_alert", action)
         return action
 
-    # -- decisions --------------------------------------------------------------------------------------------
+    # -- decisions -------------------------------------------------------------------------------------------
 
     def decide(self, action_id: str, decision: Decision) -> Action:
         """Apply a reviewer's decision once. A second decision fails with AlreadyDecided and changes nothing."""
@@ -134,7 +141,11 @@ class ControlPlane:
         status = {"approve": Status.APPROVED, "edit": Status.APPROVED, "reject": Status.REJECTED}.get(
             decision.kind, Status.RESPONDED
         )
-        body: dict[str, object] = {"decision": decision.kind, "outcome": status.value, "policy": action.policy_version}
+        body: dict[str, object] = {
+            "decision": decision.kind,
+            "outcome": status.value,
+            "policy": action.policy_version,
+        }
         fields = self.policy.config.audit.redact
         match decision:
             case Approve(note=note) | Reject(note=note):
@@ -208,7 +219,7 @@ class ControlPlane:
             self._notify("override_window_open", finished)
         return finished
 
-    # -- reading ----------------------------------------------------------------------------------------------
+    # -- reading ---------------------------------------------------------------------------------------------
 
     def get(self, action_id: str) -> Action:
         return self.store.get_action(action_id)
@@ -254,7 +265,7 @@ class ControlPlane:
             case _:
                 return Pending(action_id=action.id, reasons=reasons, expires_at=action.expires_at)
 
-    # -- lanes and breakers -----------------------------------------------------------------------------------
+    # -- lanes and breakers ----------------------------------------------------------------------------------
 
     def breakers(self) -> list[Breaker]:
         return self.store.breakers()
@@ -267,7 +278,7 @@ class ControlPlane:
         if not self.store.close_breaker(agent, tool, event, at=self.clock.now()):
             raise NotFound(f"the breaker of lane {lane} is not open")
 
-    # -- audit ------------------------------------------------------------------------------------------------
+    # -- audit -----------------------------------------------------------------------------------------------
 
     def audit_events(self, *, after: int = 0, limit: int | None = None) -> Iterator[AuditEvent]:
         return self.store.audit_events(after=after, limit=limit)
@@ -278,7 +289,7 @@ class ControlPlane:
     def verify(self, anchor: Anchor | None = None) -> Verification:
         return verify(self.store.audit_events(), anchor)
 
-    # -- internals --------------------------------------------------------------------------------------------
+    # -- internals -------------------------------------------------------------------------------------------
 
     def _lane(self, call: ToolCall) -> LaneState:
         now = self.clock.now()
@@ -304,7 +315,10 @@ class ControlPlane:
         }
 
     def _started_event(self, action: Action) -> EventDraft:
-        body = {"args": redact(action.run_args, self.policy.config.audit.redact), "policy": action.policy_version}
+        body = {
+            "args": redact(action.run_args, self.policy.config.audit.redact),
+            "policy": action.policy_version,
+        }
         return EventDraft(f"agent:{action.call.agent}", "action.started", action.id, body)
 
     def _why_not_decidable(self, action: Action) -> Exception:

@@ -71,7 +71,12 @@ def build_gate(policy: Policy, db: str, notifier: Notifier | None = None) -> Gat
 
 
 TASKS: list[tuple[str, dict[str, object], str, float]] = [
-    ("classify_ticket", {"ticket": "T-1042", "category": "billing"}, "The customer mentions an invoice.", 0.97),
+    (
+        "classify_ticket",
+        {"ticket": "T-1042", "category": "billing"},
+        "The customer mentions an invoice.",
+        0.97,
+    ),
     (
         "draft_marketing_email",
         {"segment": "trial-users", "subject": "Your trial ends soon"},
@@ -84,7 +89,12 @@ TASKS: list[tuple[str, dict[str, object], str, float]] = [
         "Maintenance window announced by ops.",
         0.93,
     ),
-    ("cancel_order", {"order": "O-5531", "reason": "customer request"}, "Customer asked in ticket T-1040.", 0.95),
+    (
+        "cancel_order",
+        {"order": "O-5531", "reason": "customer request"},
+        "Customer asked in ticket T-1040.",
+        0.95,
+    ),
     ("delete_user_data", {"user": "u-17"}, "GDPR erasure request received.", 0.96),
     ("transfer_funds", {"account": "ACME-REFUNDS", "amount": 249.0}, "Refund for a double charge.", 0.92),
     # The agent is unsure: a low-risk tool, but confidence 0.55 holds it, urgently.

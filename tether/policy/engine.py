@@ -24,7 +24,14 @@ from tether.model import (
     Urgency,
     Verdict,
 )
-from tether.policy.config import LimitConfig, PolicyConfig, RuleConfig, format_duration, load_config, parse_config
+from tether.policy.config import (
+    LimitConfig,
+    PolicyConfig,
+    RuleConfig,
+    format_duration,
+    load_config,
+    parse_config,
+)
 from tether.policy.expressions import Expression, ExpressionFailed, activation
 from tether.policy.matrix import RiskMatrix
 
@@ -63,13 +70,16 @@ class Policy:
             for i, rule in enumerate(config.rules)
         ]
         self.limits = [
-            _Limit(limit, Expression(limit.fanout, file=source, key=f"limits[{i}].fanout") if limit.fanout else None)
+            _Limit(
+                limit,
+                Expression(limit.fanout, file=source, key=f"limits[{i}].fanout") if limit.fanout else None,
+            )
             for i, limit in enumerate(config.limits)
         ]
         canonical = json.dumps(config.model_dump(mode="json"), sort_keys=True, separators=(",", ":"))
         self.version = hashlib.sha256(canonical.encode()).hexdigest()
 
-    # -- construction -------------------------------------------------------------------------------------------
+    # -- construction ----------------------------------------------------------------------------------------
 
     @classmethod
     def from_file(cls, path: str | Path) -> Policy:
@@ -97,7 +107,7 @@ class Policy:
         """No tools classified: every call is held for approval until the policy says otherwise."""
         return cls(PolicyConfig(), source="<default>")
 
-    # -- questions ----------------------------------------------------------------------------------------------
+    # -- questions -------------------------------------------------------------------------------------------
 
     def knows(self, tool: str) -> bool:
         return tool in self.config.tools
@@ -114,7 +124,7 @@ class Policy:
 
         # 1. the matrix (or the fail-closed default for a tool the policy does not know) sets the ceiling
         if tool is None:
-            mode, locked = defaults.unknown_tool, False
+            mode, locked = Mode(defaults.unknown_tool), False
             reasons.append(
                 Reason(
                     step="unknown_tool",
@@ -212,8 +222,7 @@ class Policy:
                     step="confidence",
                     ref=str(threshold),
                     mode=mode,
-                    text=f"confidence {call.confidence:.2f} is below {threshold:.2f}"
-                    + (" (urgent)" if urgent else ""),
+                    text=f"confidence {call.confidence:.2f} is below {threshold:.2f}" + (" (urgent)" if urgent else ""),
                 )
             )
 
@@ -305,4 +314,3 @@ def _least_reversible(a: Reversibility | None, b: Reversibility | None) -> Rever
 
 def _num(value: float) -> str:
     return str(int(value)) if float(value).is_integer() else f"{value:g}"
-

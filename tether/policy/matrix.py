@@ -17,7 +17,11 @@ DEFAULT_CELLS: dict[Risk, dict[Reversibility, Mode]] = {
         Reversibility.PARTIAL: Mode.OVERRIDE,
         Reversibility.NO: Mode.APPROVE,
     },
-    Risk.HIGH: {Reversibility.YES: Mode.NOTIFY, Reversibility.PARTIAL: Mode.NOTIFY, Reversibility.NO: Mode.APPROVE},
+    Risk.HIGH: {
+        Reversibility.YES: Mode.NOTIFY,
+        Reversibility.PARTIAL: Mode.NOTIFY,
+        Reversibility.NO: Mode.APPROVE,
+    },
     Risk.CRITICAL: {
         Reversibility.YES: Mode.APPROVE,
         Reversibility.PARTIAL: Mode.APPROVE,

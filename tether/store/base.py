@@ -81,7 +81,7 @@ class Store(abc.ABC):
     def close(self) -> None:  # noqa: B027 - optional for stores that hold nothing
         """Release connections."""
 
-    # -- actions ----------------------------------------------------------------------------------------------
+    # -- actions ---------------------------------------------------------------------------------------------
 
     @abc.abstractmethod
     def create_action(
@@ -113,7 +113,7 @@ class Store(abc.ABC):
     def list_actions(self, query: ActionFilter) -> list[Action]:
         """Actions matching the filter, newest first."""
 
-    # -- lanes ------------------------------------------------------------------------------------------------
+    # -- lanes -----------------------------------------------------------------------------------------------
 
     @abc.abstractmethod
     def lane_state(self, agent: str, tool: str, windows: dict[str, datetime]) -> LaneState:
@@ -127,7 +127,7 @@ class Store(abc.ABC):
     def close_breaker(self, agent: str, tool: str, event: EventDraft, *, at: datetime) -> bool:
         """Close the lane's breaker; False if it was not open. The event is written only if it closes."""
 
-    # -- audit ------------------------------------------------------------------------------------------------
+    # -- audit -----------------------------------------------------------------------------------------------
 
     @abc.abstractmethod
     def append_events(self, events: Sequence[EventDraft], *, at: datetime) -> list[AuditEvent]:

@@ -27,7 +27,7 @@ class MemoryStore(Store):
     def setup(self) -> None:
         return None
 
-    # -- actions ----------------------------------------------------------------------------------------------
+    # -- actions ---------------------------------------------------------------------------------------------
 
     def create_action(
         self, agent: str, tool: str, windows: dict[str, datetime], admit: Callable[[LaneState], Admission]
@@ -61,9 +61,7 @@ class MemoryStore(Store):
                 decided_at=changes.decided_at if changes.decided_at is not None else current.decided_at,
                 result=jsonable(changes.result) if changes.result is not None else current.result,
                 error=changes.error if changes.error is not None else current.error,
-                window_ends_at=changes.window_ends_at
-                if changes.window_ends_at is not None
-                else current.window_ends_at,
+                window_ends_at=changes.window_ends_at if changes.window_ends_at is not None else current.window_ends_at,
             )
             self._actions[action_id] = updated
             self._append(events, changes.updated_at)
@@ -88,7 +86,7 @@ class MemoryStore(Store):
         found.sort(key=lambda a: (a.created_at, a.id), reverse=True)
         return found[query.offset : query.offset + query.limit]
 
-    # -- lanes ------------------------------------------------------------------------------------------------
+    # -- lanes -----------------------------------------------------------------------------------------------
 
     def lane_state(self, agent: str, tool: str, windows: dict[str, datetime]) -> LaneState:
         with self._lock:
@@ -102,9 +100,7 @@ class MemoryStore(Store):
             for limit, since in windows.items()
         }
         breaker = self._breakers.get((agent, tool))
-        return LaneState(
-            level=self._levels.get((agent, tool)), breaker=breaker.limit if breaker else None, usage=usage
-        )
+        return LaneState(level=self._levels.get((agent, tool)), breaker=breaker.limit if breaker else None, usage=usage)
 
     def breakers(self) -> list[Breaker]:
         with self._lock:
@@ -117,7 +113,7 @@ class MemoryStore(Store):
             self._append([event], at)
             return True
 
-    # -- audit ------------------------------------------------------------------------------------------------
+    # -- audit -----------------------------------------------------------------------------------------------
 
     def append_events(self, events: Sequence[EventDraft], *, at: datetime) -> list[AuditEvent]:
         with self._lock:

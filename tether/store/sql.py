@@ -16,10 +16,10 @@ from typing import Any
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 from sqlalchemy import (
-    bindparam,
     Connection,
     Engine,
     and_,
+    bindparam,
     create_engine,
     event,
     func,
@@ -28,6 +28,7 @@ from sqlalchemy import (
     update,
 )
 from sqlalchemy.exc import OperationalError, SQLAlchemyError
+from sqlalchemy.sql.elements import ColumnElement
 
 from tether.audit import Anchor, AuditEvent, chain, jsonable
 from tether.codec import (
@@ -51,7 +52,6 @@ E = schema.audit_events
 H = schema.audit_head
 L = schema.lanes
 U = schema.usage
-
 
 
 class _Prepared:
@@ -126,9 +126,7 @@ _TRANSITION = _Prepared(
         decided_at=func.coalesce(bindparam("p_decided_at", type_=A.c.decided_at.type), A.c.decided_at),
         result=func.coalesce(bindparam("p_result", type_=A.c.result.type), A.c.result),
         error=func.coalesce(bindparam("p_error", type_=A.c.error.type), A.c.error),
-        window_ends_at=func.coalesce(
-            bindparam("p_window_ends_at", type_=A.c.window_ends_at.type), A.c.window_ends_at
-        ),
+        window_ends_at=func.coalesce(bindparam("p_window_ends_at", type_=A.c.window_ends_at.type), A.c.window_ends_at),
     )
     .returning(*A.c)
 )
@@ -154,7 +152,7 @@ class SQLStore(Store):
         if self._reader is not self._writer:
             self._reader.dispose()
 
-    # -- actions ----------------------------------------------------------------------------------------------
+    # -- actions ---------------------------------------------------------------------------------------------
 
     def create_action(
         self, agent: str, tool: str, windows: dict[str, datetime], admit: Callable[[LaneState], Admission]
@@ -207,7 +205,7 @@ class SQLStore(Store):
         return _action_from_row(row)
 
     def list_actions(self, query: ActionFilter) -> list[Action]:
-        conditions = []
+        conditions: list[ColumnElement[bool]] = []
         if query.status is not None:
             conditions.append(A.c.status.in_([s.value for s in query.status]))
         if query.agent is not None:
@@ -224,7 +222,7 @@ class SQLStore(Store):
         with _store_errors(self.url), self._reader.connect() as conn:
             return [_action_from_row(row) for row in conn.execute(stmt).mappings()]
 
-    # -- lanes ------------------------------------------------------------------------------------------------
+    # -- lanes -----------------------------------------------------------------------------------------------
 
     def lane_state(self, agent: str, tool: str, windows: dict[str, datetime]) -> LaneState:
         with _store_errors(self.url), self._reader.connect() as conn:
@@ -250,7 +248,7 @@ class SQLStore(Store):
             _append(conn, [event], at)
             return True
 
-    # -- audit ------------------------------------------------------------------------------------------------
+    # -- audit -----------------------------------------------------------------------------------------------
 
     def append_events(self, events: Sequence[EventDraft], *, at: datetime) -> list[AuditEvent]:
         with _store_errors(self.url), self._writer.begin() as conn:
@@ -291,7 +289,7 @@ class SQLStore(Store):
         return self._writer.connect()
 
 
-# -- helpers that run inside a transaction ----------------------------------------------------------------------
+# -- helpers that run inside a transaction -------------------------------------------------------------------
 
 
 def _lane_state(conn: Connection, agent: str, tool: str, windows: dict[str, datetime]) -> LaneState:
@@ -333,7 +331,7 @@ def _append(conn: Connection, drafts: Sequence[EventDraft], at: datetime) -> lis
             seq_now, hash_now = _SELECT_HEAD.run(conn).fetchone()
             cache.head = (int(seq_now), str(hash_now))
         seq, prev = cache.head
-        made = []
+        made: list[AuditEvent] = []
         for draft, body in zip(drafts, bodies, strict=True):
             made.append(
                 chain(
@@ -371,7 +369,7 @@ def _append(conn: Connection, drafts: Sequence[EventDraft], at: datetime) -> lis
     return made
 
 
-# -- rows <-> model ---------------------------------------------------------------------------------------------
+# -- rows <-> model ------------------------------------------------------------------------------------------
 
 
 def _expect_params(expect: Collection[Status]) -> dict[str, str]:
@@ -455,7 +453,7 @@ def _dt(value: float) -> datetime:
     return moment
 
 
-# -- engines ----------------------------------------------------------------------------------------------------
+# -- engines -------------------------------------------------------------------------------------------------
 
 
 def _engines(url: str) -> tuple[Engine, Engine]:
@@ -464,9 +462,7 @@ def _engines(url: str) -> tuple[Engine, Engine]:
     if scheme == "sqlite":
         return _sqlite_engines(parts)
     if scheme in ("postgresql", "postgres"):
-        engine = create_engine(
-            urlunsplit(parts._replace(scheme="postgresql+psycopg")), pool_pre_ping=True, future=True
-        )
+        engine = create_engine(urlunsplit(parts._replace(scheme="postgresql+psycopg")), pool_pre_ping=True, future=True)
         return engine, engine
     raise UsageError(f"unsupported database URL {url!r}: use sqlite:///path.db, postgresql://... or memory://")
 
@@ -481,9 +477,7 @@ def _sqlite_engines(parts: Any) -> tuple[Engine, Engine]:
     clean = "sqlite://" + parts.path + (f"?{urlencode(options)}" if options else "")
 
     def build(begin: str) -> Engine:
-        engine = create_engine(
-            clean, paramstyle="named", connect_args={"check_same_thread": False, "timeout": 30}
-        )
+        engine = create_engine(clean, paramstyle="named", connect_args={"check_same_thread": False, "timeout": 30})
 
         @event.listens_for(engine, "connect")
         def _on_connect(dbapi_conn: Any, _record: Any) -> None:
@@ -526,4 +520,3 @@ def _redacted(url: str) -> str:
         netloc = parts.netloc.replace(f":{parts.password}@", ":***@")
         return urlunsplit(parts._replace(netloc=netloc))
     return url
-

@@ -1,0 +1,828 @@
+"""The store conformance suite: one contract, checked the same way against every backend.
+
+A backend passes when a test module subclasses ``StoreConformance`` and provides a ``store`` fixture that yields
+a fresh, set-up store::
+
+    from tether.store.testing import StoreConformance
+
+    class TestMyStore(StoreConformance):
+        @pytest.fixture
+        def store(self, tmp_path): ...
+
+Each test method checks one promise of ``tether.store.base.Store``. The plane relies on these promises (above
+all atomic admission and compare-and-set), so a backend that fails any of them is not safe to run behind it.
+Actions are built by hand here, never through the plane, so the suite tests the store and nothing else.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable, Sequence
+from dataclasses import replace
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import pytest
+
+from tether.audit import GENESIS, Anchor, verify
+from tether.codec import iso
+from tether.errors import NotFound
+from tether.model import (
+    Action,
+    Approve,
+    Decision,
+    Edit,
+    LaneState,
+    Mode,
+    Reason,
+    Reject,
+    Respond,
+    Status,
+    ToolCall,
+    Urgency,
+    Verdict,
+)
+from tether.store.base import ActionFilter, Admission, Breaker, Changes, EventDraft, Store
+
+T0 = datetime(2026, 3, 1, 12, 0, tzinfo=UTC)
+AGENT = "support-bot"
+TOOL = "refund"
+REVIEWER = "alice"
+
+
+class AdmitRefused(Exception):
+    """What a test's ``admit`` raises to refuse an admission (the plane's would be a policy error)."""
+
+
+def at(minutes: float = 0) -> datetime:
+    """A fixed moment, ``minutes`` after T0."""
+    return T0 + timedelta(minutes=minutes)
+
+
+def make_action(
+    action_id: str,
+    *,
+    agent: str = AGENT,
+    tool: str = TOOL,
+    status: Status = Status.PENDING,
+    created_at: datetime = T0,
+    args: dict[str, Any] | None = None,
+    mode: Mode = Mode.APPROVE,
+) -> Action:
+    """A plain action as the plane would admit it, with only the fields a test cares about set."""
+    return Action(
+        id=action_id,
+        call=ToolCall(tool=tool, args=args if args is not None else {"order": "O-1"}, agent=agent),
+        verdict=Verdict(mode=mode, reasons=(Reason(step="matrix", ref="medium/no", mode=mode, text="matrix"),)),
+        status=status,
+        created_at=created_at,
+        updated_at=created_at,
+        policy_version="policy-1",
+    )
+
+
+def proposed(action: Action) -> EventDraft:
+    return EventDraft(f"agent:{action.call.agent}", "action.proposed", action.id, {"tool": action.call.tool})
+
+
+def admit_as(
+    action: Action,
+    *,
+    events: Sequence[EventDraft] | None = None,
+    charges: Sequence[tuple[str, float]] = (),
+    open_breaker: str | None = None,
+    admitted_at: datetime | None = None,
+    seen: list[LaneState] | None = None,
+) -> Callable[[LaneState], Admission]:
+    """An ``admit`` callback that admits ``action`` and records the lane state it was shown in ``seen``."""
+
+    def admit(lane: LaneState) -> Admission:
+        if seen is not None:
+            seen.append(lane)
+        return Admission(
+            action=action,
+            events=[proposed(action)] if events is None else events,
+            at=admitted_at or action.created_at,
+            charges=charges,
+            open_breaker=open_breaker,
+        )
+
+    return admit
+
+
+def add(
+    store: Store,
+    action: Action,
+    *,
+    windows: dict[str, datetime] | None = None,
+    events: Sequence[EventDraft] | None = None,
+    charges: Sequence[tuple[str, float]] = (),
+    open_breaker: str | None = None,
+    admitted_at: datetime | None = None,
+    seen: list[LaneState] | None = None,
+) -> Action:
+    """Admit ``action`` into ``store`` in its own lane."""
+    admit = admit_as(
+        action, events=events, charges=charges, open_breaker=open_breaker, admitted_at=admitted_at, seen=seen
+    )
+    return store.create_action(action.call.agent, action.call.tool, windows or {}, admit)
+
+
+def charge(
+    store: Store,
+    action_id: str,
+    amounts: Sequence[tuple[str, float]],
+    when: datetime,
+    *,
+    agent: str = AGENT,
+    tool: str = TOOL,
+) -> None:
+    """Record usage for a lane by admitting a throwaway action at ``when``."""
+    action = make_action(action_id, created_at=when, agent=agent, tool=tool)
+    add(store, action, charges=amounts, admitted_at=when)
+
+
+def decision_event(action_id: str, decision: Decision) -> EventDraft:
+    return EventDraft(f"human:{decision.by}", f"action.{decision.kind}", action_id, {"decision": decision.kind})
+
+
+def refuse(lane: LaneState) -> Admission:
+    raise AdmitRefused("the policy refused this call")
+
+
+class StoreConformance:
+    """The contract of ``tether.store.base.Store``. Subclasses provide a ``store`` fixture."""
+
+    # -- admission ------------------------------------------------------------------------------------------
+
+    def test_create_action_returns_the_admitted_action(self, store: Store) -> None:
+        action = make_action("a1")
+        assert add(store, action) == action
+
+    def test_create_action_stores_the_action(self, store: Store) -> None:
+        action = make_action("a1")
+        add(store, action)
+        assert store.get_action("a1") == action
+
+    def test_create_action_writes_its_events(self, store: Store) -> None:
+        action = make_action("a1")
+        note = EventDraft("system", "breaker.opened", "a1", {"limit": "refund-rate"})
+        add(store, action, events=[proposed(action), note])
+        assert [(e.actor, e.kind, e.action_id, e.body) for e in store.audit_events()] == [
+            ("agent:support-bot", "action.proposed", "a1", {"tool": "refund"}),
+            ("system", "breaker.opened", "a1", {"limit": "refund-rate"}),
+        ]
+
+    def test_create_action_stamps_events_with_the_admission_time(self, store: Store) -> None:
+        add(store, make_action("a1"), admitted_at=at(7))
+        assert [e.at for e in store.audit_events()] == [iso(at(7))]
+
+    def test_admit_sees_an_empty_lane_when_nothing_happened_in_it(self, store: Store) -> None:
+        seen: list[LaneState] = []
+        add(store, make_action("a1"), windows={"refund-rate": at(-60)}, seen=seen)
+        assert seen == [LaneState(level=None, breaker=None, usage={"refund-rate": 0.0})]
+
+    def test_admit_sees_the_usage_charged_inside_each_window(self, store: Store) -> None:
+        charge(store, "c1", [("count", 1.0), ("amount", 40.0)], at(-30))
+        charge(store, "c2", [("count", 1.0), ("amount", 2.5)], at(-10))
+        seen: list[LaneState] = []
+        add(store, make_action("a1"), windows={"count": at(-60), "amount": at(-60)}, seen=seen)
+        assert seen[0].usage == {"count": 2.0, "amount": 42.5}
+
+    def test_admit_does_not_count_usage_before_the_window_start(self, store: Store) -> None:
+        charge(store, "old", [("count", 5.0)], at(-120))
+        charge(store, "new", [("count", 1.0)], at(-10))
+        seen: list[LaneState] = []
+        add(store, make_action("a1"), windows={"count": at(-60)}, seen=seen)
+        assert seen[0].usage == {"count": 1.0}
+
+    def test_each_limit_is_summed_over_its_own_window(self, store: Store) -> None:
+        charge(store, "old", [("hourly", 5.0), ("daily", 5.0)], at(-120))
+        charge(store, "new", [("hourly", 1.0), ("daily", 1.0)], at(-10))
+        seen: list[LaneState] = []
+        add(store, make_action("a1"), windows={"hourly": at(-60), "daily": at(-24 * 60)}, seen=seen)
+        assert seen[0].usage == {"hourly": 1.0, "daily": 6.0}
+
+    def test_usage_is_counted_per_lane(self, store: Store) -> None:
+        charge(store, "other-agent", [("count", 3.0)], at(-10), agent="other-bot")
+        charge(store, "other-tool", [("count", 4.0)], at(-10), tool="cancel_order")
+        charge(store, "same-lane", [("count", 1.0)], at(-10))
+        seen: list[LaneState] = []
+        add(store, make_action("a1"), windows={"count": at(-60)}, seen=seen)
+        assert seen[0].usage == {"count": 1.0}
+
+    def test_charges_are_recorded_in_the_lane_state(self, store: Store) -> None:
+        add(store, make_action("a1"), charges=[("count", 1.0), ("amount", 75.5)])
+        state = store.lane_state(AGENT, TOOL, {"count": at(-60), "amount": at(-60)})
+        assert state.usage == {"count": 1.0, "amount": 75.5}
+
+    def test_lane_state_reports_only_the_limits_asked_for(self, store: Store) -> None:
+        add(store, make_action("a1"), charges=[("count", 1.0), ("amount", 75.5)])
+        assert store.lane_state(AGENT, TOOL, {"count": at(-60)}).usage == {"count": 1.0}
+
+    def test_open_breaker_opens_the_lanes_breaker(self, store: Store) -> None:
+        add(store, make_action("a1"), open_breaker="refund-rate", admitted_at=at(3))
+        assert store.breakers() == [Breaker(agent=AGENT, tool=TOOL, limit="refund-rate", opened_at=at(3))]
+
+    def test_open_breaker_shows_in_the_lane_state(self, store: Store) -> None:
+        add(store, make_action("a1"), open_breaker="refund-rate")
+        assert store.lane_state(AGENT, TOOL, {}).breaker == "refund-rate"
+
+    def test_admit_sees_an_open_breaker(self, store: Store) -> None:
+        add(store, make_action("a1"), open_breaker="refund-rate")
+        seen: list[LaneState] = []
+        add(store, make_action("a2"), seen=seen)
+        assert seen[0].breaker == "refund-rate"
+
+    def test_a_breaker_belongs_to_one_lane(self, store: Store) -> None:
+        add(store, make_action("a1"), open_breaker="refund-rate")
+        assert store.lane_state("other-bot", TOOL, {}).breaker is None
+        assert store.lane_state(AGENT, "cancel_order", {}).breaker is None
+
+    def test_admit_that_raises_propagates_its_error(self, store: Store) -> None:
+        with pytest.raises(AdmitRefused):
+            store.create_action(AGENT, TOOL, {}, refuse)
+
+    def test_admit_that_raises_writes_no_action(self, store: Store) -> None:
+        action = make_action("a1")
+
+        def admit_then_refuse(lane: LaneState) -> Admission:
+            admit_as(action)(lane)
+            raise AdmitRefused("changed its mind")
+
+        with pytest.raises(AdmitRefused):
+            store.create_action(AGENT, TOOL, {}, admit_then_refuse)
+        with pytest.raises(NotFound):
+            store.get_action("a1")
+        assert store.list_actions(ActionFilter()) == []
+
+    def test_admit_that_raises_writes_no_event(self, store: Store) -> None:
+        add(store, make_action("a0"))
+        head = store.audit_head()
+        with pytest.raises(AdmitRefused):
+            store.create_action(AGENT, TOOL, {}, refuse)
+        assert store.audit_head() == head
+        assert len(list(store.audit_events())) == 1
+
+    def test_a_failed_admission_writes_no_usage_and_opens_no_breaker(self, store: Store) -> None:
+        action = make_action("a1")
+        admission = admit_as(action, charges=[("count", 1.0)], open_breaker="count")
+
+        def admit_then_fail(lane: LaneState) -> Admission:
+            admission(lane)
+            raise AdmitRefused("failed after building the admission")
+
+        with pytest.raises(AdmitRefused):
+            store.create_action(AGENT, TOOL, {"count": at(-60)}, admit_then_fail)
+        assert store.lane_state(AGENT, TOOL, {"count": at(-60)}) == LaneState(usage={"count": 0.0})
+        assert store.breakers() == []
+
+    # -- transitions ----------------------------------------------------------------------------------------
+
+    def test_transition_applies_when_the_status_is_expected(self, store: Store) -> None:
+        add(store, make_action("a1"))
+        decision = Approve(by=REVIEWER)
+        updated = store.transition(
+            "a1",
+            expect={Status.PENDING},
+            changes=Changes(status=Status.APPROVED, updated_at=at(1), decision=decision, decided_at=at(1)),
+            events=[decision_event("a1", decision)],
+        )
+        assert updated is not None
+        assert (updated.status, updated.decision, updated.updated_at) == (Status.APPROVED, decision, at(1))
+
+    def test_transition_returns_what_is_stored(self, store: Store) -> None:
+        add(store, make_action("a1"))
+        updated = store.transition(
+            "a1", expect={Status.PENDING}, changes=Changes(status=Status.APPROVED, updated_at=at(1)), events=[]
+        )
+        assert updated == store.get_action("a1")
+
+    def test_transition_accepts_any_of_the_expected_statuses(self, store: Store) -> None:
+        add(store, make_action("a1", status=Status.APPROVED))
+        updated = store.transition(
+            "a1",
+            expect={Status.PENDING, Status.APPROVED, Status.RUNNING},
+            changes=Changes(status=Status.REJECTED, updated_at=at(1)),
+            events=[],
+        )
+        assert updated is not None
+        assert updated.status is Status.REJECTED
+
+    def test_transition_returns_none_when_the_status_is_not_expected(self, store: Store) -> None:
+        add(store, make_action("a1", status=Status.REJECTED))
+        lost = store.transition(
+            "a1",
+            expect={Status.PENDING},
+            changes=Changes(status=Status.APPROVED, updated_at=at(1), decision=Approve(by=REVIEWER)),
+            events=[],
+        )
+        assert lost is None
+
+    def test_transition_that_loses_changes_nothing(self, store: Store) -> None:
+        action = add(store, make_action("a1", status=Status.REJECTED))
+        store.transition(
+            "a1",
+            expect={Status.PENDING},
+            changes=Changes(status=Status.APPROVED, updated_at=at(1), decision=Approve(by=REVIEWER)),
+            events=[],
+        )
+        assert store.get_action("a1") == action
+
+    def test_transition_that_loses_writes_no_event(self, store: Store) -> None:
+        add(store, make_action("a1", status=Status.REJECTED))
+        head = store.audit_head()
+        decision = Approve(by=REVIEWER)
+        store.transition(
+            "a1",
+            expect={Status.PENDING},
+            changes=Changes(status=Status.APPROVED, updated_at=at(1), decision=decision),
+            events=[decision_event("a1", decision)],
+        )
+        assert store.audit_head() == head
+        assert [e.kind for e in store.events_for("a1")] == ["action.proposed"]
+
+    def test_transition_of_an_unknown_action_raises_not_found(self, store: Store) -> None:
+        with pytest.raises(NotFound):
+            store.transition(
+                "nope",
+                expect={Status.PENDING},
+                changes=Changes(status=Status.APPROVED, updated_at=at(1)),
+                events=[EventDraft("human:alice", "action.approved", "nope")],
+            )
+
+    def test_transition_of_an_unknown_action_writes_no_event(self, store: Store) -> None:
+        with pytest.raises(NotFound):
+            store.transition(
+                "nope",
+                expect={Status.PENDING},
+                changes=Changes(status=Status.APPROVED, updated_at=at(1)),
+                events=[EventDraft("human:alice", "action.approved", "nope")],
+            )
+        assert store.audit_head() == Anchor(0, GENESIS)
+
+    def test_transition_events_are_in_the_audit_log(self, store: Store) -> None:
+        add(store, make_action("a1"))
+        store.transition(
+            "a1",
+            expect={Status.PENDING},
+            changes=Changes(status=Status.REJECTED, updated_at=at(2)),
+            events=[
+                EventDraft("human:alice", "action.rejected", "a1", {"note": "no"}),
+                EventDraft("system", "outbox.queued", "a1", {"channel": "slack"}),
+            ],
+        )
+        tail = list(store.audit_events(after=1))
+        assert [(e.seq, e.actor, e.kind, e.body, e.at) for e in tail] == [
+            (2, "human:alice", "action.rejected", {"note": "no"}, iso(at(2))),
+            (3, "system", "outbox.queued", {"channel": "slack"}, iso(at(2))),
+        ]
+
+    def test_transition_leaves_fields_that_are_none_unchanged(self, store: Store) -> None:
+        add(store, make_action("a1"))
+        decision = Edit(by=REVIEWER, args={"order": "O-2"}, note="other order")
+        first = store.transition(
+            "a1",
+            expect={Status.PENDING},
+            changes=Changes(
+                status=Status.APPROVED,
+                updated_at=at(1),
+                decision=decision,
+                decided_at=at(1),
+                result={"kept": True},
+                error="kept too",
+                window_ends_at=at(11),
+            ),
+            events=[],
+        )
+        second = store.transition(
+            "a1", expect={Status.APPROVED}, changes=Changes(status=Status.RUNNING, updated_at=at(2)), events=[]
+        )
+        assert first is not None
+        assert second == replace(first, status=Status.RUNNING, updated_at=at(2))
+        assert store.get_action("a1") == second
+
+    def test_concurrent_transitions_have_exactly_one_winner(self, store: Store) -> None:
+        add(store, make_action("a1"))
+        racers = 8
+        start = threading.Barrier(racers)
+        won: list[str] = []
+        lost: list[str] = []
+        failed: list[BaseException] = []
+
+        def race(reviewer: str) -> None:
+            decision = Approve(by=reviewer)
+            try:
+                start.wait(timeout=10)
+                updated = store.transition(
+                    "a1",
+                    expect={Status.PENDING},
+                    changes=Changes(status=Status.APPROVED, updated_at=at(1), decision=decision, decided_at=at(1)),
+                    events=[decision_event("a1", decision)],
+                )
+            except BaseException as exc:  # reported below, in the test's own thread
+                failed.append(exc)
+                return
+            (won if updated is not None else lost).append(reviewer)
+
+        threads = [threading.Thread(target=race, args=(f"reviewer-{i}",)) for i in range(racers)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(timeout=60)
+        assert failed == []
+        assert len(won) == 1
+        assert len(lost) == racers - 1
+        decided = store.get_action("a1").decision
+        assert decided is not None
+        assert decided.by == won[0]
+        decisions = [e for e in store.events_for("a1") if e.kind == "action.approve"]
+        assert [e.actor for e in decisions] == [f"human:{won[0]}"]
+        assert verify(store.audit_events()).ok
+
+    # -- reading actions back -------------------------------------------------------------------------------
+
+    def test_get_action_of_an_unknown_id_raises_not_found(self, store: Store) -> None:
+        with pytest.raises(NotFound):
+            store.get_action("nope")
+
+    def test_get_action_round_trips_every_field_of_a_new_action(self, store: Store) -> None:
+        call = ToolCall(
+            tool="transfer_funds",
+            args={
+                "account": "A-1",
+                "amount": 50.25,
+                "count": 3,
+                "urgent": True,
+                "memo": 'Zoë paid € 5 "twice" ☃',
+                "tags": ["a", "b"],
+                "nested": {"k": [1, {"z": None}]},
+            },
+            agent=AGENT,
+            thread="thread-9",
+            reasoning="the customer asked for a refund; ticket T-42",
+            confidence=0.75,
+            subject="T-42",
+            call_id="call-123",
+        )
+        verdict = Verdict(
+            mode=Mode.APPROVE,
+            reasons=(
+                Reason(step="matrix", ref="critical/no", mode=Mode.APPROVE, text="critical and irreversible"),
+                Reason(step="limit", ref="transfer-rate", mode=Mode.APPROVE, text="over 3 per hour"),
+            ),
+            alert=True,
+            urgency=Urgency.HIGH,
+            quorum=2,
+            window=timedelta(minutes=10),
+            timeout=timedelta(hours=4),
+            on_timeout="escalate",
+            reviewers="finance",
+            locked=True,
+            ceiling=Mode.NOTIFY,
+            trips="transfer-rate",
+            charges=(("transfer-rate", 1.0), ("transfer-amount", 50.25)),
+        )
+        action = Action(
+            id="a-full",
+            call=call,
+            verdict=verdict,
+            status=Status.PENDING,
+            created_at=T0 + timedelta(microseconds=123457),
+            updated_at=T0 + timedelta(seconds=1, microseconds=999999),
+            policy_version="policy-abc",
+            expires_at=T0 + timedelta(hours=4),
+        )
+        add(store, action)
+        assert store.get_action("a-full") == action
+
+    def test_get_action_round_trips_an_action_with_no_optional_fields(self, store: Store) -> None:
+        action = Action(
+            id="a-bare",
+            call=ToolCall(tool="classify_ticket", agent=AGENT, call_id="c-1"),
+            verdict=Verdict(mode=Mode.AUTO, reasons=()),
+            status=Status.RUNNING,
+            created_at=T0,
+            updated_at=T0,
+            policy_version="p",
+        )
+        add(store, action)
+        assert store.get_action("a-bare") == action
+
+    @pytest.mark.parametrize(
+        ("decision", "status"),
+        [
+            (Approve(by=REVIEWER, note="looks right"), Status.APPROVED),
+            (Edit(by=REVIEWER, args={"order": "O-9", "lines": [1, 2], "why": "typo ✓"}, note="fixed"), Status.APPROVED),
+            (Reject(by=REVIEWER, note="not this customer"), Status.REJECTED),
+            (Respond(by=REVIEWER, message="ask for the invoice number first"), Status.RESPONDED),
+        ],
+        ids=["approve", "edit", "reject", "respond"],
+    )
+    def test_get_action_round_trips_each_kind_of_decision(
+        self, store: Store, decision: Decision, status: Status
+    ) -> None:
+        add(store, make_action("a1"))
+        store.transition(
+            "a1",
+            expect={Status.PENDING},
+            changes=Changes(status=status, updated_at=at(5), decision=decision, decided_at=at(4)),
+            events=[decision_event("a1", decision)],
+        )
+        got = store.get_action("a1")
+        assert (got.status, got.decision, got.decided_at, got.updated_at) == (status, decision, at(4), at(5))
+
+    def test_get_action_round_trips_a_result_and_its_window(self, store: Store) -> None:
+        add(store, make_action("a1", status=Status.RUNNING, mode=Mode.OVERRIDE))
+        result = {"ok": True, "n": 3, "x": 1.5, "items": ["a", None], "text": "remboursé ✓", "deep": {"a": [{}]}}
+        store.transition(
+            "a1",
+            expect={Status.RUNNING},
+            changes=Changes(status=Status.EXECUTED, updated_at=at(1), result=result, window_ends_at=at(11)),
+            events=[],
+        )
+        got = store.get_action("a1")
+        assert (got.status, got.result, got.window_ends_at, got.error) == (Status.EXECUTED, result, at(11), None)
+
+    def test_get_action_round_trips_a_plain_string_result(self, store: Store) -> None:
+        add(store, make_action("a1", status=Status.RUNNING))
+        store.transition(
+            "a1",
+            expect={Status.RUNNING},
+            changes=Changes(status=Status.EXECUTED, updated_at=at(1), result="refunded 50"),
+            events=[],
+        )
+        assert store.get_action("a1").result == "refunded 50"
+
+    def test_a_result_is_stored_as_plain_json(self, store: Store) -> None:
+        add(store, make_action("a1", status=Status.RUNNING))
+        store.transition(
+            "a1",
+            expect={Status.RUNNING},
+            changes=Changes(status=Status.EXECUTED, updated_at=at(1), result={"pair": (1, 2)}),
+            events=[],
+        )
+        assert store.get_action("a1").result == {"pair": [1, 2]}
+
+    def test_get_action_round_trips_an_error(self, store: Store) -> None:
+        add(store, make_action("a1", status=Status.RUNNING))
+        store.transition(
+            "a1",
+            expect={Status.RUNNING},
+            changes=Changes(status=Status.FAILED, updated_at=at(1), error="TimeoutError: bank API did not answer"),
+            events=[],
+        )
+        got = store.get_action("a1")
+        assert (got.status, got.error, got.result) == (Status.FAILED, "TimeoutError: bank API did not answer", None)
+
+    # -- listing --------------------------------------------------------------------------------------------
+
+    def _five(self, store: Store) -> None:
+        """a1..a5, one minute apart, over two agents, two tools and three statuses."""
+        add(store, make_action("a1", created_at=at(1), status=Status.PENDING))
+        add(store, make_action("a2", created_at=at(2), status=Status.EXECUTED, agent="other-bot"))
+        add(store, make_action("a3", created_at=at(3), status=Status.PENDING, tool="cancel_order"))
+        add(store, make_action("a4", created_at=at(4), status=Status.REJECTED, agent="other-bot"))
+        add(store, make_action("a5", created_at=at(5), status=Status.PENDING))
+
+    @staticmethod
+    def _ids(actions: list[Action]) -> list[str]:
+        return [a.id for a in actions]
+
+    def test_list_actions_is_newest_first(self, store: Store) -> None:
+        self._five(store)
+        assert self._ids(store.list_actions(ActionFilter())) == ["a5", "a4", "a3", "a2", "a1"]
+
+    def test_list_actions_is_newest_first_whatever_the_insertion_order(self, store: Store) -> None:
+        add(store, make_action("late", created_at=at(9)))
+        add(store, make_action("early", created_at=at(1)))
+        add(store, make_action("middle", created_at=at(5)))
+        assert self._ids(store.list_actions(ActionFilter())) == ["late", "middle", "early"]
+
+    def test_list_actions_filters_by_status(self, store: Store) -> None:
+        self._five(store)
+        pending = store.list_actions(ActionFilter(status={Status.PENDING}))
+        assert self._ids(pending) == ["a5", "a3", "a1"]
+
+    def test_list_actions_filters_by_any_of_several_statuses(self, store: Store) -> None:
+        self._five(store)
+        done = store.list_actions(ActionFilter(status={Status.EXECUTED, Status.REJECTED}))
+        assert self._ids(done) == ["a4", "a2"]
+
+    def test_list_actions_filters_by_agent(self, store: Store) -> None:
+        self._five(store)
+        assert self._ids(store.list_actions(ActionFilter(agent="other-bot"))) == ["a4", "a2"]
+
+    def test_list_actions_filters_by_tool(self, store: Store) -> None:
+        self._five(store)
+        assert self._ids(store.list_actions(ActionFilter(tool="cancel_order"))) == ["a3"]
+
+    def test_list_actions_combines_filters(self, store: Store) -> None:
+        self._five(store)
+        found = store.list_actions(ActionFilter(status={Status.PENDING}, agent=AGENT, tool=TOOL))
+        assert self._ids(found) == ["a5", "a1"]
+
+    def test_list_actions_limits_the_page(self, store: Store) -> None:
+        self._five(store)
+        assert self._ids(store.list_actions(ActionFilter(limit=2))) == ["a5", "a4"]
+
+    def test_list_actions_pages_with_offset(self, store: Store) -> None:
+        self._five(store)
+        assert self._ids(store.list_actions(ActionFilter(limit=2, offset=2))) == ["a3", "a2"]
+
+    def test_list_actions_pages_after_filtering(self, store: Store) -> None:
+        self._five(store)
+        page = store.list_actions(ActionFilter(status={Status.PENDING}, limit=1, offset=1))
+        assert self._ids(page) == ["a3"]
+
+    def test_list_actions_past_the_end_is_empty(self, store: Store) -> None:
+        self._five(store)
+        assert store.list_actions(ActionFilter(offset=5)) == []
+
+    def test_list_actions_returns_whole_actions(self, store: Store) -> None:
+        action = add(store, make_action("a1", args={"order": "O-7", "amount": 12.5}))
+        assert store.list_actions(ActionFilter()) == [action]
+
+    # -- breakers -------------------------------------------------------------------------------------------
+
+    def test_close_breaker_closes_an_open_breaker(self, store: Store) -> None:
+        add(store, make_action("a1"), open_breaker="refund-rate")
+        closed = store.close_breaker(AGENT, TOOL, EventDraft("human:alice", "breaker.closed"), at=at(1))
+        assert closed is True
+        assert store.breakers() == []
+        assert store.lane_state(AGENT, TOOL, {}).breaker is None
+
+    def test_close_breaker_returns_false_the_second_time(self, store: Store) -> None:
+        add(store, make_action("a1"), open_breaker="refund-rate")
+        event = EventDraft("human:alice", "breaker.closed")
+        assert store.close_breaker(AGENT, TOOL, event, at=at(1)) is True
+        assert store.close_breaker(AGENT, TOOL, event, at=at(2)) is False
+
+    def test_close_breaker_writes_its_event_only_when_it_closes(self, store: Store) -> None:
+        add(store, make_action("a1"), open_breaker="refund-rate")
+        event = EventDraft("human:alice", "breaker.closed", None, {"lane": f"{AGENT}/{TOOL}"})
+        store.close_breaker(AGENT, TOOL, event, at=at(1))
+        store.close_breaker(AGENT, TOOL, event, at=at(2))
+        closes = [e for e in store.audit_events() if e.kind == "breaker.closed"]
+        assert [(e.actor, e.body, e.at) for e in closes] == [
+            ("human:alice", {"lane": "support-bot/refund"}, iso(at(1)))
+        ]
+
+    def test_close_breaker_of_a_lane_that_never_tripped_returns_false(self, store: Store) -> None:
+        assert store.close_breaker(AGENT, TOOL, EventDraft("human:alice", "breaker.closed"), at=at(1)) is False
+        assert store.audit_head() == Anchor(0, GENESIS)
+
+    def test_close_breaker_closes_only_its_lane(self, store: Store) -> None:
+        add(store, make_action("a1"), open_breaker="refund-rate", admitted_at=at(1))
+        add(store, make_action("a2", agent="other-bot"), open_breaker="refund-rate", admitted_at=at(2))
+        store.close_breaker(AGENT, TOOL, EventDraft("human:alice", "breaker.closed"), at=at(3))
+        assert store.breakers() == [Breaker(agent="other-bot", tool=TOOL, limit="refund-rate", opened_at=at(2))]
+
+    def test_a_closed_breaker_can_open_again(self, store: Store) -> None:
+        add(store, make_action("a1"), open_breaker="refund-rate", admitted_at=at(1))
+        store.close_breaker(AGENT, TOOL, EventDraft("human:alice", "breaker.closed"), at=at(2))
+        add(store, make_action("a2"), open_breaker="refund-amount", admitted_at=at(3))
+        assert store.breakers() == [Breaker(agent=AGENT, tool=TOOL, limit="refund-amount", opened_at=at(3))]
+
+    # -- the audit log --------------------------------------------------------------------------------------
+
+    def _drafts(self, count: int) -> list[EventDraft]:
+        return [EventDraft("system", "config.checked", None, {"n": n}) for n in range(count)]
+
+    def test_an_empty_log_has_the_genesis_head(self, store: Store) -> None:
+        assert store.audit_head() == Anchor(0, GENESIS)
+        assert list(store.audit_events()) == []
+
+    def test_append_events_assigns_seq_from_one(self, store: Store) -> None:
+        made = store.append_events(self._drafts(4), at=T0)
+        assert [e.seq for e in made] == [1, 2, 3, 4]
+
+    def test_append_events_continues_the_sequence(self, store: Store) -> None:
+        store.append_events(self._drafts(2), at=T0)
+        add(store, make_action("a1"))
+        made = store.append_events(self._drafts(2), at=at(1))
+        assert [e.seq for e in made] == [4, 5]
+
+    def test_append_events_links_each_event_to_the_one_before(self, store: Store) -> None:
+        store.append_events(self._drafts(1), at=T0)
+        store.append_events(self._drafts(3), at=at(1))
+        events = list(store.audit_events())
+        assert [e.prev_hash for e in events] == [GENESIS] + [e.hash for e in events[:-1]]
+
+    def test_append_events_returns_what_is_stored(self, store: Store) -> None:
+        made = store.append_events(self._drafts(3), at=T0)
+        assert list(store.audit_events()) == made
+
+    def test_append_of_no_events_writes_nothing(self, store: Store) -> None:
+        store.append_events(self._drafts(1), at=T0)
+        head = store.audit_head()
+        assert store.append_events([], at=at(1)) == []
+        assert store.audit_head() == head
+
+    def test_event_fields_round_trip(self, store: Store) -> None:
+        body = {"amount": 50.25, "note": "Zoë ☃", "list": [1, None, True], "nested": {"b": {"c": "d"}}}
+        store.append_events([EventDraft("human:zoë", "note.added", "a-9", body)], at=at(3))
+        (event,) = store.audit_events()
+        assert (event.actor, event.kind, event.action_id, event.body, event.at) == (
+            "human:zoë",
+            "note.added",
+            "a-9",
+            body,
+            iso(at(3)),
+        )
+
+    def test_audit_events_after_skips_the_earlier_events(self, store: Store) -> None:
+        store.append_events(self._drafts(6), at=T0)
+        assert [e.seq for e in store.audit_events(after=4)] == [5, 6]
+
+    def test_audit_events_limit_caps_the_page(self, store: Store) -> None:
+        store.append_events(self._drafts(6), at=T0)
+        assert [e.seq for e in store.audit_events(after=1, limit=3)] == [2, 3, 4]
+
+    def test_audit_events_pages_cover_the_log_once(self, store: Store) -> None:
+        store.append_events(self._drafts(10), at=T0)
+        seen: list[int] = []
+        while page := list(store.audit_events(after=seen[-1] if seen else 0, limit=3)):
+            seen.extend(e.seq for e in page)
+        assert seen == list(range(1, 11))
+
+    def test_audit_events_after_the_head_is_empty(self, store: Store) -> None:
+        store.append_events(self._drafts(3), at=T0)
+        assert list(store.audit_events(after=3)) == []
+
+    def test_audit_events_reads_a_log_longer_than_one_page(self, store: Store) -> None:
+        store.append_events(self._drafts(2500), at=T0)
+        assert [e.seq for e in store.audit_events()] == list(range(1, 2501))
+        assert [e.seq for e in store.audit_events(after=100, limit=1500)] == list(range(101, 1601))
+
+    def test_audit_head_matches_the_last_event(self, store: Store) -> None:
+        add(store, make_action("a1"))
+        store.append_events(self._drafts(2), at=at(1))
+        last = list(store.audit_events())[-1]
+        assert store.audit_head() == Anchor(last.seq, last.hash)
+
+    def test_audit_tail_returns_the_last_events(self, store: Store) -> None:
+        store.append_events(self._drafts(5), at=T0)
+        assert [e.seq for e in store.audit_tail(2)] == [4, 5]
+
+    def test_events_for_returns_an_actions_timeline_in_order(self, store: Store) -> None:
+        add(store, make_action("a1"))
+        add(store, make_action("a2"))
+        decision = Approve(by=REVIEWER)
+        store.transition(
+            "a1",
+            expect={Status.PENDING},
+            changes=Changes(status=Status.APPROVED, updated_at=at(1), decision=decision),
+            events=[decision_event("a1", decision)],
+        )
+        store.append_events(self._drafts(1), at=at(2))
+        store.transition(
+            "a1",
+            expect={Status.APPROVED},
+            changes=Changes(status=Status.RUNNING, updated_at=at(3)),
+            events=[EventDraft("agent:support-bot", "action.started", "a1")],
+        )
+        timeline = store.events_for("a1")
+        assert [(e.seq, e.kind) for e in timeline] == [
+            (1, "action.proposed"),
+            (3, "action.approve"),
+            (5, "action.started"),
+        ]
+
+    def test_events_for_an_action_without_events_is_empty(self, store: Store) -> None:
+        add(store, make_action("a1"))
+        assert store.events_for("nope") == []
+
+    def test_the_log_verifies_after_a_mixed_workload(self, store: Store) -> None:
+        windows = {"refund-rate": at(-60)}
+        for n in range(3):
+            add(store, make_action(f"a{n}", created_at=at(n)), windows=windows, charges=[("refund-rate", 1.0)])
+        add(store, make_action("tripped", created_at=at(3)), windows=windows, open_breaker="refund-rate")
+        for n, decision in enumerate([Approve(by="alice"), Reject(by="bob"), Respond(by="carol", message="wait")]):
+            status = {"approve": Status.APPROVED, "reject": Status.REJECTED}.get(decision.kind, Status.RESPONDED)
+            store.transition(
+                f"a{n}",
+                expect={Status.PENDING},
+                changes=Changes(status=status, updated_at=at(10 + n), decision=decision, decided_at=at(10 + n)),
+                events=[decision_event(f"a{n}", decision)],
+            )
+        late = Approve(by="dave")
+        assert (
+            store.transition(
+                "a1",
+                expect={Status.PENDING},
+                changes=Changes(status=Status.APPROVED, updated_at=at(20), decision=late),
+                events=[decision_event("a1", late)],
+            )
+            is None
+        )
+        with pytest.raises(AdmitRefused):
+            store.create_action(AGENT, TOOL, windows, refuse)
+        store.close_breaker(AGENT, TOOL, EventDraft("human:alice", "breaker.closed"), at=at(21))
+        store.close_breaker(AGENT, TOOL, EventDraft("human:alice", "breaker.closed"), at=at(22))
+        store.append_events(self._drafts(3), at=at(23))
+        report = verify(store.audit_events(), store.audit_head())
+        assert report.ok, str(report)
+        # 4 proposals + 3 decisions + 1 breaker close + 3 notes; the loser, the refusal and the no-op wrote nothing.
+        assert report.checked == 11
+        assert report.head == store.audit_head()
