@@ -28,7 +28,7 @@ class LogNotifier:
 
     def notify(self, kind: str, action: Action) -> None:
         self.sent.append((kind, action.id))
-        log.warning(
+        log.info(
             "%s: %s by %s (action %s): %s",
             kind,
             action.call.tool,

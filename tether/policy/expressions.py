@@ -20,7 +20,7 @@ _POSITION = re.compile(r"<input>:(\d+):(\d+): (.*)")
 class Expression:
     """One compiled CEL expression and where it came from, for error messages."""
 
-    __slots__ = ("_program", "key", "source")
+    __slots__ = ("_program", "_variables", "key", "source")
 
     def __init__(self, source: str, *, file: str, key: str) -> None:
         self.source = source
@@ -29,17 +29,31 @@ class Expression:
             self._program = cel.compile(source)
         except (ValueError, RuntimeError) as exc:
             raise ConfigError(_explain_syntax_error(source, str(exc)), file=file, key=key) from None
+        # Only the names an expression reads are handed to CEL: converting the whole call (reasoning text and
+        # all) on every evaluation would cost more than the evaluation itself.
+        self._variables = tuple(self._program.variables())
+        unknown = [name for name in self._variables if name not in VARIABLES]
+        if unknown:
+            raise ConfigError(
+                f"unknown name {unknown[0]!r} in {source!r}; a condition can use {', '.join(VARIABLES)} "
+                f"(arguments are args.NAME)",
+                file=file,
+                key=key,
+            )
 
     def evaluate(self, activation: dict[str, Any]) -> Any:
         """Evaluate; any failure (missing field, wrong types) raises ExpressionFailed with the reason."""
         try:
-            return self._program.execute(activation)
+            return self._program.execute({name: activation[name] for name in self._variables})
         except Exception as exc:
             raise ExpressionFailed(f"{self.source!r} failed: {_first_line(exc)}") from None
 
 
 class ExpressionFailed(Exception):
     """A condition could not be evaluated for this call; the policy fails closed on it."""
+
+
+VARIABLES = ("tool", "args", "agent", "thread", "subject", "reasoning", "confidence")
 
 
 def activation(call: ToolCall) -> dict[str, Any]:

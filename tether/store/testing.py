@@ -798,8 +798,12 @@ class StoreConformance:
         for n in range(3):
             add(store, make_action(f"a{n}", created_at=at(n)), windows=windows, charges=[("refund-rate", 1.0)])
         add(store, make_action("tripped", created_at=at(3)), windows=windows, open_breaker="refund-rate")
-        for n, decision in enumerate([Approve(by="alice"), Reject(by="bob"), Respond(by="carol", message="wait")]):
-            status = {"approve": Status.APPROVED, "reject": Status.REJECTED}.get(decision.kind, Status.RESPONDED)
+        decisions: list[tuple[Decision, Status]] = [
+            (Approve(by="alice"), Status.APPROVED),
+            (Reject(by="bob"), Status.REJECTED),
+            (Respond(by="carol", message="wait"), Status.RESPONDED),
+        ]
+        for n, (decision, status) in enumerate(decisions):
             store.transition(
                 f"a{n}",
                 expect={Status.PENDING},
