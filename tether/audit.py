@@ -132,7 +132,9 @@ class Anchor:
             seq, digest = data["seq"], data["hash"]
         except (ValueError, KeyError, TypeError):
             raise ValueError('an anchor is JSON like {"seq": 42, "hash": "<64 hex digits>"}') from None
-        if not isinstance(seq, int) or seq < 0 or not isinstance(digest, str) or len(digest) != 64:
+        valid_seq = isinstance(seq, int) and not isinstance(seq, bool) and seq >= 0
+        valid_hash = isinstance(digest, str) and len(digest) == 64 and all(c in "0123456789abcdef" for c in digest)
+        if not (valid_seq and valid_hash):
             raise ValueError('an anchor is JSON like {"seq": 42, "hash": "<64 hex digits>"}')
         return cls(seq, digest)
 

@@ -10,9 +10,9 @@ import re
 import tomllib
 from datetime import timedelta
 from pathlib import Path
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Literal, NoReturn
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError, field_validator
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from tether.errors import ConfigError
 from tether.model import Mode, Reversibility, Risk
@@ -26,15 +26,20 @@ def parse_duration(value: Any) -> timedelta:
         return value
     if isinstance(value, bool):
         raise ValueError(f"expected a duration such as 30s, 10m, 4h or 2d, got {value!r}")
-    if isinstance(value, int | float):
-        if value < 0:
-            raise ValueError(f"a duration cannot be negative, got {value}")
-        return timedelta(seconds=value)
-    if isinstance(value, str):
-        match = _DURATION.match(value)
-        if match and any(match.groups()):
-            days, hours, minutes, seconds = (int(g or 0) for g in match.groups())
-            return timedelta(days=days, hours=hours, minutes=minutes, seconds=seconds)
+    try:
+        if isinstance(value, int | float):
+            if value != value:
+                raise ValueError("a duration must be a number of seconds, not NaN")
+            if value < 0:
+                raise ValueError(f"a duration cannot be negative, got {value}")
+            return timedelta(seconds=value)
+        if isinstance(value, str):
+            match = _DURATION.match(value)
+            if match and any(match.groups()):
+                days, hours, minutes, seconds = (int(g or 0) for g in match.groups())
+                return timedelta(days=days, hours=hours, minutes=minutes, seconds=seconds)
+    except OverflowError:
+        raise ValueError(f"the duration {value!r} is too long (at most 999999999 days)") from None
     raise ValueError(f"expected a duration such as 30s, 10m, 4h or 2d, got {value!r}")
 
 
@@ -56,11 +61,29 @@ class _Strict(BaseModel):
 
 
 class Defaults(_Strict):
-    unknown_tool: Literal[Mode.APPROVE, Mode.DENY, Mode.SHADOW] = Mode.APPROVE
+    unknown_tool: Mode = Mode.APPROVE
     escalate_below: float = Field(0.80, ge=0.0, le=1.0)
     urgent_below: float = Field(0.60, ge=0.0, le=1.0)
     window: Duration = timedelta(minutes=10)
     timeout: Duration = timedelta(hours=24)
+
+    @field_validator("unknown_tool", mode="before")
+    @classmethod
+    def _fail_closed_mode(cls, value: Any) -> Any:
+        if value not in ("approve", "deny", "shadow"):
+            raise ValueError(
+                f"{value!r} is not allowed (expected 'approve', 'deny' or 'shadow': unknown tools fail closed)"
+            )
+        return value
+
+    @model_validator(mode="after")
+    def _ordered_thresholds(self) -> Defaults:
+        if self.urgent_below > self.escalate_below:
+            raise ValueError(
+                f"urgent_below ({self.urgent_below}) must not be above escalate_below ({self.escalate_below}): "
+                "an urgent call is one that is already escalated"
+            )
+        return self
 
 
 class Autonomy(_Strict):
@@ -144,28 +167,42 @@ class PolicyConfig(_Strict):
     rules: list[RuleConfig] = []
     limits: list[LimitConfig] = []
 
-    @field_validator("rules", "limits")
-    @classmethod
-    def _unique_ids(cls, items: list[Any]) -> list[Any]:
-        seen: set[str] = set()
-        for item in items:
-            if item.id in seen:
-                raise ValueError(f"the id {item.id!r} is used twice")
-            seen.add(item.id)
-        return items
-
 
 def parse_config(data: dict[str, Any], *, source: str) -> PolicyConfig:
     """Validate a policy given as a dict; raise one ConfigError that lists every problem."""
     try:
-        return PolicyConfig.model_validate(data)
+        config = PolicyConfig.model_validate(data)
+        problems = _duplicate_ids(config)
     except ValidationError as exc:
         problems = [_describe(err) for err in exc.errors()]
-        first = problems[0]
-        message = "\n".join(f"{source}: {key}: {what}" for key, what in problems)
-        error = ConfigError(first[1], file=source, key=first[0])
-        error.args = (message,)
-        raise error from None
+    if problems:
+        raise_problems(problems, source)
+    return config
+
+
+def _duplicate_ids(config: PolicyConfig) -> list[tuple[str, str]]:
+    problems = []
+    sections: list[tuple[str, list[str]]] = [
+        ("rules", [rule.id for rule in config.rules]),
+        ("limits", [limit.id for limit in config.limits]),
+    ]
+    for section, ids in sections:
+        first_seen: dict[str, int] = {}
+        for index, ident in enumerate(ids):
+            if ident in first_seen:
+                where = f"{section}[{first_seen[ident]}]"
+                problems.append((f"{section}[{index}].id", f"the id {ident!r} is already used by {where}"))
+            first_seen.setdefault(ident, index)
+    return problems
+
+
+def raise_problems(problems: list[tuple[str, str]], source: str) -> NoReturn:
+    """One ConfigError for every problem: a line each, ``file: key: what``; the first is the error's key."""
+    first = problems[0]
+    message = "\n".join(f"{source}: {key}: {what}" for key, what in problems)
+    error = ConfigError(first[1], file=source, key=first[0])
+    error.args = (message,)
+    raise error from None
 
 
 def load_config(path: str | Path) -> tuple[PolicyConfig, str]:
@@ -177,6 +214,8 @@ def load_config(path: str | Path) -> tuple[PolicyConfig, str]:
         raise ConfigError("no such policy file (create one with `tether init`)", file=str(path)) from None
     except OSError as exc:
         raise ConfigError(f"cannot read the policy file: {exc.strerror}", file=str(path)) from None
+    except UnicodeDecodeError as exc:
+        raise ConfigError(f"not UTF-8 text: {exc.reason} at byte {exc.start}", file=str(path)) from None
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from tether.errors import ConfigError
 from tether.model import (
     REVERSIBILITY_ORDER,
     RISK_ORDER,
@@ -31,11 +32,13 @@ from tether.policy.config import (
     format_duration,
     load_config,
     parse_config,
+    raise_problems,
 )
 from tether.policy.expressions import Expression, ExpressionFailed, activation
 from tether.policy.matrix import RiskMatrix
 
 _ALERTING = frozenset({Mode.NOTIFY, Mode.OVERRIDE, Mode.APPROVE})
+_UNKNOWN_VERB = {Mode.APPROVE: "held for approval", Mode.DENY: "refused", Mode.SHADOW: "recorded in shadow mode"}
 
 
 @dataclass(frozen=True, slots=True)
@@ -65,17 +68,18 @@ class Policy:
         self.config = config
         self.source = source
         self.matrix = RiskMatrix(config.matrix)
+        problems: list[tuple[str, str]] = []
         self.rules = [
-            _Rule(rule, Expression(rule.when, file=source, key=f"rules[{i}].when"))
+            _Rule(rule, when)
             for i, rule in enumerate(config.rules)
+            if (when := _compile(rule.when, source, f"rules[{i}].when", problems)) is not None
         ]
         self.limits = [
-            _Limit(
-                limit,
-                Expression(limit.fanout, file=source, key=f"limits[{i}].fanout") if limit.fanout else None,
-            )
+            _Limit(limit, _compile(limit.fanout, source, f"limits[{i}].fanout", problems) if limit.fanout else None)
             for i, limit in enumerate(config.limits)
         ]
+        if problems:
+            raise_problems(problems, source)
         canonical = json.dumps(config.model_dump(mode="json"), sort_keys=True, separators=(",", ":"))
         self.version = hashlib.sha256(canonical.encode()).hexdigest()
 
@@ -93,8 +97,6 @@ class Policy:
     @classmethod
     def from_toml(cls, text: str, *, source: str = "<string>") -> Policy:
         import tomllib
-
-        from tether.errors import ConfigError
 
         try:
             data = tomllib.loads(text)
@@ -130,7 +132,7 @@ class Policy:
                     step="unknown_tool",
                     ref=call.tool,
                     mode=mode,
-                    text=f"tool {call.tool!r} is not in the policy; unknown tools are held "
+                    text=f"tool {call.tool!r} is not in the policy; unknown tools are {_UNKNOWN_VERB[mode]} "
                     f"(defaults.unknown_tool = {mode.value})",
                 )
             )
@@ -184,7 +186,10 @@ class Policy:
             if not _applies(rule.config.tool, call.tool):
                 continue
             try:
-                matched = rule.when.evaluate(facts) is True
+                value = rule.when.evaluate(facts)
+                if not isinstance(value, bool):
+                    raise ExpressionFailed(f"{rule.config.when!r} gave {value!r}, not true or false")
+                matched = value
             except ExpressionFailed as exc:
                 mode = mode.stricter(Mode.APPROVE)
                 reasons.append(
@@ -222,7 +227,8 @@ class Policy:
                     step="confidence",
                     ref=str(threshold),
                     mode=mode,
-                    text=f"confidence {call.confidence:.2f} is below {threshold:.2f}" + (" (urgent)" if urgent else ""),
+                    text=f"confidence {_fraction(call.confidence)} is below {_fraction(threshold)}"
+                    + (" (urgent)" if urgent else ""),
                 )
             )
 
@@ -286,6 +292,15 @@ class Policy:
         )
 
 
+def _compile(source: str, file: str, key: str, problems: list[tuple[str, str]]) -> Expression | None:
+    """Compile one expression, collecting its error so that a bad file reports every bad expression at once."""
+    try:
+        return Expression(source, file=file, key=key)
+    except ConfigError as exc:
+        problems.append((key, exc.detail))
+        return None
+
+
 def _applies(tools: tuple[str, ...] | None, tool: str) -> bool:
     return tools is None or tool in tools or "*" in tools
 
@@ -310,6 +325,11 @@ def _max_risk(a: Risk | None, b: Risk | None) -> Risk:
 def _least_reversible(a: Reversibility | None, b: Reversibility | None) -> Reversibility:
     present = [r for r in (a, b) if r is not None] or [Reversibility.YES]
     return max(present, key=REVERSIBILITY_ORDER.index)
+
+
+def _fraction(value: float) -> str:
+    """Two decimals when that is exact, otherwise as configured: 0.80 stays "0.80", 0.855 is not rounded."""
+    return f"{value:.2f}" if round(value, 2) == value else f"{value:g}"
 
 
 def _num(value: float) -> str:

@@ -100,7 +100,7 @@ _INSERT_USAGE = _Prepared(
 _SELECT_HEAD = _Prepared(select(H.c.seq, H.c.hash).where(H.c.id == 1).with_for_update())
 _ADVANCE_HEAD = _Prepared(
     update(H)
-    .where(H.c.id == 1, H.c.seq == bindparam("old_seq"))
+    .where(H.c.id == 1, H.c.seq == bindparam("old_seq"), H.c.hash == bindparam("old_hash"))
     .values(seq=bindparam("new_seq"), hash=bindparam("new_hash"))
 )
 _SELECT_LANE = _Prepared(
@@ -305,16 +305,19 @@ def _lane_state(conn: Connection, agent: str, tool: str, windows: dict[str, date
 
 
 def _open_breaker(conn: Connection, agent: str, tool: str, limit: str, at: datetime) -> None:
-    opened = conn.execute(
-        update(L).where(L.c.agent == agent, L.c.tool == tool).values(breaker=limit, breaker_at=ts(at))
-    )
-    if opened.rowcount == 0:
+    """The first trip wins: an already-open breaker keeps the limit and time that opened it."""
+    exists = conn.execute(select(L.c.breaker).where(L.c.agent == agent, L.c.tool == tool)).first()
+    if exists is not None:
+        if exists.breaker is None:
+            conn.execute(update(L).where(L.c.agent == agent, L.c.tool == tool).values(breaker=limit, breaker_at=ts(at)))
+    else:
         conn.execute(insert(L).values(agent=agent, tool=tool, level=None, breaker=limit, breaker_at=ts(at)))
 
 
 class _HeadCache:
-    """The last head this process wrote. Appending trusts it and checks it with a compare-and-set on the head
-    row; only when another writer moved the head in between is it read again (one extra query)."""
+    """The last head this connection wrote. Appending trusts it and checks it with a compare-and-set on the head
+    row's sequence number *and* hash; when another writer moved the head in between, or a transaction that wrote
+    it rolled back, the set fails and the head is read again (one extra query)."""
 
     def __init__(self) -> None:
         self.head: tuple[int, str] | None = None
@@ -344,7 +347,9 @@ def _append(conn: Connection, drafts: Sequence[EventDraft], at: datetime) -> lis
                     prev_hash=made[-1].hash if made else prev,
                 )
             )
-        moved = _ADVANCE_HEAD.run(conn, {"old_seq": seq, "new_seq": made[-1].seq, "new_hash": made[-1].hash})
+        moved = _ADVANCE_HEAD.run(
+            conn, {"old_seq": seq, "old_hash": prev, "new_seq": made[-1].seq, "new_hash": made[-1].hash}
+        )
         if moved.rowcount == 1:
             break
     else:

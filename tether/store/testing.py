@@ -234,6 +234,11 @@ class StoreConformance:
         add(store, make_action("a2"), seen=seen)
         assert seen[0].breaker == "refund-rate"
 
+    def test_the_first_trip_of_a_breaker_wins(self, store: Store) -> None:
+        add(store, make_action("a1"), open_breaker="refund-rate", admitted_at=at(3))
+        add(store, make_action("a2"), open_breaker="refund-burst", admitted_at=at(4))
+        assert store.breakers() == [Breaker(agent=AGENT, tool=TOOL, limit="refund-rate", opened_at=at(3))]
+
     def test_a_breaker_belongs_to_one_lane(self, store: Store) -> None:
         add(store, make_action("a1"), open_breaker="refund-rate")
         assert store.lane_state("other-bot", TOOL, {}).breaker is None

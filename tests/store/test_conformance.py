@@ -1,0 +1,13 @@
+"""Every store backend keeps the storage contract: the shared conformance suite, run once per backend.
+
+The ``store`` fixture in tests/conftest.py is parametrised over memory and a real SQLite file, so each test
+below runs against both.
+"""
+
+from __future__ import annotations
+
+from tether.store.testing import StoreConformance
+
+
+class TestStoreConformance(StoreConformance):
+    """The whole suite, inherited unchanged."""
