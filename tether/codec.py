@@ -17,8 +17,8 @@ from tether.model import (
     Reason,
     Reject,
     Respond,
-    Status,
     ToolCall,
+    UndoRecord,
     Urgency,
     Verdict,
 )
@@ -60,6 +60,7 @@ def verdict_to_dict(verdict: Verdict) -> dict[str, Any]:
         "timeout": _seconds(verdict.timeout),
         "on_timeout": verdict.on_timeout,
         "reviewers": verdict.reviewers,
+        "escalate_to": verdict.escalate_to,
         "locked": verdict.locked,
         "ceiling": verdict.ceiling.value,
         "trips": verdict.trips,
@@ -80,6 +81,7 @@ def verdict_from_dict(data: dict[str, Any]) -> Verdict:
         timeout=_delta(data["timeout"]),
         on_timeout=data["on_timeout"],
         reviewers=data["reviewers"],
+        escalate_to=data.get("escalate_to"),
         locked=data["locked"],
         ceiling=Mode(data["ceiling"]),
         trips=data["trips"],
@@ -113,6 +115,29 @@ def decision_from_dict(data: dict[str, Any]) -> Decision:
     raise ValueError(f"unknown decision kind {kind!r}")
 
 
+def approvals_to_list(approvals: tuple[Approve | Edit, ...]) -> list[dict[str, Any]]:
+    return [decision_to_dict(d) for d in approvals]
+
+
+def approvals_from_list(data: list[dict[str, Any]] | None) -> tuple[Approve | Edit, ...]:
+    decoded = tuple(decision_from_dict(d) for d in data or ())
+    return tuple(d for d in decoded if isinstance(d, Approve | Edit))
+
+
+def undo_to_dict(undo: UndoRecord | None) -> dict[str, Any] | None:
+    if undo is None:
+        return None
+    return {"by": undo.by, "requested_at": ts(undo.requested_at), "result": undo.result, "error": undo.error}
+
+
+def undo_from_dict(data: dict[str, Any] | None) -> UndoRecord | None:
+    if data is None:
+        return None
+    requested = from_ts(data["requested_at"])
+    assert requested is not None
+    return UndoRecord(by=data["by"], requested_at=requested, result=data.get("result"), error=data.get("error"))
+
+
 def action_to_dict(action: Action) -> dict[str, Any]:
     """The whole record, as the CLI's ``--json`` and the API show it."""
     return {
@@ -125,16 +150,22 @@ def action_to_dict(action: Action) -> dict[str, Any]:
         "verdict": verdict_to_dict(action.verdict),
         "decision": decision_to_dict(action.decision) if action.decision else None,
         "decided_at": iso(action.decided_at),
+        "approvals": approvals_to_list(action.approvals),
         "result": action.result,
         "error": action.error,
         "window_ends_at": iso(action.window_ends_at),
         "expires_at": iso(action.expires_at),
+        "run_at": iso(action.run_at),
+        "reviewers": action.reviewers,
+        "escalations": action.escalations,
+        "claimed_by": action.claimed_by,
+        "lease_until": iso(action.lease_until),
+        "undo": None
+        if action.undo is None
+        else {**(undo_to_dict(action.undo) or {}), "requested_at": iso(action.undo.requested_at)},
         "policy_version": action.policy_version,
+        "version": action.version,
     }
-
-
-def status_of(value: str) -> Status:
-    return Status(value)
 
 
 def _seconds(delta: timedelta | None) -> float | None:

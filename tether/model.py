@@ -65,26 +65,45 @@ class Urgency(StrEnum):
 
 
 class Status(StrEnum):
-    """Where an action is in its life. Terminal states never change again."""
+    """Where an action is in its life. ``Status.final`` ones never change again."""
 
     PENDING = "pending"  # held for a human decision
-    APPROVED = "approved"  # decided yes, not started yet
-    RUNNING = "running"  # claimed: the tool has been (or is being) started
-    EXECUTED = "executed"  # the tool returned
+    APPROVED = "approved"  # decided yes (quorum reached), not started yet
+    RUNNING = "running"  # claimed: the tool has been (or is being) started, under a lease
+    EXECUTED = "executed"  # the tool returned; an override action can still be undone until its window ends
     FAILED = "failed"  # the tool raised
-    UNKNOWN = "unknown"  # a crash left it unclear whether the tool ran
+    UNKNOWN = "unknown"  # a crash left it unclear whether the tool (or its undo) took effect; a human must check
     REJECTED = "rejected"
     RESPONDED = "responded"  # a reviewer answered instead of running the tool
+    EXPIRED = "expired"  # nobody decided before the approval's deadline
     SHADOWED = "shadowed"  # recorded in shadow mode, never run
     DENIED = "denied"  # refused by policy
+    DEFERRED = "deferred"  # override without a compensator: runs when its window passes, unless vetoed
+    VETOED = "vetoed"  # a deferred action a human stopped before it ran
+    FINALIZED = "finalized"  # executed, and its undo window has passed
+    UNDO_REQUESTED = "undo_requested"  # a human asked for the undo in time; the compensator has not run yet
+    UNDOING = "undoing"  # the compensator is running, under a lease
+    UNDONE = "undone"  # the compensator ran
+    UNDO_FAILED = "undo_failed"  # the compensator raised; a human must clean up
 
     @property
-    def is_terminal(self) -> bool:
-        return self in _TERMINAL
+    def final(self) -> bool:
+        return self in _FINAL
 
 
-_TERMINAL = frozenset(
-    {Status.EXECUTED, Status.FAILED, Status.REJECTED, Status.RESPONDED, Status.SHADOWED, Status.DENIED}
+_FINAL = frozenset(
+    {
+        Status.FAILED,
+        Status.REJECTED,
+        Status.RESPONDED,
+        Status.EXPIRED,
+        Status.SHADOWED,
+        Status.DENIED,
+        Status.VETOED,
+        Status.FINALIZED,
+        Status.UNDONE,
+        Status.UNDO_FAILED,
+    }
 )
 
 
@@ -152,6 +171,7 @@ class Verdict:
     timeout: timedelta | None = None
     on_timeout: Literal["reject", "escalate"] = "reject"
     reviewers: str | None = None
+    escalate_to: str | None = None
     locked: bool = False
     ceiling: Mode = Mode.AUTO
     trips: str | None = None  # the id of the limit this call exceeded; its lane's breaker opens
@@ -226,19 +246,38 @@ class Action:
     created_at: datetime
     updated_at: datetime
     policy_version: str
-    decision: Decision | None = None
+    decision: Decision | None = None  # the decision that settled it (the last approval of a quorum)
     decided_at: datetime | None = None
+    approvals: tuple[Approve | Edit, ...] = ()  # distinct reviewers' approvals so far, toward the quorum
     result: Any = None
     error: str | None = None
-    window_ends_at: datetime | None = None
-    expires_at: datetime | None = None
+    window_ends_at: datetime | None = None  # override: undo possible until then
+    expires_at: datetime | None = None  # approval: decided by then, or it expires (or escalates)
+    run_at: datetime | None = None  # deferred: runs then, unless vetoed
+    reviewers: str | None = None  # the reviewer group it is waiting for now (changes on escalation)
+    escalations: int = 0
+    claimed_by: str | None = None  # the worker running its tool or compensator
+    lease_until: datetime | None = None  # when that worker is presumed dead unless it renews the lease
+    undo: UndoRecord | None = None
+    version: int = 0  # bumped by every change; compare-and-set uses it
 
     @property
     def run_args(self) -> dict[str, Any]:
         """The arguments the tool runs with: a reviewer's edit wins over the agent's proposal."""
-        if isinstance(self.decision, Edit):
-            return self.decision.args
+        for decision in reversed((*self.approvals, self.decision)):
+            if isinstance(decision, Edit):
+                return decision.args
         return self.call.args
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class UndoRecord:
+    """Who asked for an undo, when, and what the compensator did."""
+
+    by: str
+    requested_at: datetime
+    result: Any = None
+    error: str | None = None
 
 
 # -- outcomes: what the agent gets back ---------------------------------------------------------------------
@@ -307,6 +346,21 @@ class Responded:
 
 
 @dataclass(frozen=True, kw_only=True, slots=True)
+class Deferred:
+    """An override action with no compensator: it runs when its window passes unless a human vetoes it."""
+
+    action_id: str
+    run_at: datetime
+    kind: Literal["deferred"] = "deferred"
+
+    def to_tool_result(self) -> str:
+        return (
+            f"Scheduled: action {self.action_id} runs at {self.run_at.isoformat()} unless a human vetoes it "
+            "before then. It has not run yet."
+        )
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
 class Shadowed:
     action_id: str
     kind: Literal["shadowed"] = "shadowed"
@@ -326,7 +380,7 @@ class Denied:
         return f"Action denied by policy: {why}. It was not run."
 
 
-Outcome = Executed | Failed | Pending | Rejected | Responded | Shadowed | Denied
+Outcome = Executed | Failed | Pending | Rejected | Responded | Deferred | Shadowed | Denied
 
 
 def _json_text(value: Any) -> str:

@@ -15,7 +15,7 @@ from datetime import datetime
 from typing import Any
 
 from tether.audit import Anchor, AuditEvent
-from tether.model import Action, Decision, LaneState, Status
+from tether.model import Action, Approve, Decision, Edit, LaneState, Status, UndoRecord
 
 
 @dataclass(frozen=True, slots=True)
@@ -39,17 +39,62 @@ class Admission:
     open_breaker: str | None = None
 
 
+class _Unset:
+    """Marks a field a transition leaves as it is (``None`` is a value: it clears the field)."""
+
+    _instance: _Unset | None = None
+
+    def __new__(cls) -> _Unset:
+        if cls._instance is None:
+            cls._instance = super().__new__(cls)
+        return cls._instance
+
+    def __repr__(self) -> str:
+        return "UNSET"
+
+
+UNSET: Any = _Unset()
+
+CHANGEABLE = (
+    "decision",
+    "decided_at",
+    "approvals",
+    "result",
+    "error",
+    "window_ends_at",
+    "expires_at",
+    "run_at",
+    "reviewers",
+    "escalations",
+    "claimed_by",
+    "lease_until",
+    "undo",
+)
+
+
 @dataclass(frozen=True, kw_only=True, slots=True)
 class Changes:
-    """Fields of an action that a transition sets. ``None`` means "leave as is"."""
+    """What a transition sets: always the status and the time; any other field only when given."""
 
     status: Status
     updated_at: datetime
-    decision: Decision | None = None
-    decided_at: datetime | None = None
-    result: Any = None
-    error: str | None = None
-    window_ends_at: datetime | None = None
+    decision: Decision | None = UNSET
+    decided_at: datetime | None = UNSET
+    approvals: tuple[Approve | Edit, ...] = UNSET
+    result: Any = UNSET
+    error: str | None = UNSET
+    window_ends_at: datetime | None = UNSET
+    expires_at: datetime | None = UNSET
+    run_at: datetime | None = UNSET
+    reviewers: str | None = UNSET
+    escalations: int = UNSET
+    claimed_by: str | None = UNSET
+    lease_until: datetime | None = UNSET
+    undo: UndoRecord | None = UNSET
+
+    def fields(self) -> dict[str, Any]:
+        """The optional fields this change sets, by name."""
+        return {name: value for name in CHANGEABLE if (value := getattr(self, name)) is not UNSET}
 
 
 @dataclass(frozen=True, kw_only=True, slots=True)
@@ -65,6 +110,7 @@ class ActionFilter:
     status: Collection[Status] | None = None
     agent: str | None = None
     tool: str | None = None
+    tools: Collection[str] | None = None
     limit: int = 100
     offset: int = 0
 
@@ -97,11 +143,18 @@ class Store(abc.ABC):
 
     @abc.abstractmethod
     def transition(
-        self, action_id: str, *, expect: Collection[Status], changes: Changes, events: Sequence[EventDraft]
+        self,
+        action_id: str,
+        *,
+        expect: Collection[Status],
+        changes: Changes,
+        events: Sequence[EventDraft],
+        expect_version: int | None = None,
     ) -> Action | None:
-        """Compare-and-set: apply ``changes`` only if the action's status is in ``expect``.
+        """Compare-and-set: apply ``changes`` only if the action's status is in ``expect`` (and, when given, its
+        version is ``expect_version``). Every applied change bumps the version.
 
-        Returns the updated action, or None if the action is not in an expected status (someone else won).
+        Returns the updated action, or None if the action is not in an expected state (someone else won).
         Raises NotFound if there is no such action.
         """
 
@@ -112,6 +165,11 @@ class Store(abc.ABC):
     @abc.abstractmethod
     def list_actions(self, query: ActionFilter) -> list[Action]:
         """Actions matching the filter, newest first."""
+
+    @abc.abstractmethod
+    def due_actions(self, now: datetime, *, limit: int = 500) -> list[Action]:
+        """Actions whose timer has fallen due, oldest deadline first: a pending approval past ``expires_at``,
+        an executed override past ``window_ends_at``, a running tool or compensator past ``lease_until``."""
 
     # -- lanes -----------------------------------------------------------------------------------------------
 

@@ -47,21 +47,27 @@ class MemoryStore(Store):
             return action
 
     def transition(
-        self, action_id: str, *, expect: Collection[Status], changes: Changes, events: Sequence[EventDraft]
+        self,
+        action_id: str,
+        *,
+        expect: Collection[Status],
+        changes: Changes,
+        events: Sequence[EventDraft],
+        expect_version: int | None = None,
     ) -> Action | None:
         with self._lock:
             current = self.get_action(action_id)
-            if current.status not in expect:
+            if current.status not in expect or (expect_version is not None and current.version != expect_version):
                 return None
+            fields = changes.fields()
+            if "result" in fields:
+                fields["result"] = jsonable(fields["result"])
             updated = replace(
                 current,
                 status=changes.status,
                 updated_at=changes.updated_at,
-                decision=changes.decision if changes.decision is not None else current.decision,
-                decided_at=changes.decided_at if changes.decided_at is not None else current.decided_at,
-                result=jsonable(changes.result) if changes.result is not None else current.result,
-                error=changes.error if changes.error is not None else current.error,
-                window_ends_at=changes.window_ends_at if changes.window_ends_at is not None else current.window_ends_at,
+                version=current.version + 1,
+                **fields,
             )
             self._actions[action_id] = updated
             self._append(events, changes.updated_at)
@@ -82,9 +88,16 @@ class MemoryStore(Store):
                 if (query.status is None or a.status in query.status)
                 and (query.agent is None or a.call.agent == query.agent)
                 and (query.tool is None or a.call.tool == query.tool)
+                and (query.tools is None or a.call.tool in query.tools)
             ]
         found.sort(key=lambda a: (a.created_at, a.id), reverse=True)
         return found[query.offset : query.offset + query.limit]
+
+    def due_actions(self, now: datetime, *, limit: int = 500) -> list[Action]:
+        with self._lock:
+            due = [(deadline, a) for a in self._actions.values() if (deadline := _due(a, now)) is not None]
+        due.sort(key=lambda pair: (pair[0], pair[1].id))
+        return [a for _, a in due[:limit]]
 
     # -- lanes -----------------------------------------------------------------------------------------------
 
@@ -146,3 +159,14 @@ class MemoryStore(Store):
             self._events.append(event)
             made.append(event)
         return made
+
+
+def _due(action: Action, now: datetime) -> datetime | None:
+    """The deadline that has passed for this action, if any (the same rule as the SQL store's query)."""
+    deadline = {
+        Status.PENDING: action.expires_at,
+        Status.EXECUTED: action.window_ends_at,
+        Status.RUNNING: action.lease_until,
+        Status.UNDOING: action.lease_until,
+    }.get(action.status)
+    return deadline if deadline is not None and deadline <= now else None

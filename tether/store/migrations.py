@@ -24,7 +24,24 @@ def _m001_initial(conn: Connection) -> None:
         conn.execute(insert(schema.audit_head).values(id=1, seq=0, hash=GENESIS))
 
 
-MIGRATIONS: list[Migration] = [_m001_initial]
+def _m002_durable_actions(conn: Connection) -> None:
+    """Columns and indexes for quorum, timers, leases, deferral and undo (no-op on a fresh database)."""
+    inspector = inspect(conn)
+    present = {column["name"] for column in inspector.get_columns("actions")}
+    for name in schema.ACTIONS_V2_COLUMNS:
+        if name not in present:
+            column = schema.actions.c[name]
+            ddl_type = column.type.compile(dialect=conn.dialect)
+            default = f" DEFAULT {column.server_default.arg}" if column.server_default is not None else ""  # type: ignore[attr-defined]
+            not_null = " NOT NULL" if not column.nullable else ""
+            conn.exec_driver_sql(f"ALTER TABLE actions ADD COLUMN {name} {ddl_type}{not_null}{default}")
+    indexes = {index["name"] for index in inspector.get_indexes("actions")}
+    for index in schema.actions.indexes:
+        if index.name in schema.ACTIONS_V2_INDEXES and index.name not in indexes:
+            index.create(conn)
+
+
+MIGRATIONS: list[Migration] = [_m001_initial, _m002_durable_actions]
 
 
 def current_version(conn: Connection) -> int:

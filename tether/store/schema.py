@@ -42,9 +42,26 @@ actions = Table(
     Column("error", Text),
     Column("window_ends_at", Float),
     Column("expires_at", Float),
+    # added by migration 2 (durable approvals and override windows)
+    Column("approvals", Text),
+    Column("run_at", Float),
+    Column("reviewers", String(200)),
+    Column("escalations", Integer, nullable=False, server_default="0"),
+    Column("claimed_by", String(64)),
+    Column("lease_until", Float),
+    Column("undo", Text),
+    Column("version", Integer, nullable=False, server_default="0"),
     Index("ix_actions_status_created", "status", "created_at"),
     Index("ix_actions_lane", "agent", "tool", "created_at"),
+    Index("ix_actions_expiry", "status", "expires_at"),
+    Index("ix_actions_window", "status", "window_ends_at"),
+    Index("ix_actions_run", "status", "run_at"),
+    Index("ix_actions_lease", "status", "lease_until"),
 )
+
+# The columns migration 2 adds to databases made by migration 1, with their DDL types.
+ACTIONS_V2_COLUMNS = ("approvals", "run_at", "reviewers", "escalations", "claimed_by", "lease_until", "undo", "version")
+ACTIONS_V2_INDEXES = ("ix_actions_expiry", "ix_actions_window", "ix_actions_run", "ix_actions_lease")
 
 audit_events = Table(
     "audit_events",

@@ -20,10 +20,12 @@ from sqlalchemy import (
     Engine,
     and_,
     bindparam,
+    case,
     create_engine,
     event,
     func,
     insert,
+    or_,
     select,
     update,
 )
@@ -32,11 +34,15 @@ from sqlalchemy.sql.elements import ColumnElement
 
 from tether.audit import Anchor, AuditEvent, chain, jsonable
 from tether.codec import (
+    approvals_from_list,
+    approvals_to_list,
     decision_from_dict,
     decision_to_dict,
     from_ts,
     iso,
     ts,
+    undo_from_dict,
+    undo_to_dict,
     verdict_from_dict,
     verdict_to_dict,
 )
@@ -116,20 +122,22 @@ _SUM_USAGE = _Prepared(
 )
 _SELECT_ACTION = _Prepared(select(A).where(A.c.id == bindparam("aid")))
 _EXPECT_SLOTS = 4  # a transition accepts up to this many "from" statuses (padded by repetition)
-_TRANSITION = _Prepared(
-    update(A)
-    .where(A.c.id == bindparam("aid"), A.c.status.in_([bindparam(f"e{i}") for i in range(_EXPECT_SLOTS)]))
-    .values(
-        status=bindparam("p_status"),
-        updated_at=bindparam("p_updated_at"),
-        decision=func.coalesce(bindparam("p_decision", type_=A.c.decision.type), A.c.decision),
-        decided_at=func.coalesce(bindparam("p_decided_at", type_=A.c.decided_at.type), A.c.decided_at),
-        result=func.coalesce(bindparam("p_result", type_=A.c.result.type), A.c.result),
-        error=func.coalesce(bindparam("p_error", type_=A.c.error.type), A.c.error),
-        window_ends_at=func.coalesce(bindparam("p_window_ends_at", type_=A.c.window_ends_at.type), A.c.window_ends_at),
-    )
-    .returning(*A.c)
-)
+_TRANSITIONS: dict[tuple[frozenset[str], bool], _Prepared] = {}
+
+
+def _transition_statement(columns: frozenset[str], versioned: bool) -> _Prepared:
+    """UPDATE … SET the given columns WHERE id and status (and version) match, RETURNING the row; one
+    compiled statement per distinct set of columns, built on first use."""
+    key = (columns, versioned)
+    found = _TRANSITIONS.get(key)
+    if found is None:
+        conditions = [A.c.id == bindparam("aid"), A.c.status.in_([bindparam(f"e{i}") for i in range(_EXPECT_SLOTS)])]
+        if versioned:
+            conditions.append(A.c.version == bindparam("expect_version"))
+        values: dict[str, Any] = {name: bindparam(f"p_{name}", type_=A.c[name].type) for name in columns}
+        values["version"] = A.c.version + 1
+        found = _TRANSITIONS[key] = _Prepared(update(A).where(*conditions).values(values).returning(*A.c))
+    return found
 
 
 class SQLStore(Store):
@@ -175,21 +183,22 @@ class SQLStore(Store):
             return action
 
     def transition(
-        self, action_id: str, *, expect: Collection[Status], changes: Changes, events: Sequence[EventDraft]
+        self,
+        action_id: str,
+        *,
+        expect: Collection[Status],
+        changes: Changes,
+        events: Sequence[EventDraft],
+        expect_version: int | None = None,
     ) -> Action | None:
-        params = {
-            "aid": action_id,
-            **_expect_params(expect),
-            "p_status": changes.status.value,
-            "p_updated_at": ts(changes.updated_at),
-            "p_decision": json.dumps(decision_to_dict(changes.decision)) if changes.decision is not None else None,
-            "p_decided_at": ts(changes.decided_at),
-            "p_result": json.dumps(jsonable(changes.result)) if changes.result is not None else None,
-            "p_error": changes.error,
-            "p_window_ends_at": ts(changes.window_ends_at),
-        }
+        values = {"status": changes.status.value, "updated_at": ts(changes.updated_at)}
+        values.update({name: _column_value(name, value) for name, value in changes.fields().items()})
+        statement = _transition_statement(frozenset(values), expect_version is not None)
+        params = {"aid": action_id, **_expect_params(expect), **{f"p_{k}": v for k, v in values.items()}}
+        if expect_version is not None:
+            params["expect_version"] = expect_version
         with _store_errors(self.url), self._writer.begin() as conn:
-            row = _mapping(_TRANSITION.run(conn, params))
+            row = _mapping(statement.run(conn, params))
             if row is None:
                 if _SELECT_ACTION.run(conn, {"aid": action_id}).fetchone() is None:
                     raise NotFound(f"no action {action_id!r}")
@@ -212,12 +221,36 @@ class SQLStore(Store):
             conditions.append(A.c.agent == query.agent)
         if query.tool is not None:
             conditions.append(A.c.tool == query.tool)
+        if query.tools is not None:
+            conditions.append(A.c.tool.in_(list(query.tools)))
         stmt = (
             select(A)
             .where(and_(True, *conditions))
             .order_by(A.c.created_at.desc(), A.c.id.desc())
             .limit(query.limit)
             .offset(query.offset)
+        )
+        with _store_errors(self.url), self._reader.connect() as conn:
+            return [_action_from_row(row) for row in conn.execute(stmt).mappings()]
+
+    def due_actions(self, now: datetime, *, limit: int = 500) -> list[Action]:
+        moment = ts(now)
+        deadline = case(
+            (A.c.status == Status.PENDING.value, A.c.expires_at),
+            (A.c.status == Status.EXECUTED.value, A.c.window_ends_at),
+            else_=A.c.lease_until,
+        )
+        stmt = (
+            select(A)
+            .where(
+                or_(
+                    and_(A.c.status == Status.PENDING.value, A.c.expires_at <= moment),
+                    and_(A.c.status == Status.EXECUTED.value, A.c.window_ends_at <= moment),
+                    and_(A.c.status.in_([Status.RUNNING.value, Status.UNDOING.value]), A.c.lease_until <= moment),
+                )
+            )
+            .order_by(deadline, A.c.id)
+            .limit(limit)
         )
         with _store_errors(self.url), self._reader.connect() as conn:
             return [_action_from_row(row) for row in conn.execute(stmt).mappings()]
@@ -409,7 +442,32 @@ def _action_row(action: Action) -> dict[str, Any]:
         "error": action.error,
         "window_ends_at": ts(action.window_ends_at),
         "expires_at": ts(action.expires_at),
+        "approvals": _column_value("approvals", action.approvals),
+        "run_at": ts(action.run_at),
+        "reviewers": action.reviewers,
+        "escalations": action.escalations,
+        "claimed_by": action.claimed_by,
+        "lease_until": ts(action.lease_until),
+        "undo": _column_value("undo", action.undo),
+        "version": action.version,
     }
+
+
+def _column_value(name: str, value: Any) -> Any:
+    """A model field's value as its column stores it."""
+    if value is None:
+        return None
+    if name in ("decided_at", "window_ends_at", "expires_at", "run_at", "lease_until"):
+        return ts(value)
+    if name == "decision":
+        return json.dumps(decision_to_dict(value))
+    if name == "approvals":
+        return json.dumps(approvals_to_list(value)) if value else None
+    if name == "result":
+        return json.dumps(jsonable(value))
+    if name == "undo":
+        return json.dumps(jsonable(undo_to_dict(value)))
+    return value
 
 
 def _action_from_row(row: Any) -> Action:
@@ -436,6 +494,14 @@ def _action_from_row(row: Any) -> Action:
         error=row["error"],
         window_ends_at=from_ts(row["window_ends_at"]),
         expires_at=from_ts(row["expires_at"]),
+        approvals=approvals_from_list(json.loads(row["approvals"])) if row["approvals"] else (),
+        run_at=from_ts(row["run_at"]),
+        reviewers=row["reviewers"],
+        escalations=row["escalations"],
+        claimed_by=row["claimed_by"],
+        lease_until=from_ts(row["lease_until"]),
+        undo=undo_from_dict(json.loads(row["undo"])) if row["undo"] else None,
+        version=row["version"],
     )
 
 

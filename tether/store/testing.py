@@ -39,6 +39,7 @@ from tether.model import (
     Respond,
     Status,
     ToolCall,
+    UndoRecord,
     Urgency,
     Verdict,
 )
@@ -383,7 +384,7 @@ class StoreConformance:
             (3, "system", "outbox.queued", {"channel": "slack"}, iso(at(2))),
         ]
 
-    def test_transition_leaves_fields_that_are_none_unchanged(self, store: Store) -> None:
+    def test_transition_leaves_fields_it_is_not_given_unchanged(self, store: Store) -> None:
         add(store, make_action("a1"))
         decision = Edit(by=REVIEWER, args={"order": "O-2"}, note="other order")
         first = store.transition(
@@ -404,8 +405,128 @@ class StoreConformance:
             "a1", expect={Status.APPROVED}, changes=Changes(status=Status.RUNNING, updated_at=at(2)), events=[]
         )
         assert first is not None
-        assert second == replace(first, status=Status.RUNNING, updated_at=at(2))
+        assert second == replace(first, status=Status.RUNNING, updated_at=at(2), version=first.version + 1)
         assert store.get_action("a1") == second
+
+    def test_transition_with_none_clears_a_field(self, store: Store) -> None:
+        add(store, make_action("a1"))
+        claimed = store.transition(
+            "a1",
+            expect={Status.PENDING},
+            changes=Changes(status=Status.RUNNING, updated_at=at(1), claimed_by="w1", lease_until=at(2)),
+            events=[],
+        )
+        assert claimed is not None
+        assert (claimed.claimed_by, claimed.lease_until) == ("w1", at(2))
+        cleared = store.transition(
+            "a1",
+            expect={Status.RUNNING},
+            changes=Changes(status=Status.EXECUTED, updated_at=at(3), claimed_by=None, lease_until=None),
+            events=[],
+        )
+        assert cleared is not None
+        assert (cleared.claimed_by, cleared.lease_until) == (None, None)
+
+    def test_every_transition_bumps_the_version(self, store: Store) -> None:
+        add(store, make_action("a1"))
+        assert store.get_action("a1").version == 0
+        store.transition(
+            "a1", expect={Status.PENDING}, changes=Changes(status=Status.PENDING, updated_at=at(1)), events=[]
+        )
+        assert store.get_action("a1").version == 1
+
+    def test_transition_with_a_stale_version_loses(self, store: Store) -> None:
+        add(store, make_action("a1"))
+        store.transition(
+            "a1", expect={Status.PENDING}, changes=Changes(status=Status.PENDING, updated_at=at(1)), events=[]
+        )
+        lost = store.transition(
+            "a1",
+            expect={Status.PENDING},
+            expect_version=0,
+            changes=Changes(status=Status.APPROVED, updated_at=at(2)),
+            events=[EventDraft("human:alice", "action.approved", "a1")],
+        )
+        assert lost is None
+        assert store.get_action("a1").status is Status.PENDING
+        assert store.audit_head().seq == 1
+        won = store.transition(
+            "a1",
+            expect={Status.PENDING},
+            expect_version=1,
+            changes=Changes(status=Status.APPROVED, updated_at=at(2)),
+            events=[],
+        )
+        assert won is not None
+        assert won.version == 2
+
+    def test_approvals_undo_and_timer_fields_round_trip(self, store: Store) -> None:
+        add(store, make_action("a1"))
+        approvals = (Approve(by="alice", note="ok"), Edit(by="bob", args={"order": "O-9"}, note="fix"))
+        undo = UndoRecord(by="carol", requested_at=at(5), result={"recalled": True}, error=None)
+        changed = store.transition(
+            "a1",
+            expect={Status.PENDING},
+            changes=Changes(
+                status=Status.UNDO_REQUESTED,
+                updated_at=at(6),
+                approvals=approvals,
+                expires_at=at(7),
+                run_at=at(8),
+                reviewers="finance",
+                escalations=1,
+                claimed_by="worker-1",
+                lease_until=at(9),
+                undo=undo,
+            ),
+            events=[],
+        )
+        assert changed is not None
+        stored = store.get_action("a1")
+        assert stored == changed
+        assert stored.approvals == approvals
+        assert stored.undo == undo
+        assert (stored.expires_at, stored.run_at, stored.lease_until) == (at(7), at(8), at(9))
+        assert (stored.reviewers, stored.escalations, stored.claimed_by) == ("finance", 1, "worker-1")
+
+    def test_due_actions_finds_each_kind_of_timer_that_fell_due(self, store: Store) -> None:
+        add(store, make_action("expired"))
+        store.transition(
+            "expired",
+            expect={Status.PENDING},
+            changes=Changes(status=Status.PENDING, updated_at=at(0), expires_at=at(5)),
+            events=[],
+        )
+        add(store, make_action("not-yet"))
+        store.transition(
+            "not-yet",
+            expect={Status.PENDING},
+            changes=Changes(status=Status.PENDING, updated_at=at(0), expires_at=at(50)),
+            events=[],
+        )
+        add(store, make_action("window"))
+        store.transition(
+            "window",
+            expect={Status.PENDING},
+            changes=Changes(status=Status.EXECUTED, updated_at=at(0), window_ends_at=at(3)),
+            events=[],
+        )
+        add(store, make_action("lease"))
+        store.transition(
+            "lease",
+            expect={Status.PENDING},
+            changes=Changes(status=Status.RUNNING, updated_at=at(0), lease_until=at(4)),
+            events=[],
+        )
+        add(store, make_action("no-deadline"))
+        assert [a.id for a in store.due_actions(at(10))] == ["window", "lease", "expired"]
+        assert [a.id for a in store.due_actions(at(10), limit=1)] == ["window"]
+        assert store.due_actions(at(1)) == []
+
+    def test_list_actions_filters_by_a_set_of_tools(self, store: Store) -> None:
+        add(store, make_action("a1"))
+        assert [a.id for a in store.list_actions(ActionFilter(tools={TOOL, "other"}))] == ["a1"]
+        assert store.list_actions(ActionFilter(tools={"other"})) == []
 
     def test_concurrent_transitions_have_exactly_one_winner(self, store: Store) -> None:
         add(store, make_action("a1"))
