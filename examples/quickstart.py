@@ -34,6 +34,7 @@ print(out.kind)  # "pending": critical and irreversible, a human must approve
 print(out.to_tool_result())  # the text to hand back to the LLM
 
 gate.decide(out.action_id, Approve(by="alice", note="ok"))  # or `tether approve ID --by alice`
+gate.decide(out.action_id, Approve(by="bob"))  # the policy asks two reviewers for transfers (quorum = 2)
 print(gate.resume(out.action_id).to_tool_result())  # runs it exactly once
 print(gate.resume(out.action_id).to_tool_result())  # the recorded outcome; nothing runs again
 

@@ -62,7 +62,15 @@ def gate(policy: Policy, store: Store, clock: FakeClock) -> Gate:
         g.ran.append(("classify_ticket", ticket))  # type: ignore[attr-defined]
         return "billing"
 
-    @g.tool
+    def delete_draft(to: str, result: str) -> str:
+        g.ran.append(("delete_draft", to))  # type: ignore[attr-defined]
+        return f"deleted {result}"
+
+    def reverse_refund(order: str, amount: float) -> str:
+        g.ran.append(("reverse_refund", order, amount))  # type: ignore[attr-defined]
+        return f"reversed {amount}"
+
+    @g.tool(undo=delete_draft)
     def draft_marketing_email(to: str, body: str) -> str:
         g.ran.append(("draft_marketing_email", to))  # type: ignore[attr-defined]
         return f"draft for {to}"
@@ -77,7 +85,7 @@ def gate(policy: Policy, store: Store, clock: FakeClock) -> Gate:
         g.ran.append(("cancel_order", order))  # type: ignore[attr-defined]
         return f"cancelled {order}"
 
-    @g.tool
+    @g.tool(undo=reverse_refund)
     def refund(order: str, amount: float) -> str:
         g.ran.append(("refund", order, amount))  # type: ignore[attr-defined]
         return f"refunded {amount}"

@@ -113,12 +113,20 @@ def test_pending_show_approve_round_trip(workdir: Path) -> None:
     table = tether(workdir, "pending").stdout
     assert action_id in table
 
-    approved = tether(workdir, "approve", action_id, "--by", "alice", "--note", "fine")
-    assert approved.returncode == 0, approved.stderr
+    first = tether(workdir, "approve", action_id, "--by", "alice", "--note", "fine")
+    assert first.returncode == 0, first.stderr
+    assert "approval 1 of 2 recorded" in first.stdout  # transfers need two reviewers
+    assert json.loads(tether(workdir, "show", action_id, "--json").stdout)["status"] == "pending"
+    twice = tether(workdir, "approve", action_id, "--by", "alice")
+    assert twice.returncode == 1
+    assert "alice has already approved" in twice.stderr
+    second = tether(workdir, "approve", action_id, "--by", "bob")
+    assert "approved" in second.stdout
     shown = json.loads(tether(workdir, "show", action_id, "--json").stdout)
     assert shown["status"] == "approved"
-    assert shown["decision"] == {"kind": "approve", "by": "alice", "note": "fine"}
-    assert [e["kind"] for e in shown["timeline"]] == ["action.proposed", "action.approved"]
+    assert shown["decision"] == {"kind": "approve", "by": "bob", "note": ""}
+    assert [a["by"] for a in shown["approvals"]] == ["alice", "bob"]
+    assert [e["kind"] for e in shown["timeline"]] == ["action.proposed", "action.approved", "action.approved"]
     assert json.loads(tether(workdir, "pending", "--json").stdout) == []
 
 

@@ -24,4 +24,4 @@ def test_quickstart_runs_in_an_empty_directory(tmp_path: Path) -> None:
     assert lines[2] == "sent 50 to A-1"
     assert lines[3] == "sent 50 to A-1"
     assert lines[4] == "T-42 filed under billing"
-    assert lines[5].startswith("audit log intact: 7 events")
+    assert lines[5].startswith("audit log intact: 8 events")

@@ -16,6 +16,7 @@ from tether.errors import (
     SeparationOfDuties,
     StoreError,
     TetherError,
+    UndoRefused,
     UsageError,
 )
 from tether.gate import Gate
@@ -23,6 +24,7 @@ from tether.model import (
     Action,
     Approve,
     Decision,
+    Deferred,
     Denied,
     Edit,
     Executed,
@@ -41,6 +43,7 @@ from tether.model import (
     Shadowed,
     Status,
     ToolCall,
+    UndoRecord,
     Urgency,
     Verdict,
 )
@@ -64,6 +67,7 @@ __all__ = [
     "Decision",
     "DecisionError",
     "Declared",
+    "Deferred",
     "Denied",
     "Edit",
     "Executed",
@@ -94,6 +98,8 @@ __all__ = [
     "TetherError",
     "ToolCall",
     "ToolNotRun",
+    "UndoRecord",
+    "UndoRefused",
     "Urgency",
     "UsageError",
     "Verdict",

@@ -32,7 +32,7 @@ from tether.errors import (
     TetherError,
     UsageError,
 )
-from tether.model import Action, Approve, Reject, ToolCall
+from tether.model import Action, Approve, Reject, Status, ToolCall
 from tether.plane import ControlPlane
 from tether.policy import Policy, format_duration
 from tether.store import DEFAULT_URL, open_store
@@ -304,7 +304,13 @@ def approve(
     """Approve a held action; the agent runs it when it resumes."""
     with _plane(ctx) as plane:
         action = plane.decide(action_id, Approve(by=by, note=note))
-    out.print(Text(f"approved {action.id} ({action.call.tool}); it runs when the agent resumes it"))
+    if action.status is Status.PENDING:
+        quorum = action.verdict.quorum
+        out.print(
+            Text(f"approval {len(action.approvals)} of {quorum} recorded for {action.id}; it needs more reviewers")
+        )
+    else:
+        out.print(Text(f"approved {action.id} ({action.call.tool}); it runs when the agent resumes it"))
 
 
 @app.command()

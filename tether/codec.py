@@ -8,6 +8,8 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+from tether.audit import canonical_json
+from tether.errors import UsageError
 from tether.model import (
     Action,
     Approve,
@@ -22,6 +24,17 @@ from tether.model import (
     Urgency,
     Verdict,
 )
+
+
+def require_json(args: dict[str, Any], what: str) -> None:
+    """Arguments are stored, shown to reviewers and replayed on resume, so they must be plain JSON values."""
+    try:
+        canonical_json(args)
+    except (TypeError, ValueError) as exc:
+        raise UsageError(
+            f"{what} must be JSON values (str, int, float, bool, None, lists, dicts) so they can be stored, "
+            f"reviewed and replayed: {exc}"
+        ) from None
 
 
 def ts(moment: datetime | None) -> float | None:

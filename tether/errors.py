@@ -8,8 +8,9 @@ Catch ``TetherError`` to catch them all; catch a branch to handle one kind of fa
     ├── NotFound               no such action, tool or lane
     ├── DecisionError          a decision could not be applied
     │   ├── AlreadyDecided     compare-and-set lost: someone decided first (says who and how)
-    │   ├── NotDecidable       the action is not waiting for a decision (e.g. it already ran)
-    │   └── SeparationOfDuties the proposing agent tried to decide its own action
+    │   ├── NotDecidable       the action is not waiting for a decision (e.g. it already ran, or expired)
+    │   ├── UndoRefused        the undo window has closed (says when), or the action cannot be undone
+    │   └── SeparationOfDuties the proposing agent tried to decide (or undo) its own action
     ├── ClaimConflict          the action was already started by someone else (started at most once)
     └── StoreError             the store failed or is unreachable; nothing above ``auto`` runs
 
@@ -56,6 +57,10 @@ class AlreadyDecided(DecisionError):
 
 class NotDecidable(DecisionError):
     """The action is in a state in which it takes no decision (shadowed, denied, executed, ...)."""
+
+
+class UndoRefused(DecisionError):
+    """The action cannot be undone (any more); the message says when its window closed."""
 
 
 class SeparationOfDuties(DecisionError):

@@ -1,8 +1,8 @@
 """The Gate: the agent-side front door. It registers tools, sends each call through the control plane, and runs
 the tool only when, and only as often as, the plane allows.
 
-Tools live in the agent's process, so running them (and later undoing them) happens here; the decision of
-whether to run them never does.
+Tools and compensators live in the agent's process, so running them (and undoing them) happens here; the
+decision of whether to run them never does.
 """
 
 from __future__ import annotations
@@ -10,10 +10,10 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import functools
-import inspect
 from collections.abc import Callable, Iterator
 from contextvars import ContextVar
 from dataclasses import dataclass
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any, TypeVar, cast, overload
 
@@ -30,30 +30,19 @@ from tether.model import (
     Risk,
     Status,
     ToolCall,
+    new_id,
 )
 from tether.notify import Notifier
-from tether.plane import ControlPlane
+from tether.plane import DEFAULT_LEASE, ControlPlane
 from tether.policy import Declared, Policy
 from tether.signals import ToolNotRun
-from tether.store import DEFAULT_URL, Store, open_store
+from tether.store import DEFAULT_URL, ActionFilter, Store, open_store
+from tether.tools import RegisteredTool, flatten
+from tether.worker import Heartbeat, WorkerLoop
 
 F = TypeVar("F", bound=Callable[..., Any])
 
-
-@dataclass(frozen=True, slots=True)
-class RegisteredTool:
-    name: str
-    fn: Callable[..., Any]
-    declared: Declared
-    undo: Callable[..., Any] | None
-    is_async: bool
-    signature: inspect.Signature
-
-    def check_args(self, args: dict[str, Any], what: str) -> None:
-        try:
-            self.signature.bind(**args)
-        except TypeError as exc:
-            raise UsageError(f"{what} do not fit {self.name}{self.signature}: {exc}") from None
+_WAITING = frozenset({Status.PENDING, Status.APPROVED, Status.DEFERRED, Status.RUNNING})
 
 
 @dataclass(frozen=True, slots=True)
@@ -65,11 +54,26 @@ class CallContext:
     subject: str | None = None
 
 
+@dataclass(frozen=True, slots=True)
+class _Step:
+    """What a waiting call does next: run a claimed action, return an outcome, or sleep."""
+
+    run: Action | None = None
+    outcome: Outcome | None = None
+    sleep: float = 0.0
+    action: Action | None = None
+
+
 _context: ContextVar[CallContext | None] = ContextVar("tether_call_context", default=None)
 
 
 class Gate:
-    """Gate every tool call an agent makes. See DESIGN.md's public API."""
+    """Gate every tool call an agent makes. See DESIGN.md's public API.
+
+    ``poll_interval`` (seconds) bounds how late a waiting call notices a decision made in another process;
+    decisions made through this Gate wake it at once. ``lease`` is how long a running tool may go unheard before
+    another process presumes this one dead (a heartbeat renews it while the tool runs).
+    """
 
     def __init__(
         self,
@@ -78,10 +82,17 @@ class Gate:
         *,
         clock: Clock | None = None,
         notifier: Notifier | None = None,
+        lease: timedelta = DEFAULT_LEASE,
+        poll_interval: float = 0.02,
     ) -> None:
         resolved = open_store(store) if isinstance(store, str) else store
-        self.plane = ControlPlane(policy or Policy.default(), resolved, clock=clock, notifier=notifier)
+        self.plane = ControlPlane(policy or Policy.default(), resolved, clock=clock, notifier=notifier, lease=lease)
+        self.worker_id = f"gate-{new_id()[:12]}"
+        self.poll_interval = poll_interval
         self._tools: dict[str, RegisteredTool] = {}
+        self._heartbeat = Heartbeat(lambda ids: self.plane.renew_leases(ids, worker=self.worker_id), lease)
+        self._loop: WorkerLoop | None = None
+        self.plane.sweep()  # timers that fell due while nothing ran fire now
 
     @classmethod
     def from_config(
@@ -98,9 +109,11 @@ class Gate:
         return self.plane.store
 
     def close(self) -> None:
+        self.stop_worker()
+        self._heartbeat.stop()
         self.plane.store.close()
 
-    # -- registering tools -----------------------------------------------------------------------------------
+    # -- registering tools -------------------------------------------------------------------------------------
 
     @overload
     def tool(self, fn: F) -> F: ...
@@ -125,7 +138,8 @@ class Gate:
         reversible: Reversibility | str | None = None,
         undo: Callable[..., Any] | None = None,
     ) -> F | Callable[[F], F]:
-        """Register a tool. ``risk``/``reversible`` may only tighten what the policy says about it."""
+        """Register a tool. ``risk``/``reversible`` may only tighten what the policy says about it; ``undo`` is
+        the compensator an override window runs when a human undoes the call."""
         try:
             declared = Declared(
                 risk=Risk(risk) if risk is not None else None,
@@ -140,9 +154,7 @@ class Gate:
             tool_name = name or func.__name__
             if tool_name in self._tools:
                 raise UsageError(f"a tool named {tool_name!r} is already registered with this gate")
-            entry = RegisteredTool(
-                tool_name, func, declared, undo, inspect.iscoroutinefunction(func), inspect.signature(func)
-            )
+            entry = RegisteredTool.build(tool_name, func, declared, undo)
             self._tools[tool_name] = entry
             return cast(F, self._wrap(entry))
 
@@ -169,33 +181,32 @@ class Gate:
         finally:
             _context.reset(token)
 
-    # -- calling ---------------------------------------------------------------------------------------------
+    # -- calling -----------------------------------------------------------------------------------------------
 
-    def call(self, call: ToolCall) -> Outcome:
-        """Submit a call and run the tool if the verdict allows it now. Never runs it twice."""
-        return self._call(call, reraise=False)
+    def call(self, call: ToolCall, *, wait: timedelta | float | None = None) -> Outcome:
+        """Submit a call and run the tool if and when the verdict allows. Never runs it twice.
 
-    def _call(self, call: ToolCall, *, reraise: bool) -> Outcome:
-        entry = self._registered(call.tool)
-        if entry.is_async:
-            raise UsageError(f"{call.tool} is an async tool: use `await gate.acall(...)`")
-        entry.check_args(call.args, f"the arguments of this call to {call.tool}")
-        action = self.plane.submit(call, entry.declared)
-        if action.status is Status.RUNNING:
-            return self._run(entry, action, reraise=reraise)
-        return self.plane.outcome(action)
+        With ``wait``, a held call blocks until it is decided (and then runs, or returns Rejected/Responded), or
+        returns Pending when the wait ends first; ``wait=0`` or ``None`` returns Pending at once.
+        """
+        return self._call(call, wait=wait, reraise=False)
 
-    async def acall(self, call: ToolCall) -> Outcome:
+    async def acall(self, call: ToolCall, *, wait: timedelta | float | None = None) -> Outcome:
         """The async twin of ``call``; store work runs in a thread so the event loop keeps moving."""
-        return await self._acall(call, reraise=False)
+        return await self._acall(call, wait=wait, reraise=False)
 
-    async def _acall(self, call: ToolCall, *, reraise: bool) -> Outcome:
-        entry = self._registered(call.tool)
-        entry.check_args(call.args, f"the arguments of this call to {call.tool}")
-        action = await asyncio.to_thread(self.plane.submit, call, entry.declared)
-        if action.status is Status.RUNNING:
-            return await self._arun(entry, action, reraise=reraise)
-        return self.plane.outcome(action)
+    def resume(self, action_id: str, *, wait: timedelta | float | None = None) -> Outcome:
+        """Run an approved action exactly once, from any process; afterwards return the recorded outcome."""
+        action = self.plane.get(action_id)
+        entry = self._registered(action.call.tool) if action.status in (Status.APPROVED, Status.DEFERRED) else None
+        if entry is not None and entry.is_async:
+            raise UsageError(f"{entry.name} is an async tool: use `await gate.aresume(...)`")
+        return self._settle(action, entry, _deadline(self, wait), reraise=False)
+
+    async def aresume(self, action_id: str, *, wait: timedelta | float | None = None) -> Outcome:
+        action = await asyncio.to_thread(self.plane.get, action_id)
+        entry = self._registered(action.call.tool) if action.status in (Status.APPROVED, Status.DEFERRED) else None
+        return await self._asettle(action, entry, _deadline(self, wait), reraise=False)
 
     def decide(self, action_id: str, decision: Decision) -> Action:
         """Apply a reviewer's decision. An edit is checked against the tool's signature when it is registered."""
@@ -206,30 +217,14 @@ class Gate:
                 entry.check_args(decision.args, "the edited arguments")
         return self.plane.decide(action_id, decision)
 
-    def resume(self, action_id: str) -> Outcome:
-        """Run an approved action exactly once; after that (or if it was not approved) report what happened."""
-        action = self.plane.get(action_id)
-        if action.status is not Status.APPROVED:
-            return self.plane.outcome(action)
-        entry = self._registered(action.call.tool)
-        if entry.is_async:
-            raise UsageError(f"{entry.name} is an async tool: use `await gate.aresume(...)`")
-        try:
-            claimed = self.plane.claim(action)
-        except ClaimConflict:
-            return self.plane.outcome(self.plane.get(action_id))
-        return self._run(entry, claimed)
-
-    async def aresume(self, action_id: str) -> Outcome:
-        action = await asyncio.to_thread(self.plane.get, action_id)
-        if action.status is not Status.APPROVED:
-            return self.plane.outcome(action)
-        entry = self._registered(action.call.tool)
-        try:
-            claimed = await asyncio.to_thread(self.plane.claim, action)
-        except ClaimConflict:
-            return self.plane.outcome(await asyncio.to_thread(self.plane.get, action_id))
-        return await self._arun(entry, claimed)
+    def undo(self, action_id: str, *, by: str) -> Action:
+        """Undo an override action inside its window (runs its compensator exactly once, here if this process
+        registered it, otherwise where it is registered), or veto a deferred one before it runs."""
+        requested = self.plane.request_undo(action_id, by=by)
+        entry = self._tools.get(requested.call.tool)
+        if requested.status is Status.UNDO_REQUESTED and entry is not None and entry.undo is not None:
+            return self._run_undo(entry, requested)
+        return requested
 
     def pending(self) -> list[Action]:
         return self.plane.pending()
@@ -237,7 +232,168 @@ class Gate:
     def get(self, action_id: str) -> Action:
         return self.plane.get(action_id)
 
-    # -- internals -------------------------------------------------------------------------------------------
+    # -- the worker ----------------------------------------------------------------------------------------------
+
+    def work(self) -> int:
+        """One pass of background duties for this process's tools; returns how many things it did.
+
+        Fires due timers (expiry, escalation, window ends, dead leases), runs deferred actions whose window
+        passed, runs requested undos (durable: they wait for this process if it was down), and retries crashed
+        runs of tools that are reversible and take the idempotency key.
+        """
+        done = len(self.plane.sweep())
+        if not self._tools:
+            return done
+        statuses = {Status.DEFERRED, Status.UNDO_REQUESTED, Status.UNKNOWN}
+        now = self.plane.clock.now()
+        for action in self.plane.actions(ActionFilter(status=statuses, tools=set(self._tools), limit=500)):
+            entry = self._tools[action.call.tool]
+            try:
+                if action.status is Status.DEFERRED and action.run_at is not None and action.run_at <= now:
+                    self._run_blocking(entry, self.plane.claim(action, worker=self.worker_id))
+                    done += 1
+                elif action.status is Status.UNDO_REQUESTED and entry.undo is not None:
+                    self._run_undo(entry, action)
+                    done += 1
+                elif action.status is Status.UNKNOWN and action.undo is None and self._retryable(entry):
+                    self._run_blocking(entry, self.plane.retry(action, worker=self.worker_id))
+                    done += 1
+            except ClaimConflict:
+                continue  # another process got there first
+        return done
+
+    def start_worker(self, interval: float = 1.0) -> None:
+        """Run ``work()`` every ``interval`` seconds in a daemon thread until ``stop_worker()`` or ``close()``."""
+        if self._loop is None:
+            self._loop = WorkerLoop(self.work, interval)
+            self._loop.start()
+
+    def stop_worker(self) -> None:
+        if self._loop is not None:
+            self._loop.stop()
+            self._loop = None
+
+    # -- internals: calling and waiting --------------------------------------------------------------------------
+
+    def _call(self, call: ToolCall, *, wait: timedelta | float | None, reraise: bool) -> Outcome:
+        entry = self._registered(call.tool)
+        if entry.is_async:
+            raise UsageError(f"{call.tool} is an async tool: use `await gate.acall(...)`")
+        entry.check_args(call.args, f"the arguments of this call to {call.tool}")
+        action = self.plane.submit(call, entry.declared, worker=self.worker_id, has_undo=entry.undo is not None)
+        if action.status is Status.RUNNING:
+            return self._run(entry, action, reraise=reraise)
+        return self._settle(action, entry, _deadline(self, wait), reraise=reraise)
+
+    async def _acall(self, call: ToolCall, *, wait: timedelta | float | None, reraise: bool) -> Outcome:
+        entry = self._registered(call.tool)
+        entry.check_args(call.args, f"the arguments of this call to {call.tool}")
+        submit = functools.partial(
+            self.plane.submit, call, entry.declared, worker=self.worker_id, has_undo=entry.undo is not None
+        )
+        action = await asyncio.to_thread(submit)
+        if action.status is Status.RUNNING:
+            return await self._arun(entry, action, reraise=reraise)
+        return await self._asettle(action, entry, _deadline(self, wait), reraise=reraise)
+
+    def _settle(
+        self, action: Action, entry: RegisteredTool | None, deadline: datetime | None, *, reraise: bool
+    ) -> Outcome:
+        while True:
+            step = self._next(action, entry, deadline)
+            if step.outcome is not None:
+                return step.outcome
+            if step.run is not None:
+                assert entry is not None
+                return self._run(entry, step.run, reraise=reraise)
+            assert step.action is not None
+            action = self.plane.wait_for_change(step.action, timeout=step.sleep)
+
+    async def _asettle(
+        self, action: Action, entry: RegisteredTool | None, deadline: datetime | None, *, reraise: bool
+    ) -> Outcome:
+        while True:
+            step = await asyncio.to_thread(self._next, action, entry, deadline)
+            if step.outcome is not None:
+                return step.outcome
+            if step.run is not None:
+                assert entry is not None
+                return await self._arun(entry, step.run, reraise=reraise)
+            assert step.action is not None
+            action = await asyncio.to_thread(self.plane.wait_for_change, step.action, timeout=step.sleep)
+
+    def _next(self, action: Action, entry: RegisteredTool | None, deadline: datetime | None) -> _Step:
+        """Decide the next step of a waiting call from the action's current state (one small read or write)."""
+        now = self.plane.clock.now()
+        if action.status is Status.PENDING and action.expires_at is not None and action.expires_at <= now:
+            action = self.plane.expire(action)
+        runnable = action.status is Status.APPROVED or (
+            action.status is Status.DEFERRED and action.run_at is not None and action.run_at <= now
+        )
+        if runnable and entry is not None:
+            try:
+                return _Step(run=self.plane.claim(action, worker=self.worker_id))
+            except ClaimConflict:
+                action = self.plane.get(action.id)
+        if action.status not in _WAITING or deadline is None or now >= deadline:
+            return _Step(outcome=self.plane.outcome(action))
+        wake = [deadline, action.expires_at, action.run_at]
+        until = min(moment for moment in wake if moment is not None and moment > now)
+        return _Step(sleep=min(self.poll_interval, (until - now).total_seconds()), action=action)
+
+    # -- internals: running tools and compensators ----------------------------------------------------------------
+
+    def _run(self, entry: RegisteredTool, action: Action, *, reraise: bool = False) -> Outcome:
+        self._heartbeat.add(action.id)
+        try:
+            result = entry.call(action.run_args, action.call.call_id)
+        except Exception as exc:
+            self.plane.finish(action, error=_describe(exc))
+            if reraise:
+                raise
+            return Failed(action_id=action.id, error=_describe(exc))
+        finally:
+            self._heartbeat.discard(action.id)
+        finished = self.plane.finish(action, result=result)
+        return Executed(action_id=action.id, result=result, window_ends_at=finished.window_ends_at)
+
+    async def _arun(self, entry: RegisteredTool, action: Action, *, reraise: bool = False) -> Outcome:
+        self._heartbeat.add(action.id)
+        try:
+            if entry.is_async:
+                result = await entry.call(action.run_args, action.call.call_id)
+            else:
+                result = await asyncio.to_thread(entry.call, action.run_args, action.call.call_id)
+        except Exception as exc:
+            await asyncio.to_thread(functools.partial(self.plane.finish, action, error=_describe(exc)))
+            if reraise:
+                raise
+            return Failed(action_id=action.id, error=_describe(exc))
+        finally:
+            self._heartbeat.discard(action.id)
+        finished = await asyncio.to_thread(functools.partial(self.plane.finish, action, result=result))
+        return Executed(action_id=action.id, result=result, window_ends_at=finished.window_ends_at)
+
+    def _run_blocking(self, entry: RegisteredTool, action: Action) -> Outcome:
+        """Run a claimed action from a thread with no event loop (the worker), async tools included."""
+        return asyncio.run(self._arun(entry, action)) if entry.is_async else self._run(entry, action)
+
+    def _run_undo(self, entry: RegisteredTool, action: Action) -> Action:
+        claimed = self.plane.claim_undo(action, worker=self.worker_id)
+        self._heartbeat.add(action.id)
+        try:
+            outcome = entry.call_undo(claimed.run_args, claimed.result, claimed.call.call_id)
+            if asyncio.iscoroutine(outcome):
+                outcome = asyncio.run(outcome)
+        except Exception as exc:
+            return self.plane.finish_undo(claimed, error=_describe(exc))
+        finally:
+            self._heartbeat.discard(action.id)
+        return self.plane.finish_undo(claimed, result=outcome)
+
+    def _retryable(self, entry: RegisteredTool) -> bool:
+        tool = self.plane.policy.config.tools.get(entry.name)
+        return entry.retryable(tool.reversible if tool else None)
 
     def _registered(self, tool: str) -> RegisteredTool:
         try:
@@ -247,31 +403,6 @@ class Gate:
             raise UsageError(
                 f"tool {tool!r} is not registered with this gate (registered: {known}); decorate it with @gate.tool"
             ) from None
-
-    def _run(self, entry: RegisteredTool, action: Action, *, reraise: bool = False) -> Outcome:
-        try:
-            result = entry.fn(**action.run_args)
-        except Exception as exc:
-            self.plane.finish(action, error=_describe(exc))
-            if reraise:
-                raise
-            return Failed(action_id=action.id, error=_describe(exc))
-        finished = self.plane.finish(action, result=result)
-        return Executed(action_id=action.id, result=result, window_ends_at=finished.window_ends_at)
-
-    async def _arun(self, entry: RegisteredTool, action: Action, *, reraise: bool = False) -> Outcome:
-        try:
-            if entry.is_async:
-                result = await entry.fn(**action.run_args)
-            else:
-                result = await asyncio.to_thread(entry.fn, **action.run_args)
-        except Exception as exc:
-            await asyncio.to_thread(functools.partial(self.plane.finish, action, error=_describe(exc)))
-            if reraise:
-                raise
-            return Failed(action_id=action.id, error=_describe(exc))
-        finished = await asyncio.to_thread(functools.partial(self.plane.finish, action, result=result))
-        return Executed(action_id=action.id, result=result, window_ends_at=finished.window_ends_at)
 
     def _wrap(self, entry: RegisteredTool) -> Any:
         """The decorated function: a plain call inside ``gate.context`` goes through the gate."""
@@ -284,12 +415,12 @@ class Gate:
                     f"or use gate.call(ToolCall(...)); the undecorated function is {entry.name}.__wrapped__"
                 )
             try:
-                bound = entry.signature.bind(*args, **kwargs)
+                bound = entry.signature.bind_partial(*args, **kwargs)
             except TypeError as exc:
                 raise UsageError(f"{entry.name}{entry.signature}: {exc}") from None
             return ToolCall(
                 tool=entry.name,
-                args=_flatten(bound, entry.signature),
+                args=flatten(bound, entry.signature),
                 agent=ctx.agent,
                 thread=ctx.thread,
                 reasoning=ctx.reasoning,
@@ -301,27 +432,24 @@ class Gate:
 
             @functools.wraps(entry.fn)
             async def async_gated(*args: Any, **kwargs: Any) -> Any:
-                return _unwrap(await self._acall(to_call(args, kwargs), reraise=True))
+                return _unwrap(await self._acall(to_call(args, kwargs), wait=None, reraise=True))
 
             return async_gated
 
         @functools.wraps(entry.fn)
         def gated(*args: Any, **kwargs: Any) -> Any:
-            return _unwrap(self._call(to_call(args, kwargs), reraise=True))
+            return _unwrap(self._call(to_call(args, kwargs), wait=None, reraise=True))
 
         return gated
 
 
-def _flatten(bound: inspect.BoundArguments, signature: inspect.Signature) -> dict[str, Any]:
-    args: dict[str, Any] = {}
-    for name, value in bound.arguments.items():
-        if signature.parameters[name].kind is inspect.Parameter.VAR_KEYWORD:
-            args.update(value)
-        elif signature.parameters[name].kind is inspect.Parameter.VAR_POSITIONAL:
-            raise UsageError(f"gated tools take named arguments; *{name} cannot be recorded by name")
-        else:
-            args[name] = value
-    return args
+def _deadline(gate: Gate, wait: timedelta | float | None) -> datetime | None:
+    if wait is None:
+        return None
+    delta = wait if isinstance(wait, timedelta) else timedelta(seconds=wait)
+    if delta < timedelta(0):
+        raise UsageError(f"wait must not be negative, got {wait!r}")
+    return gate.plane.clock.now() + delta
 
 
 def _unwrap(outcome: Outcome) -> Any:

@@ -312,12 +312,16 @@ class Pending:
     action_id: str
     reasons: tuple[str, ...] = ()
     expires_at: datetime | None = None
+    approvals: int = 0
+    quorum: int = 1
     kind: Literal["pending"] = "pending"
 
     def to_tool_result(self) -> str:
         text = f"Action {self.action_id} is awaiting human approval; it has not run."
         if self.reasons:
             text += " Held because: " + "; ".join(self.reasons) + "."
+        if self.quorum > 1:
+            text += f" It needs {self.quorum} approvals ({self.approvals} so far)."
         if self.expires_at is not None:
             text += f" The request expires at {self.expires_at.isoformat()}."
         return text

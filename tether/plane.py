@@ -1,8 +1,9 @@
 """The control plane: the one place where an action's state changes.
 
-It evaluates the policy, admits actions, applies decisions with compare-and-set, hands out the atomic claim
-that lets a tool start at most once, records results, and writes every step to the audit log in the same
-transaction as the change. It never runs tools: that is the Gate's job, in the agent's process.
+It evaluates the policy, admits actions, hands out the atomic claim that lets a tool start at most once, records
+results, and writes every step to the audit log in the same transaction as the change. It never runs tools:
+that is the Gate's job, in the agent's process. Decisions, timers and undo live in their own modules
+(``tether.decisions``, ``tether.timers``, ``tether.undo``) and are mixed in here.
 """
 
 from __future__ import annotations
@@ -11,23 +12,14 @@ import hashlib
 import logging
 from collections.abc import Iterator
 
-from tether.audit import Anchor, AuditEvent, Verification, canonical_json, jsonable, redact, verify
-from tether.clock import Clock, SystemClock
-from tether.codec import iso
-from tether.errors import (
-    AlreadyDecided,
-    ClaimConflict,
-    NotDecidable,
-    NotFound,
-    SeparationOfDuties,
-    UsageError,
-)
+from tether.audit import Anchor, AuditEvent, Verification, canonical_json, jsonable, verify
+from tether.codec import iso, require_json
+from tether.decisions import DecisionsMixin
+from tether.errors import ClaimConflict, NotFound, UsageError
 from tether.model import (
     Action,
-    Approve,
-    Decision,
+    Deferred,
     Denied,
-    Edit,
     Executed,
     Failed,
     LaneState,
@@ -44,9 +36,10 @@ from tether.model import (
     Verdict,
     new_id,
 )
-from tether.notify import LogNotifier, Notifier
-from tether.policy import Declared, Policy
-from tether.store import ActionFilter, Admission, Breaker, Changes, EventDraft, Store
+from tether.planebase import DEFAULT_LEASE
+from tether.policy import Declared
+from tether.store import ActionFilter, Admission, Breaker, Changes, EventDraft
+from tether.undo import UndoMixin
 
 log = logging.getLogger("tether")
 
@@ -60,17 +53,13 @@ _STATUS_FOR_MODE = {
     Mode.SHADOW: Status.SHADOWED,
     Mode.DENY: Status.DENIED,
 }
-_DECIDED = frozenset({Status.APPROVED, Status.REJECTED, Status.RESPONDED, Status.RUNNING, Status.EXECUTED})
+_EXECUTED_LIKE = frozenset(
+    {Status.EXECUTED, Status.FINALIZED, Status.UNDO_REQUESTED, Status.UNDOING, Status.UNDONE, Status.UNDO_FAILED}
+)
 
 
-class ControlPlane:
-    def __init__(
-        self, policy: Policy, store: Store, *, clock: Clock | None = None, notifier: Notifier | None = None
-    ) -> None:
-        self.policy = policy
-        self.store = store
-        self.clock = clock or SystemClock()
-        self.notifier = notifier or LogNotifier()
+class ControlPlane(DecisionsMixin, UndoMixin):
+    """Policy, actions, decisions, timers and the audit log behind one API (see the module docstring)."""
 
     # -- admission -------------------------------------------------------------------------------------------
 
@@ -78,16 +67,26 @@ class ControlPlane:
         """What the policy would say for this call now, without recording anything."""
         return self.policy.evaluate(call, self._lane(call), declared)
 
-    def submit(self, call: ToolCall, declared: Declared | None = None) -> Action:
-        """Admit a call: evaluate it against its lane and store it. Runnable modes come back already claimed
-        (status ``running``) so the caller may start the tool at once, exactly once."""
-        _check_json(call)
+    def submit(
+        self, call: ToolCall, declared: Declared | None = None, *, worker: str | None = None, has_undo: bool = True
+    ) -> Action:
+        """Admit a call: evaluate it against its lane and store it.
+
+        Runnable modes come back already claimed by ``worker`` (status ``running``, under a lease) so the caller
+        may start the tool at once, exactly once. An ``override`` call whose tool has no compensator
+        (``has_undo=False``) is deferred instead: it runs when its window passes, unless a human vetoes it.
+        """
+        require_json(call.args, f"the arguments of {call.tool}")
         now = self.clock.now()
         windows = {limit.id: now - limit.per for limit in self.policy.limits_for(call.tool)}
 
         def admit(lane: LaneState) -> Admission:
             verdict = self.policy.evaluate(call, lane, declared)
             status = _STATUS_FOR_MODE[verdict.mode]
+            deferred = status is Status.RUNNING and verdict.mode is Mode.OVERRIDE and not has_undo
+            if deferred:
+                status = Status.DEFERRED
+            running = status is Status.RUNNING
             action = Action(
                 id=new_id(),
                 call=call,
@@ -97,19 +96,17 @@ class ControlPlane:
                 updated_at=now,
                 policy_version=self.policy.version,
                 expires_at=now + verdict.timeout if verdict.timeout and status is Status.PENDING else None,
+                run_at=now + verdict.window if deferred and verdict.window else None,
+                reviewers=verdict.reviewers,
+                claimed_by=worker if running else None,
+                lease_until=now + self.lease if running else None,
             )
             events = [EventDraft(f"agent:{call.agent}", "action.proposed", action.id, self._proposed_body(action))]
             opens = verdict.trips if lane.breaker is None else None
             if opens is not None:
-                events.append(
-                    EventDraft(
-                        "system",
-                        "breaker.opened",
-                        action.id,
-                        {"lane": call.lane, "limit": opens, "policy": self.policy.version},
-                    )
-                )
-            if status is Status.RUNNING:
+                body = {"lane": call.lane, "limit": opens, "policy": self.policy.version}
+                events.append(EventDraft("system", "breaker.opened", action.id, body))
+            if running:
                 events.append(self._started_event(action))
             return Admission(action=action, events=events, at=now, charges=verdict.charges, open_breaker=opens)
 
@@ -118,79 +115,64 @@ class ControlPlane:
             self._notify("breaker_opened", action)
         if action.status is Status.PENDING:
             self._notify("approval_needed", action)
+        elif action.status is Status.DEFERRED:
+            self._notify("deferred_scheduled", action)
         elif action.verdict.mode is Mode.NOTIFY:
             self._notify("executed_with_alert", action)
         return action
 
-    # -- decisions -------------------------------------------------------------------------------------------
+    # -- running ---------------------------------------------------------------------------------------------
 
-    def decide(self, action_id: str, decision: Decision) -> Action:
-        """Apply a reviewer's decision once. A second decision fails with AlreadyDecided and changes nothing."""
-        if not decision.by or not decision.by.strip():
-            raise UsageError("a decision must say who made it (by=...)")
-        action = self.store.get_action(action_id)
-        if decision.by == action.call.agent:
-            raise SeparationOfDuties(
-                f"{decision.by!r} proposed action {action_id} and may not decide it; another reviewer must"
-            )
-        if isinstance(decision, Edit) and not isinstance(decision.args, dict):
-            raise UsageError("Edit.args must be a dict of argument names to values")
-        if isinstance(decision, Edit):
-            _check_json_args(decision.args, "Edit.args")
-        now = self.clock.now()
-        status = {"approve": Status.APPROVED, "edit": Status.APPROVED, "reject": Status.REJECTED}.get(
-            decision.kind, Status.RESPONDED
-        )
-        body: dict[str, object] = {
-            "decision": decision.kind,
-            "outcome": status.value,
-            "policy": action.policy_version,
-        }
-        fields = self.policy.config.audit.redact
-        match decision:
-            case Approve(note=note) | Reject(note=note):
-                body["note"] = note
-            case Edit(args=args, note=note):
-                body["note"] = note
-                body["original_args"] = redact(action.call.args, fields)
-                body["args"] = redact(args, fields)
-            case Respond(message=message):
-                body["message"] = message
-        event = EventDraft(f"human:{decision.by}", f"action.{_past(decision.kind)}", action_id, body)
-        updated = self.store.transition(
-            action_id,
-            expect={Status.PENDING},
-            changes=Changes(status=status, updated_at=now, decision=decision, decided_at=now),
-            events=[event],
-        )
-        if updated is None:
-            raise self._why_not_decidable(self.store.get_action(action_id))
-        return updated
-
-    def claim(self, action: Action | str) -> Action:
-        """The atomic claim: an approved action moves to ``running`` for exactly one caller."""
+    def claim(self, action: Action | str, *, worker: str | None = None) -> Action:
+        """The atomic claim: an approved action (or a deferred one whose time has come) moves to ``running`` for
+        exactly one caller; everyone else gets ClaimConflict."""
         action = self.store.get_action(action) if isinstance(action, str) else action
-        action_id = action.id
         now = self.clock.now()
-        claimed = self.store.transition(
-            action_id,
-            expect={Status.APPROVED},
-            changes=Changes(status=Status.RUNNING, updated_at=now),
+        expect = {Status.APPROVED}
+        if action.status is Status.DEFERRED and action.run_at is not None and action.run_at <= now:
+            expect = {Status.DEFERRED}
+        claimed = self._transition(
+            action.id,
+            expect=expect,
+            changes=Changes(status=Status.RUNNING, updated_at=now, claimed_by=worker, lease_until=now + self.lease),
             events=[self._started_event(action)],
         )
         if claimed is None:
-            current = self.store.get_action(action_id)
-            raise ClaimConflict(f"action {action_id} cannot be started: it is {current.status.value}")
+            current = self.store.get_action(action.id)
+            raise ClaimConflict(f"action {action.id} cannot be started: it is {current.status.value}")
+        return claimed
+
+    def retry(self, action: Action, *, worker: str | None = None) -> Action:
+        """Run an ``unknown`` action again. Only for tools that are reversible and take the idempotency key (the
+        Gate checks); never after a crash during an undo."""
+        now = self.clock.now()
+        if action.status is not Status.UNKNOWN or action.undo is not None:
+            raise ClaimConflict(f"action {action.id} is {action.status.value}; only a crashed tool run is retried")
+        body = {"after": "crash", "worker": worker, "policy": action.policy_version}
+        claimed = self._transition(
+            action.id,
+            expect={Status.UNKNOWN},
+            changes=Changes(status=Status.RUNNING, updated_at=now, claimed_by=worker, lease_until=now + self.lease),
+            events=[EventDraft("system", "action.retried", action.id, body), self._started_event(action)],
+            expect_version=action.version,
+        )
+        if claimed is None:
+            current = self.store.get_action(action.id)
+            raise ClaimConflict(f"action {action.id} cannot be retried: it is {current.status.value}")
         return claimed
 
     def finish(self, action: Action | str, *, result: object = None, error: str | None = None) -> Action:
-        """Record what the tool did. Only a running action can finish, and only once.
+        """Record what the tool did. Only the worker that holds the claim records it, and only once.
 
-        Pass the Action you claimed (rather than its id) to save a read on the hot path."""
+        Pass the Action you claimed (rather than its id) to save a read on the hot path. A worker whose lease
+        ran out while the tool was still running (the action was marked ``unknown``) still records its result:
+        it knows best what happened.
+        """
         action = self.store.get_action(action) if isinstance(action, str) else action
-        action_id = action.id
         now = self.clock.now()
-        window = action.verdict.window if action.verdict.mode is Mode.OVERRIDE and error is None else None
+        window = None
+        if action.verdict.mode is Mode.OVERRIDE and action.run_at is None and error is None:
+            window = action.verdict.window
         if error is None:
             kind, status = "action.executed", Status.EXECUTED
             body: dict[str, object] = {"outcome": "executed", "result": _audit_result(result)}
@@ -200,24 +182,52 @@ class ControlPlane:
         body["policy"] = action.policy_version
         if window is not None:
             body["window_ends_at"] = iso(now + window)
-        finished = self.store.transition(
-            action_id,
-            expect={Status.RUNNING},
-            changes=Changes(
-                status=status,
-                updated_at=now,
-                result=result,
-                error=error,
-                window_ends_at=now + window if window else None,
-            ),
-            events=[EventDraft(f"agent:{action.call.agent}", kind, action_id, body)],
+        changes = Changes(
+            status=status,
+            updated_at=now,
+            result=jsonable(result) if error is None else None,
+            error=error,
+            window_ends_at=now + window if window else None,
+            lease_until=None,
         )
-        if finished is None:
-            current = self.store.get_action(action_id)
-            raise ClaimConflict(f"action {action_id} is {current.status.value}, not running; its result was not kept")
+        event = EventDraft(f"agent:{action.call.agent}", kind, action.id, body)
+        finished = self._transition(
+            action.id, expect={Status.RUNNING}, changes=changes, events=[event], expect_version=action.version
+        )
+        while finished is None:  # our own lease renewal moved the version, or the lease ran out
+            current = self.store.get_action(action.id)
+            if current.status not in (Status.RUNNING, Status.UNKNOWN) or current.claimed_by != action.claimed_by:
+                raise ClaimConflict(
+                    f"action {action.id} is {current.status.value} (claimed by {current.claimed_by}); "
+                    "the result of this run was not recorded"
+                )
+            finished = self._transition(
+                action.id,
+                expect={current.status},
+                changes=changes,
+                events=[event],
+                expect_version=current.version,
+            )
         if window is not None:
             self._notify("override_window_open", finished)
         return finished
+
+    def renew_leases(self, action_ids: list[str], *, worker: str) -> None:
+        """Tell the world this worker is alive and still running these actions (tool or compensator)."""
+        now = self.clock.now()
+        for action_id in action_ids:
+            try:
+                current = self.store.get_action(action_id)
+            except NotFound:
+                continue
+            if current.status in (Status.RUNNING, Status.UNDOING) and current.claimed_by == worker:
+                self._transition(
+                    action_id,
+                    expect={current.status},
+                    changes=Changes(status=current.status, updated_at=now, lease_until=now + self.lease),
+                    events=[],
+                    expect_version=current.version,
+                )
 
     # -- reading ---------------------------------------------------------------------------------------------
 
@@ -237,8 +247,9 @@ class ControlPlane:
     def outcome(self, action: Action) -> Outcome:
         """What the agent is told about an action in its current state."""
         reasons = tuple(action.verdict.explain())
+        decision = action.decision
         match action.status:
-            case Status.EXECUTED:
+            case status if status in _EXECUTED_LIKE:
                 return Executed(action_id=action.id, result=action.result, window_ends_at=action.window_ends_at)
             case Status.FAILED:
                 return Failed(action_id=action.id, error=action.error or "the tool failed")
@@ -248,12 +259,19 @@ class ControlPlane:
                     error="the process running this action stopped before recording a result; "
                     "a human must check whether it took effect",
                 )
-            case Status.REJECTED:
-                assert isinstance(action.decision, Reject)
-                return Rejected(action_id=action.id, note=action.decision.note, by=action.decision.by)
-            case Status.RESPONDED:
-                assert isinstance(action.decision, Respond)
-                return Responded(action_id=action.id, message=action.decision.message, by=action.decision.by)
+            case Status.REJECTED if isinstance(decision, Reject):
+                return Rejected(action_id=action.id, note=decision.note, by=decision.by)
+            case Status.RESPONDED if isinstance(decision, Respond):
+                return Responded(action_id=action.id, message=decision.message, by=decision.by)
+            case Status.EXPIRED:
+                note = f"nobody decided before the request expired at {iso(action.expires_at)}; it was not run"
+                return Rejected(action_id=action.id, note=note)
+            case Status.VETOED:
+                by = action.undo.by if action.undo else None
+                return Rejected(action_id=action.id, note=f"vetoed by {by} before it ran", by=by)
+            case Status.DEFERRED:
+                assert action.run_at is not None
+                return Deferred(action_id=action.id, run_at=action.run_at)
             case Status.SHADOWED:
                 return Shadowed(action_id=action.id)
             case Status.DENIED:
@@ -263,7 +281,25 @@ class ControlPlane:
             case Status.RUNNING:
                 return Pending(action_id=action.id, reasons=("it is running now",))
             case _:
-                return Pending(action_id=action.id, reasons=reasons, expires_at=action.expires_at)
+                return Pending(
+                    action_id=action.id,
+                    reasons=reasons,
+                    expires_at=action.expires_at,
+                    approvals=len(action.approvals),
+                    quorum=action.verdict.quorum,
+                )
+
+    # -- waiting ---------------------------------------------------------------------------------------------
+
+    def wait_for_change(self, action: Action, *, timeout: float) -> Action:
+        """Block up to ``timeout`` seconds until the action differs from ``action`` (any change bumps its version).
+
+        Changes made through this plane wake the waiter at once; changes from other processes are seen by
+        polling, so a missed wake-up delays but never loses one.
+        """
+        with self._changed:
+            self._changed.wait(timeout)
+        return self.store.get_action(action.id)
 
     # -- lanes and breakers ----------------------------------------------------------------------------------
 
@@ -289,70 +325,6 @@ class ControlPlane:
     def verify(self, anchor: Anchor | None = None) -> Verification:
         return verify(self.store.audit_events(), anchor)
 
-    # -- internals -------------------------------------------------------------------------------------------
-
-    def _lane(self, call: ToolCall) -> LaneState:
-        now = self.clock.now()
-        windows = {limit.id: now - limit.per for limit in self.policy.limits_for(call.tool)}
-        return self.store.lane_state(call.agent, call.tool, windows)
-
-    def _proposed_body(self, action: Action) -> dict[str, object]:
-        call, verdict = action.call, action.verdict
-        return {
-            "tool": call.tool,
-            "args": redact(call.args, self.policy.config.audit.redact),
-            "agent": call.agent,
-            "thread": call.thread,
-            "subject": call.subject,
-            "call_id": call.call_id,
-            "reasoning": call.reasoning,
-            "confidence": call.confidence,
-            "mode": verdict.mode.value,
-            "status": action.status.value,
-            "urgency": verdict.urgency.value,
-            "reasons": verdict.explain(),
-            "policy": action.policy_version,
-        }
-
-    def _started_event(self, action: Action) -> EventDraft:
-        body = {
-            "args": redact(action.run_args, self.policy.config.audit.redact),
-            "policy": action.policy_version,
-        }
-        return EventDraft(f"agent:{action.call.agent}", "action.started", action.id, body)
-
-    def _why_not_decidable(self, action: Action) -> Exception:
-        if action.decision is not None and action.status in _DECIDED | {Status.FAILED, Status.UNKNOWN}:
-            when = iso(action.decided_at) or "earlier"
-            return AlreadyDecided(
-                f"action {action.id} was already decided: {action.decision.kind} by {action.decision.by} at {when}"
-            )
-        return NotDecidable(f"action {action.id} is {action.status.value}; it is not waiting for a decision")
-
-    def _notify(self, kind: str, action: Action) -> None:
-        try:
-            self.notifier.notify(kind, action)
-        except Exception:  # a notifier must never fail the agent
-            log.exception("notifier failed for %s on action %s", kind, action.id)
-
-
-def _past(kind: str) -> str:
-    return {"approve": "approved", "edit": "edited", "reject": "rejected", "respond": "responded"}[kind]
-
-
-def _check_json(call: ToolCall) -> None:
-    _check_json_args(call.args, f"the arguments of {call.tool}")
-
-
-def _check_json_args(args: dict[str, object], what: str) -> None:
-    try:
-        canonical_json(args)
-    except (TypeError, ValueError) as exc:
-        raise UsageError(
-            f"{what} must be JSON values (str, int, float, bool, None, lists, dicts) so they can be stored, "
-            f"reviewed and replayed: {exc}"
-        ) from None
-
 
 def _audit_result(result: object) -> object:
     value = jsonable(result)
@@ -360,3 +332,6 @@ def _audit_result(result: object) -> object:
     if len(text) <= _RESULT_AUDIT_LIMIT:
         return value
     return {"sha256": hashlib.sha256(text.encode()).hexdigest(), "bytes": len(text)}
+
+
+__all__ = ["DEFAULT_LEASE", "ControlPlane", "new_id"]

@@ -36,7 +36,10 @@ def make_gate(url: str) -> Gate:
     def classify_ticket(ticket: str) -> str:
         return "billing"
 
-    @gate.tool
+    def reverse_refund(order: str, result: str) -> str:
+        return f"reversed {result}"
+
+    @gate.tool(undo=reverse_refund)
     def refund(order: str, amount: float) -> str:
         return f"refunded {amount} on {order}"
 

@@ -1,0 +1,100 @@
+"""Registered tools and their compensators: how the Gate calls them with the right arguments.
+
+A tool may take a parameter named ``idempotency_key``: the Gate then passes the action's ``call_id``, which stays
+the same across resumes and retries, so the tool can make a repeated effect harmless. A compensator (``undo=``)
+is called with the arguments the tool ran with, plus ``result=`` (what the tool returned) if it takes it, plus
+``idempotency_key=`` if it takes that.
+"""
+
+from __future__ import annotations
+
+import inspect
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from tether.errors import UsageError
+from tether.model import Reversibility
+from tether.policy import Declared
+
+IDEMPOTENCY_KEY = "idempotency_key"
+
+
+@dataclass(frozen=True, slots=True)
+class RegisteredTool:
+    name: str
+    fn: Callable[..., Any]
+    declared: Declared
+    undo: Callable[..., Any] | None
+    is_async: bool
+    signature: inspect.Signature
+
+    @classmethod
+    def build(
+        cls, name: str, fn: Callable[..., Any], declared: Declared, undo: Callable[..., Any] | None
+    ) -> RegisteredTool:
+        if undo is not None and not callable(undo):
+            raise UsageError(f"@gate.tool(undo=...) for {name} must be a function, got {type(undo).__name__}")
+        return cls(name, fn, declared, undo, inspect.iscoroutinefunction(fn), inspect.signature(fn))
+
+    @property
+    def takes_key(self) -> bool:
+        """Only an explicit ``idempotency_key`` parameter counts: a catch-all ``**kwargs`` does not opt in."""
+        return IDEMPOTENCY_KEY in self.signature.parameters
+
+    def check_args(self, args: dict[str, Any], what: str) -> None:
+        """Refuse arguments the tool cannot be called with, before anything is stored or run."""
+        if IDEMPOTENCY_KEY in args and self.takes_key:
+            raise UsageError(
+                f"{what}: {IDEMPOTENCY_KEY} is supplied by the gate (the action's call_id), not by the caller"
+            )
+        extra = {IDEMPOTENCY_KEY: "check"} if self.takes_key else {}
+        try:
+            self.signature.bind(**args, **extra)
+        except TypeError as exc:
+            shown = self.signature.replace(
+                parameters=[p for p in self.signature.parameters.values() if p.name != IDEMPOTENCY_KEY]
+            )
+            raise UsageError(f"{what} do not fit {self.name}{shown}: {exc}") from None
+
+    def call(self, args: dict[str, Any], key: str) -> Any:
+        """Run the tool (the coroutine, for an async tool) with the action's arguments and idempotency key."""
+        return self.fn(**args, **({IDEMPOTENCY_KEY: key} if self.takes_key else {}))
+
+    def call_undo(self, args: dict[str, Any], result: Any, key: str) -> Any:
+        assert self.undo is not None
+        signature = inspect.signature(self.undo)
+        extra: dict[str, Any] = {}
+        if _takes(signature, "result"):
+            extra["result"] = result
+        if _takes(signature, IDEMPOTENCY_KEY):
+            extra[IDEMPOTENCY_KEY] = key
+        accepted = {k: v for k, v in args.items() if _takes(signature, k)}
+        return self.undo(**accepted, **extra)
+
+    def retryable(self, policy_reversible: Reversibility | None) -> bool:
+        """Safe to run again after a crash left it unknown: reversible by both the policy and the code, and it
+        takes the idempotency key so a repeat is harmless."""
+        reversible = [r for r in (policy_reversible, self.declared.reversible) if r is not None]
+        return self.takes_key and bool(reversible) and all(r is Reversibility.YES for r in reversible)
+
+
+def _takes(signature: inspect.Signature, name: str) -> bool:
+    parameters = signature.parameters
+    if name in parameters:
+        return parameters[name].kind in (inspect.Parameter.KEYWORD_ONLY, inspect.Parameter.POSITIONAL_OR_KEYWORD)
+    return any(p.kind is inspect.Parameter.VAR_KEYWORD for p in parameters.values())
+
+
+def flatten(bound: inspect.BoundArguments, signature: inspect.Signature) -> dict[str, Any]:
+    """A plain function call's arguments, by name, as the gate records them."""
+    args: dict[str, Any] = {}
+    for name, value in bound.arguments.items():
+        kind = signature.parameters[name].kind
+        if kind is inspect.Parameter.VAR_KEYWORD:
+            args.update(value)
+        elif kind is inspect.Parameter.VAR_POSITIONAL:
+            raise UsageError(f"gated tools take named arguments; *{name} cannot be recorded by name")
+        elif name != IDEMPOTENCY_KEY:
+            args[name] = value
+    return args
