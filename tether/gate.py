@@ -198,14 +198,14 @@ class Gate:
     def resume(self, action_id: str, *, wait: timedelta | float | None = None) -> Outcome:
         """Run an approved action exactly once, from any process; afterwards return the recorded outcome."""
         action = self.plane.get(action_id)
-        entry = self._registered(action.call.tool) if action.status in (Status.APPROVED, Status.DEFERRED) else None
+        entry = self._entry_for(action)
         if entry is not None and entry.is_async:
             raise UsageError(f"{entry.name} is an async tool: use `await gate.aresume(...)`")
         return self._settle(action, entry, _deadline(self, wait), reraise=False)
 
     async def aresume(self, action_id: str, *, wait: timedelta | float | None = None) -> Outcome:
         action = await asyncio.to_thread(self.plane.get, action_id)
-        entry = self._registered(action.call.tool) if action.status in (Status.APPROVED, Status.DEFERRED) else None
+        entry = self._entry_for(action)
         return await self._asettle(action, entry, _deadline(self, wait), reraise=False)
 
     def decide(self, action_id: str, decision: Decision) -> Action:
@@ -390,6 +390,12 @@ class Gate:
         finally:
             self._heartbeat.discard(action.id)
         return self.plane.finish_undo(claimed, result=outcome)
+
+    def _entry_for(self, action: Action) -> RegisteredTool | None:
+        """The tool that would run this action here; an action ready to run needs it registered."""
+        if action.status in (Status.APPROVED, Status.DEFERRED):
+            return self._registered(action.call.tool)
+        return self._tools.get(action.call.tool)
 
     def _retryable(self, entry: RegisteredTool) -> bool:
         tool = self.plane.policy.config.tools.get(entry.name)

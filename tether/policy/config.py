@@ -111,6 +111,12 @@ class ToolPolicy(_Strict):
     escalate_to: str | None = None
     reviewers: str | None = None
 
+    @model_validator(mode="after")
+    def _escalation_has_a_target(self) -> ToolPolicy:
+        if self.on_timeout == "escalate" and not self.escalate_to:
+            raise ValueError('on_timeout = "escalate" needs escalate_to = "<reviewer group>"')
+        return self
+
 
 class MatrixRow(_Strict):
     yes: Mode | None = None

@@ -285,6 +285,7 @@ class Policy:
             timeout=(tool.timeout if tool and tool.timeout else defaults.timeout) if mode is Mode.APPROVE else None,
             on_timeout=tool.on_timeout if tool else "reject",
             reviewers=tool.reviewers if tool else None,
+            escalate_to=tool.escalate_to if tool else None,
             locked=locked,
             ceiling=ceiling,
             trips=trips,

@@ -1,0 +1,183 @@
+"""Durable timers: approvals expire or escalate, windows finalise, dead leases become `unknown` — once each,
+even when nothing was running when they fell due, and with one winner against a racing decision."""
+
+from __future__ import annotations
+
+import threading
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+
+from tether import (
+    Approve,
+    Executed,
+    FakeClock,
+    Gate,
+    NotDecidable,
+    Pending,
+    Policy,
+    Rejected,
+    Status,
+    ToolCall,
+)
+from tether.notify import LogNotifier
+from tether.store import Store
+
+POLICY = {
+    "tools": {
+        "transfer_funds": {"risk": "critical", "reversible": "no", "timeout": "1h"},
+        "pay_invoice": {
+            "risk": "critical",
+            "reversible": "no",
+            "timeout": "1h",
+            "on_timeout": "escalate",
+            "escalate_to": "finance-leads",
+            "reviewers": "finance",
+        },
+    }
+}
+
+
+def make_gate(store: Store | str, clock: FakeClock, notifier: LogNotifier | None = None) -> Gate:
+    gate = Gate(Policy.from_dict(POLICY), store, clock=clock, notifier=notifier)
+    gate.ran = []  # type: ignore[attr-defined]
+    gate.tool(lambda account, amount: gate.ran.append(amount) or "sent", name="transfer_funds")  # type: ignore[attr-defined]
+    gate.tool(lambda invoice: gate.ran.append(invoice) or "paid", name="pay_invoice")  # type: ignore[attr-defined]
+    return gate
+
+
+def transfer() -> ToolCall:
+    return ToolCall(tool="transfer_funds", args={"account": "A-1", "amount": 5.0}, agent="bot")
+
+
+def test_an_approval_expires_when_its_timeout_passes(store: Store, clock: FakeClock) -> None:
+    notifier = LogNotifier()
+    gate = make_gate(store, clock, notifier)
+    held = gate.call(transfer())
+    assert isinstance(held, Pending)
+    clock.advance(timedelta(minutes=59))
+    assert gate.plane.sweep() == []
+    clock.advance(timedelta(minutes=2))
+    fired = gate.plane.sweep()
+    assert [(f.kind, f.action.id) for f in fired] == [("expired", held.action_id)]
+    out = gate.resume(held.action_id)
+    assert isinstance(out, Rejected)
+    assert "expired" in out.to_tool_result()
+    assert ("expired", held.action_id) in notifier.sent
+    assert gate.ran == []  # type: ignore[attr-defined]
+
+
+def test_an_expired_timer_fires_once_however_often_it_is_swept(store: Store, clock: FakeClock) -> None:
+    gate = make_gate(store, clock)
+    held = gate.call(transfer())
+    clock.advance(timedelta(hours=2))
+    assert len(gate.plane.sweep()) == 1
+    assert gate.plane.sweep() == []
+    expired = [e for e in gate.plane.timeline(held.action_id) if e.kind == "action.expired"]
+    assert len(expired) == 1
+
+
+def test_a_timer_that_fell_due_while_nothing_ran_fires_on_the_next_start(tmp_path: Path, clock: FakeClock) -> None:
+    url = f"sqlite:///{tmp_path / 't.db'}"
+    first = make_gate(url, clock)
+    held = first.call(transfer())
+    first.close()  # nothing runs for a while
+    clock.advance(timedelta(hours=3))
+    restarted = make_gate(url, clock)  # starting sweeps
+    assert restarted.get(held.action_id).status is Status.EXPIRED
+    again = make_gate(url, clock)
+    kinds = [e.kind for e in again.plane.timeline(held.action_id)]
+    assert kinds.count("action.expired") == 1
+    assert again.plane.verify().ok
+
+
+def test_a_decision_after_the_deadline_loses_to_expiry(store: Store, clock: FakeClock) -> None:
+    gate = make_gate(store, clock)
+    held = gate.call(transfer())
+    clock.advance(timedelta(hours=1))  # exactly at the deadline: expired
+    with pytest.raises(NotDecidable, match="expired at"):
+        gate.decide(held.action_id, Approve(by="alice"))
+    assert gate.get(held.action_id).status is Status.EXPIRED
+    assert gate.ran == []  # type: ignore[attr-defined]
+
+
+def test_a_decision_racing_expiry_has_exactly_one_winner(tmp_path: Path) -> None:
+    for round_ in range(10):
+        clock = FakeClock()
+        url = f"sqlite:///{tmp_path / f'race-{round_}.db'}"
+        gate = make_gate(url, clock)
+        sweeper = make_gate(url, clock)
+        held = gate.call(transfer())
+        clock.advance(timedelta(minutes=59, seconds=59, microseconds=999_999))
+        barrier = threading.Barrier(2)
+        errors: list[Exception] = []
+
+        def decide(gate: Gate = gate, action_id: str = held.action_id) -> None:
+            barrier.wait()
+            try:
+                gate.decide(action_id, Approve(by="alice"))
+            except NotDecidable as exc:
+                errors.append(exc)
+
+        def expire(sweeper: Gate = sweeper) -> None:
+            barrier.wait()
+            clock.advance(timedelta(microseconds=1))
+            sweeper.plane.sweep()
+
+        threads = [threading.Thread(target=decide), threading.Thread(target=expire)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+        final = gate.get(held.action_id)
+        assert final.status in (Status.APPROVED, Status.EXPIRED)
+        kinds = [e.kind for e in gate.plane.timeline(held.action_id)]
+        assert kinds.count("action.approved") + kinds.count("action.expired") == 1
+        assert (final.status is Status.EXPIRED) == bool(errors)
+        gate.close()
+        sweeper.close()
+
+
+def test_escalation_moves_the_request_to_another_group_with_a_new_deadline(store: Store, clock: FakeClock) -> None:
+    notifier = LogNotifier()
+    gate = make_gate(store, clock, notifier)
+    held = gate.call(ToolCall(tool="pay_invoice", args={"invoice": "INV-1"}, agent="bot"))
+    assert gate.get(held.action_id).reviewers == "finance"
+    clock.advance(timedelta(hours=1, minutes=1))
+    [fired] = gate.plane.sweep()
+    assert fired.kind == "escalated"
+    escalated = gate.get(held.action_id)
+    assert escalated.status is Status.PENDING
+    assert escalated.reviewers == "finance-leads"
+    assert escalated.expires_at == clock.now() + timedelta(hours=1)
+    assert ("escalated", held.action_id) in notifier.sent
+    gate.decide(held.action_id, Approve(by="lead"))
+    assert isinstance(gate.resume(held.action_id), Executed)
+
+
+def test_an_escalated_request_that_times_out_again_expires(store: Store, clock: FakeClock) -> None:
+    gate = make_gate(store, clock)
+    held = gate.call(ToolCall(tool="pay_invoice", args={"invoice": "INV-1"}, agent="bot"))
+    clock.advance(timedelta(hours=1, minutes=1))
+    gate.plane.sweep()
+    clock.advance(timedelta(hours=1, minutes=1))
+    [fired] = gate.plane.sweep()
+    assert fired.kind == "expired"
+    kinds = [e.kind for e in gate.plane.timeline(held.action_id)]
+    assert kinds == ["action.proposed", "action.escalated", "action.expired"]
+
+
+def test_pending_tells_the_agent_when_the_request_expires(store: Store, clock: FakeClock) -> None:
+    gate = make_gate(store, clock)
+    held = gate.call(transfer())
+    assert isinstance(held, Pending)
+    assert held.expires_at == clock.now() + timedelta(hours=1)
+    assert held.expires_at.isoformat() in held.to_tool_result()
+
+
+def test_escalate_without_a_group_to_escalate_to_is_a_config_error() -> None:
+    from tether import ConfigError
+
+    with pytest.raises(ConfigError, match="escalate_to"):
+        Policy.from_dict({"tools": {"x": {"risk": "high", "reversible": "no", "on_timeout": "escalate"}}})
