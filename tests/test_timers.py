@@ -104,39 +104,43 @@ def test_a_decision_after_the_deadline_loses_to_expiry(store: Store, clock: Fake
 
 def test_a_decision_racing_expiry_has_exactly_one_winner(tmp_path: Path) -> None:
     for round_ in range(10):
-        clock = FakeClock()
-        url = f"sqlite:///{tmp_path / f'race-{round_}.db'}"
-        gate = make_gate(url, clock)
-        sweeper = make_gate(url, clock)
-        held = gate.call(transfer())
-        clock.advance(timedelta(minutes=59, seconds=59, microseconds=999_999))
-        barrier = threading.Barrier(2)
-        errors: list[Exception] = []
+        _a_decision_racing_expiry_has_exactly_one_winner_once(tmp_path, round_)
 
-        def decide(gate: Gate = gate, action_id: str = held.action_id) -> None:
-            barrier.wait()
-            try:
-                gate.decide(action_id, Approve(by="alice"))
-            except NotDecidable as exc:
-                errors.append(exc)
 
-        def expire(sweeper: Gate = sweeper) -> None:
-            barrier.wait()
-            clock.advance(timedelta(microseconds=1))
-            sweeper.plane.sweep()
+def _a_decision_racing_expiry_has_exactly_one_winner_once(tmp_path: Path, round_: int) -> None:
+    clock = FakeClock()
+    url = f"sqlite:///{tmp_path / f'race-{round_}.db'}"
+    gate = make_gate(url, clock)
+    sweeper = make_gate(url, clock)
+    held = gate.call(transfer())
+    clock.advance(timedelta(minutes=59, seconds=59, microseconds=999_999))
+    barrier = threading.Barrier(2)
+    errors: list[Exception] = []
 
-        threads = [threading.Thread(target=decide), threading.Thread(target=expire)]
-        for t in threads:
-            t.start()
-        for t in threads:
-            t.join()
-        final = gate.get(held.action_id)
-        assert final.status in (Status.APPROVED, Status.EXPIRED)
-        kinds = [e.kind for e in gate.plane.timeline(held.action_id)]
-        assert kinds.count("action.approved") + kinds.count("action.expired") == 1
-        assert (final.status is Status.EXPIRED) == bool(errors)
-        gate.close()
-        sweeper.close()
+    def decide(gate: Gate = gate, action_id: str = held.action_id) -> None:
+        barrier.wait()
+        try:
+            gate.decide(action_id, Approve(by="alice"))
+        except NotDecidable as exc:
+            errors.append(exc)
+
+    def expire(sweeper: Gate = sweeper) -> None:
+        barrier.wait()
+        clock.advance(timedelta(microseconds=1))
+        sweeper.plane.sweep()
+
+    threads = [threading.Thread(target=decide), threading.Thread(target=expire)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    final = gate.get(held.action_id)
+    assert final.status in (Status.APPROVED, Status.EXPIRED)
+    kinds = [e.kind for e in gate.plane.timeline(held.action_id)]
+    assert kinds.count("action.approved") + kinds.count("action.expired") == 1
+    assert (final.status is Status.EXPIRED) == bool(errors)
+    gate.close()
+    sweeper.close()
 
 
 def test_escalation_moves_the_request_to_another_group_with_a_new_deadline(store: Store, clock: FakeClock) -> None:

@@ -173,39 +173,43 @@ def test_an_undo_asked_while_the_owner_is_down_runs_when_it_comes_back(tmp_path:
 
 def test_an_undo_racing_the_end_of_the_window_has_one_winner(tmp_path: Path) -> None:
     for round_ in range(10):
-        clock = FakeClock()
-        url = f"sqlite:///{tmp_path / f'race-{round_}.db'}"
-        mailer = Mailer()
-        gate = make_gate(url, clock, mailer)
-        sweeper = make_gate(url, clock, None)
-        out = send(gate)
-        clock.advance(timedelta(minutes=9, seconds=59, microseconds=999_999))
-        barrier = threading.Barrier(2)
-        refused: list[Exception] = []
+        _an_undo_racing_the_end_of_the_window_has_one_winner_once(tmp_path, round_)
 
-        def undo(gate: Gate = gate, action_id: str = out.action_id) -> None:
-            barrier.wait()
-            try:
-                gate.undo(action_id, by="alice")
-            except UndoRefused as exc:
-                refused.append(exc)
 
-        def window_ends(sweeper: Gate = sweeper) -> None:
-            barrier.wait()
-            clock.advance(timedelta(microseconds=1))
-            sweeper.plane.sweep()
+def _an_undo_racing_the_end_of_the_window_has_one_winner_once(tmp_path: Path, round_: int) -> None:
+    clock = FakeClock()
+    url = f"sqlite:///{tmp_path / f'race-{round_}.db'}"
+    mailer = Mailer()
+    gate = make_gate(url, clock, mailer)
+    sweeper = make_gate(url, clock, None)
+    out = send(gate)
+    clock.advance(timedelta(minutes=9, seconds=59, microseconds=999_999))
+    barrier = threading.Barrier(2)
+    refused: list[Exception] = []
 
-        threads = [threading.Thread(target=undo), threading.Thread(target=window_ends)]
-        for t in threads:
-            t.start()
-        for t in threads:
-            t.join()
-        final = gate.get(out.action_id).status
-        assert final in (Status.UNDONE, Status.FINALIZED)
-        assert (final is Status.FINALIZED) == bool(refused)
-        assert len(mailer.recalled) == (1 if final is Status.UNDONE else 0)
-        gate.close()
-        sweeper.close()
+    def undo(gate: Gate = gate, action_id: str = out.action_id) -> None:
+        barrier.wait()
+        try:
+            gate.undo(action_id, by="alice")
+        except UndoRefused as exc:
+            refused.append(exc)
+
+    def window_ends(sweeper: Gate = sweeper) -> None:
+        barrier.wait()
+        clock.advance(timedelta(microseconds=1))
+        sweeper.plane.sweep()
+
+    threads = [threading.Thread(target=undo), threading.Thread(target=window_ends)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    final = gate.get(out.action_id).status
+    assert final in (Status.UNDONE, Status.FINALIZED)
+    assert (final is Status.FINALIZED) == bool(refused)
+    assert len(mailer.recalled) == (1 if final is Status.UNDONE else 0)
+    gate.close()
+    sweeper.close()
 
 
 # -- deferred: an override tool without a compensator ---------------------------------------------------------
