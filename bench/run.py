@@ -18,6 +18,9 @@ from pathlib import Path
 
 from tether import Gate, LaneState, Policy, ToolCall
 
+sys.path.insert(0, str(Path(__file__).parent))
+import approval
+
 POLICY = {
     "tools": {
         "classify_ticket": {"risk": "low", "reversible": "yes"},
@@ -90,9 +93,15 @@ def main() -> None:
         figure = f"{ns / 1000:.1f} µs" if ns < 1_000_000 else f"{ns / 1_000_000:.2f} ms"
         print(f"| {name} | {figure} | {ns / direct:,.0f}× |")
     gate_ns = rows[-1][1]
+    approval_rows = approval.run()
+    print("\n| approval round trip | median |")
+    print("|---|---:|")
+    for name, ms in approval_rows:
+        print(f"| {name} | {ms:.2f} ms |")
     print(
         f"\nTargets: gate.call (SQLite, FULL) ≤ 1 ms → {gate_ns / 1e6:.3f} ms; Policy.evaluate ≤ 20 µs → "
-        f"{rows[1][1] / 1000:.1f} µs (auto), {rows[3][1] / 1000:.1f} µs (with a CEL fan-out limit)."
+        f"{rows[1][1] / 1000:.1f} µs (auto), {rows[3][1] / 1000:.1f} µs (with a CEL fan-out limit); "
+        f"decide → tool start in-process ≤ 5 ms → {approval_rows[0][1]:.2f} ms."
     )
 
 

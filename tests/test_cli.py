@@ -263,3 +263,61 @@ def test_help_lists_the_commands(tmp_path: Path) -> None:
     assert result.returncode == 0
     for command in ("init", "policy", "pending", "show", "approve", "reject", "audit", "breaker", "demo"):
         assert command in result.stdout
+
+
+def test_respond_answers_a_held_action(workdir: Path) -> None:
+    action_id = held_action(workdir)
+    result = tether(workdir, "respond", action_id, "--by", "alice", "-m", "use the card on file")
+    assert result.returncode == 0, result.stderr
+    shown = json.loads(tether(workdir, "show", action_id, "--json").stdout)
+    assert shown["status"] == "responded"
+    assert shown["decision"]["message"] == "use the card on file"
+
+
+def test_undo_from_the_cli_is_run_by_the_agents_process(workdir: Path) -> None:
+    url = f"sqlite:///{workdir / 'tether.db'}"
+    recalled: list[str] = []
+    gate = Gate(Policy.from_file(workdir / "tether.toml"), url)
+    gate.tool(
+        lambda segment, subject: "draft-1",
+        name="draft_marketing_email",
+        undo=lambda segment, result: recalled.append(result),
+    )
+    out = gate.call(ToolCall(tool="draft_marketing_email", args={"segment": "s", "subject": "x"}, agent="bot"))
+    assert out.kind == "executed"
+
+    result = tether(workdir, "undo", out.action_id, "--by", "alice")
+    assert result.returncode == 0, result.stderr
+    assert "requested" in result.stdout
+    assert gate.work() == 1
+    assert recalled == ["draft-1"]
+    gate.close()
+    again = tether(workdir, "undo", out.action_id, "--by", "bob")
+    assert again.returncode == 1
+    assert "already requested by alice" in again.stderr
+
+
+def test_undo_of_an_action_without_a_window_exits_1(workdir: Path) -> None:
+    gate = Gate(Policy.from_file(workdir / "tether.toml"), f"sqlite:///{workdir / 'tether.db'}")
+    gate.tool(lambda ticket, category: "ok", name="classify_ticket")
+    out = gate.call(ToolCall(tool="classify_ticket", args={"ticket": "T", "category": "c"}, agent="bot"))
+    gate.close()
+    result = tether(workdir, "undo", out.action_id, "--by", "alice")
+    assert result.returncode == 1
+    assert "without an undo window" in result.stderr
+
+
+def test_the_cli_fires_due_timers_before_it_shows_anything(workdir: Path) -> None:
+    from tether import FakeClock
+
+    clock = FakeClock()  # the agent's clock is far in the past: its approval is long overdue by now
+    gate = Gate(Policy.from_file(workdir / "tether.toml"), f"sqlite:///{workdir / 'tether.db'}", clock=clock)
+    gate.tool(lambda **kw: "x", name="transfer_funds")
+    held = gate.call(ToolCall(tool="transfer_funds", args={"account": "A", "amount": 1}, agent="bot"))
+    gate.close()
+    assert json.loads(tether(workdir, "pending", "--json").stdout) == []
+    shown = json.loads(tether(workdir, "show", held.action_id, "--json").stdout)
+    assert shown["status"] == "expired"
+    refused = tether(workdir, "approve", held.action_id, "--by", "alice")
+    assert refused.returncode == 1
+    assert "expired" in refused.stderr

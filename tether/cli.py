@@ -32,13 +32,14 @@ from tether.errors import (
     TetherError,
     UsageError,
 )
-from tether.model import Action, Approve, Reject, Status, ToolCall
+from tether.model import Action, Approve, Reject, Respond, Status, ToolCall
 from tether.plane import ControlPlane
 from tether.policy import Policy, format_duration
 from tether.store import DEFAULT_URL, open_store
 
 app = typer.Typer(
-    help="Tether: a human-in-the-loop control plane for AI agents.",
+    help="Tether: a human-in-the-loop control plane for AI agents. "
+    "Exit codes: 0 success, 1 a check failed or a thing was not found, 2 bad usage or configuration.",
     no_args_is_help=True,
     pretty_exceptions_enable=False,
     add_completion=False,
@@ -95,9 +96,12 @@ def _load_policy(settings: Settings, *, required: bool = False) -> Policy:
 
 @contextmanager
 def _plane(ctx: typer.Context, *, policy_required: bool = False) -> Iterator[ControlPlane]:
+    """The control plane on the configured store, with due timers fired first, so that what the CLI shows and
+    decides is current even when no agent or server has run for a while."""
     settings = _settings(ctx)
     plane = ControlPlane(_load_policy(settings, required=policy_required), open_store(settings.db))
     try:
+        plane.sweep()
         yield plane
     finally:
         plane.store.close()
@@ -324,6 +328,35 @@ def reject(
     with _plane(ctx) as plane:
         action = plane.decide(action_id, Reject(by=by, note=note))
     out.print(Text(f"rejected {action.id} ({action.call.tool})"))
+
+
+@app.command()
+def respond(
+    ctx: typer.Context,
+    action_id: Annotated[str, typer.Argument(help="The action id.")],
+    by: Annotated[str, typer.Option("--by", help="Who responds (the reviewer's name).")],
+    message: Annotated[str, typer.Option("--message", "-m", help="The answer the agent gets instead of a result.")],
+) -> None:
+    """Answer a held action with an instruction instead of running it; the agent sees the message."""
+    with _plane(ctx) as plane:
+        action = plane.decide(action_id, Respond(by=by, message=message))
+    out.print(Text(f"responded to {action.id} ({action.call.tool}); nothing was run"))
+
+
+@app.command()
+def undo(
+    ctx: typer.Context,
+    action_id: Annotated[str, typer.Argument(help="The action id.")],
+    by: Annotated[str, typer.Option("--by", help="Who asks for the undo.")],
+) -> None:
+    """Undo an override action inside its window (the agent's process runs the compensator), or veto a
+    deferred one before it runs."""
+    with _plane(ctx) as plane:
+        action = plane.request_undo(action_id, by=by)
+    if action.status is Status.VETOED:
+        out.print(Text(f"vetoed {action.id} ({action.call.tool}); it will not run"))
+    else:
+        out.print(Text(f"undo of {action.id} ({action.call.tool}) requested; the agent's process runs it"))
 
 
 # -- audit ---------------------------------------------------------------------------------------------------

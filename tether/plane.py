@@ -192,7 +192,12 @@ class ControlPlane(DecisionsMixin, UndoMixin):
         )
         event = EventDraft(f"agent:{action.call.agent}", kind, action.id, body)
         finished = self._transition(
-            action.id, expect={Status.RUNNING}, changes=changes, events=[event], expect_version=action.version
+            action.id,
+            expect={Status.RUNNING},
+            changes=changes,
+            events=[event],
+            expect_version=action.version,
+            current=action,
         )
         while finished is None:  # our own lease renewal moved the version, or the lease ran out
             current = self.store.get_action(action.id)

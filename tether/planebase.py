@@ -52,10 +52,11 @@ class PlaneBase:
         changes: Changes,
         events: list[EventDraft],
         expect_version: int | None = None,
+        current: Action | None = None,
     ) -> Action | None:
         """Store a transition and wake whoever waits on this plane."""
         updated = self.store.transition(
-            action_id, expect=expect, changes=changes, events=events, expect_version=expect_version
+            action_id, expect=expect, changes=changes, events=events, expect_version=expect_version, current=current
         )
         if updated is not None:
             with self._changed:

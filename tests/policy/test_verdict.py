@@ -26,6 +26,7 @@ reversible = "no"
 quorum = 2
 timeout = "4h"
 on_timeout = "escalate"
+escalate_to = "finance-leads"
 reviewers = "finance"
 
 [tools.delete_user_data]
@@ -90,6 +91,7 @@ def test_a_call_that_is_not_held_has_no_timeout() -> None:
 def test_quorum_reviewers_and_on_timeout_come_from_the_tool() -> None:
     held = verdict("transfer_funds")
     assert (held.quorum, held.reviewers, held.on_timeout) == (2, "finance", "escalate")
+    assert held.escalate_to == "finance-leads"
 
 
 def test_a_tool_that_says_nothing_needs_one_reviewer_from_anyone_and_rejects_on_timeout() -> None:

@@ -150,11 +150,14 @@ class Store(abc.ABC):
         changes: Changes,
         events: Sequence[EventDraft],
         expect_version: int | None = None,
+        current: Action | None = None,
     ) -> Action | None:
         """Compare-and-set: apply ``changes`` only if the action's status is in ``expect`` (and, when given, its
         version is ``expect_version``). Every applied change bumps the version.
 
-        Returns the updated action, or None if the action is not in an expected state (someone else won).
+        ``current`` is the caller's copy of the action; a backend may build the result from it (instead of reading
+        the row back) when ``expect_version`` matched it. Returns the updated action, or None if the action is not
+        in an expected state (someone else won).
         Raises NotFound if there is no such action.
         """
 

@@ -54,19 +54,20 @@ class MemoryStore(Store):
         changes: Changes,
         events: Sequence[EventDraft],
         expect_version: int | None = None,
+        current: Action | None = None,
     ) -> Action | None:
         with self._lock:
-            current = self.get_action(action_id)
-            if current.status not in expect or (expect_version is not None and current.version != expect_version):
+            stored = self.get_action(action_id)
+            if stored.status not in expect or (expect_version is not None and stored.version != expect_version):
                 return None
             fields = changes.fields()
             if "result" in fields:
                 fields["result"] = jsonable(fields["result"])
             updated = replace(
-                current,
+                stored,
                 status=changes.status,
                 updated_at=changes.updated_at,
-                version=current.version + 1,
+                version=stored.version + 1,
                 **fields,
             )
             self._actions[action_id] = updated

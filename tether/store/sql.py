@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Collection, Iterator, Sequence
+from dataclasses import replace
 from datetime import datetime
 from typing import Any
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
@@ -122,13 +123,13 @@ _SUM_USAGE = _Prepared(
 )
 _SELECT_ACTION = _Prepared(select(A).where(A.c.id == bindparam("aid")))
 _EXPECT_SLOTS = 4  # a transition accepts up to this many "from" statuses (padded by repetition)
-_TRANSITIONS: dict[tuple[frozenset[str], bool], _Prepared] = {}
+_TRANSITIONS: dict[tuple[frozenset[str], bool, bool], _Prepared] = {}
 
 
-def _transition_statement(columns: frozenset[str], versioned: bool) -> _Prepared:
+def _transition_statement(columns: frozenset[str], versioned: bool, *, returning: bool) -> _Prepared:
     """UPDATE … SET the given columns WHERE id and status (and version) match, RETURNING the row; one
     compiled statement per distinct set of columns, built on first use."""
-    key = (columns, versioned)
+    key = (columns, versioned, returning)
     found = _TRANSITIONS.get(key)
     if found is None:
         conditions = [A.c.id == bindparam("aid"), A.c.status.in_([bindparam(f"e{i}") for i in range(_EXPECT_SLOTS)])]
@@ -136,7 +137,8 @@ def _transition_statement(columns: frozenset[str], versioned: bool) -> _Prepared
             conditions.append(A.c.version == bindparam("expect_version"))
         values: dict[str, Any] = {name: bindparam(f"p_{name}", type_=A.c[name].type) for name in columns}
         values["version"] = A.c.version + 1
-        found = _TRANSITIONS[key] = _Prepared(update(A).where(*conditions).values(values).returning(*A.c))
+        statement = update(A).where(*conditions).values(values)
+        found = _TRANSITIONS[key] = _Prepared(statement.returning(*A.c) if returning else statement)
     return found
 
 
@@ -190,20 +192,37 @@ class SQLStore(Store):
         changes: Changes,
         events: Sequence[EventDraft],
         expect_version: int | None = None,
+        current: Action | None = None,
     ) -> Action | None:
+        fields = changes.fields()
         values = {"status": changes.status.value, "updated_at": ts(changes.updated_at)}
-        values.update({name: _column_value(name, value) for name, value in changes.fields().items()})
-        statement = _transition_statement(frozenset(values), expect_version is not None)
+        values.update({name: _column_value(name, value) for name, value in fields.items()})
+        # With the version checked, the caller's copy is exactly the row being changed: the result can be built
+        # from it instead of read back and parsed.
+        known = (
+            current
+            if current is not None and expect_version is not None and current.version == expect_version
+            else None
+        )
+        statement = _transition_statement(frozenset(values), expect_version is not None, returning=known is None)
         params = {"aid": action_id, **_expect_params(expect), **{f"p_{k}": v for k, v in values.items()}}
         if expect_version is not None:
             params["expect_version"] = expect_version
         with _store_errors(self.url), self._writer.begin() as conn:
-            row = _mapping(statement.run(conn, params))
-            if row is None:
+            cursor = statement.run(conn, params)
+            row = _mapping(cursor) if known is None else None
+            if (known is None and row is None) or (known is not None and cursor.rowcount != 1):
                 if _SELECT_ACTION.run(conn, {"aid": action_id}).fetchone() is None:
                     raise NotFound(f"no action {action_id!r}")
                 return None
             _append(conn, events, changes.updated_at)
+            if known is not None:
+                if "result" in fields:
+                    fields["result"] = jsonable(fields["result"])
+                return replace(
+                    known, status=changes.status, updated_at=changes.updated_at, version=known.version + 1, **fields
+                )
+            assert row is not None
             return _action_from_row(row)
 
     def get_action(self, action_id: str) -> Action:
@@ -561,7 +580,7 @@ def _sqlite_engines(parts: Any) -> tuple[Engine, Engine]:
 
         @event.listens_for(engine, "begin")
         def _on_begin(conn: Connection) -> None:
-            conn.exec_driver_sql(begin)
+            conn.connection.cursor().execute(begin)  # straight to the driver: this runs on every transaction
 
         return engine
 
