@@ -23,8 +23,8 @@ test: $(STAMP)
 	$(BIN)/pytest
 
 lint: $(STAMP)
-	$(BIN)/ruff check tether tests bench
-	$(BIN)/ruff format --check tether tests bench
+	$(BIN)/ruff check tether tests bench examples
+	$(BIN)/ruff format --check tether tests bench examples
 
 typecheck: $(STAMP)
 	$(BIN)/mypy
