@@ -47,7 +47,10 @@ def build_gate(policy: Policy, db: str, notifier: Notifier | None = None) -> Gat
     def classify_ticket(ticket: str, category: str) -> str:
         return f"ticket {ticket} filed under {category}"
 
-    @gate.tool
+    def delete_draft(segment: str, result: str) -> str:
+        return f"deleted the draft ({result})"
+
+    @gate.tool(undo=delete_draft)  # a compensator: the override window can undo it
     def draft_marketing_email(segment: str, subject: str) -> str:
         return f"draft '{subject}' saved for {segment}"
 
@@ -130,6 +133,11 @@ def run(*, config: Path, db: str, console: Console | None = None) -> list[Outcom
                 console.print(Text(f"    ✉ humans notified: {kind}", style="magenta"))
             notifier.sent.clear()
             console.print(Text("    → " + outcome.to_tool_result().replace("\n", "\n      ")))
+        draft = outcomes[1]
+        console.print(Text("\nalice reads the draft notice and undoes it inside its window:", style="bold"))
+        undone = gate.undo(draft.action_id, by="alice")
+        result = undone.undo.result if undone.undo else None
+        console.print(Text(f"    ↩ {undone.call.tool}: {undone.status.value} — {result}"))
         held = [o for o in outcomes if o.kind == "pending"]
         verdict = gate.plane.verify()
         console.print()
