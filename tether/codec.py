@@ -19,6 +19,7 @@ from tether.model import (
     Reason,
     Reject,
     Respond,
+    Status,
     ToolCall,
     UndoRecord,
     Urgency,
@@ -149,6 +150,61 @@ def undo_from_dict(data: dict[str, Any] | None) -> UndoRecord | None:
     requested = from_ts(data["requested_at"])
     assert requested is not None
     return UndoRecord(by=data["by"], requested_at=requested, result=data.get("result"), error=data.get("error"))
+
+
+def from_iso(value: str | None) -> datetime | None:
+    return None if value is None else datetime.fromisoformat(value)
+
+
+def call_from_dict(data: dict[str, Any]) -> ToolCall:
+    return ToolCall(
+        tool=data["tool"],
+        args=data["args"],
+        agent=data["agent"],
+        thread=data.get("thread"),
+        reasoning=data.get("reasoning"),
+        confidence=data.get("confidence"),
+        subject=data.get("subject"),
+        call_id=data["call_id"],
+    )
+
+
+def action_from_dict(data: dict[str, Any]) -> Action:
+    """The inverse of ``action_to_dict``: how the HTTP client rebuilds what the server sent."""
+    undo = data.get("undo")
+    created, updated = from_iso(data["created_at"]), from_iso(data["updated_at"])
+    assert created is not None
+    assert updated is not None
+    return Action(
+        id=data["id"],
+        call=call_from_dict(data["call"]),
+        verdict=verdict_from_dict(data["verdict"]),
+        status=Status(data["status"]),
+        created_at=created,
+        updated_at=updated,
+        policy_version=data["policy_version"],
+        decision=decision_from_dict(data["decision"]) if data.get("decision") else None,
+        decided_at=from_iso(data.get("decided_at")),
+        approvals=approvals_from_list(data.get("approvals")),
+        result=data.get("result"),
+        error=data.get("error"),
+        window_ends_at=from_iso(data.get("window_ends_at")),
+        expires_at=from_iso(data.get("expires_at")),
+        run_at=from_iso(data.get("run_at")),
+        reviewers=data.get("reviewers"),
+        escalations=data.get("escalations", 0),
+        claimed_by=data.get("claimed_by"),
+        lease_until=from_iso(data.get("lease_until")),
+        undo=None
+        if undo is None
+        else UndoRecord(
+            by=undo["by"],
+            requested_at=from_iso(undo["requested_at"]) or datetime.now(UTC),
+            result=undo.get("result"),
+            error=undo.get("error"),
+        ),
+        version=data.get("version", 0),
+    )
 
 
 def action_to_dict(action: Action) -> dict[str, Any]:

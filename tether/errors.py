@@ -12,6 +12,10 @@ Catch ``TetherError`` to catch them all; catch a branch to handle one kind of fa
     │   ├── UndoRefused        the undo window has closed (says when), or the action cannot be undone
     │   └── SeparationOfDuties the proposing agent tried to decide (or undo) its own action
     ├── ClaimConflict          the action was already started by someone else (started at most once)
+    ├── AccessError            the caller may not do this
+    │   ├── Unauthenticated    no token, a malformed one, or a revoked one
+    │   └── Forbidden          a valid token whose role, groups or ownership do not allow it
+    ├── RemoteError            the Tether server answered with an error this client does not know
     └── StoreError             the store failed or is unreachable; nothing above ``auto`` runs
 
 Control-flow signals are not errors and live in ``tether.signals``.
@@ -69,6 +73,26 @@ class SeparationOfDuties(DecisionError):
 
 class ClaimConflict(TetherError):
     """Someone else already started this action; it is started at most once."""
+
+
+class AccessError(TetherError):
+    """The caller may not do this."""
+
+
+class Unauthenticated(AccessError):
+    """No valid token was presented."""
+
+
+class Forbidden(AccessError):
+    """The token is valid, but its role, groups or ownership do not allow the request."""
+
+
+class RemoteError(TetherError):
+    """The server answered with an error this client cannot map to a more specific one."""
+
+    def __init__(self, message: str, *, status: int | None = None) -> None:
+        self.status = status
+        super().__init__(message)
 
 
 class StoreError(TetherError):

@@ -6,8 +6,12 @@ below runs against both.
 
 from __future__ import annotations
 
-from tether.store.testing import StoreConformance
+from tether.store.testing import StoreConformance, TokenConformance
 
 
 class TestStoreConformance(StoreConformance):
     """The whole suite, inherited unchanged."""
+
+
+class TestTokenConformance(TokenConformance):
+    """API tokens, on every backend."""

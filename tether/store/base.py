@@ -15,6 +15,7 @@ from datetime import datetime
 from typing import Any
 
 from tether.audit import Anchor, AuditEvent
+from tether.identity import TokenRecord
 from tether.model import Action, Approve, Decision, Edit, LaneState, Status, UndoRecord
 
 
@@ -187,6 +188,24 @@ class Store(abc.ABC):
     @abc.abstractmethod
     def close_breaker(self, agent: str, tool: str, event: EventDraft, *, at: datetime) -> bool:
         """Close the lane's breaker; False if it was not open. The event is written only if it closes."""
+
+    # -- tokens ----------------------------------------------------------------------------------------------
+
+    @abc.abstractmethod
+    def save_token(self, token: TokenRecord, event: EventDraft, *, at: datetime) -> None:
+        """Store a new token (its digest only) with its audit event."""
+
+    @abc.abstractmethod
+    def get_token(self, token_id: str) -> TokenRecord | None:
+        """The token with this id, revoked or not."""
+
+    @abc.abstractmethod
+    def list_tokens(self) -> list[TokenRecord]:
+        """Every token, oldest first."""
+
+    @abc.abstractmethod
+    def revoke_tokens(self, name_or_id: str, event: EventDraft, *, at: datetime) -> int:
+        """Revoke the active tokens with this id or name; returns how many. The event is written only if any."""
 
     # -- audit -----------------------------------------------------------------------------------------------
 

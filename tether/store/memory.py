@@ -10,6 +10,7 @@ from datetime import datetime
 from tether.audit import GENESIS, Anchor, AuditEvent, chain, jsonable
 from tether.codec import iso
 from tether.errors import NotFound
+from tether.identity import TokenRecord
 from tether.model import Action, LaneState, Mode, Status
 from tether.store.base import ActionFilter, Admission, Breaker, Changes, EventDraft, Store
 
@@ -23,6 +24,7 @@ class MemoryStore(Store):
         self._levels: dict[tuple[str, str], Mode] = {}
         self._breakers: dict[tuple[str, str], Breaker] = {}
         self._usage: list[tuple[str, str, str, datetime, float]] = []
+        self._tokens: dict[str, TokenRecord] = {}
 
     def setup(self) -> None:
         return None
@@ -126,6 +128,30 @@ class MemoryStore(Store):
                 return False
             self._append([event], at)
             return True
+
+    # -- tokens ----------------------------------------------------------------------------------------------
+
+    def save_token(self, token: TokenRecord, event: EventDraft, *, at: datetime) -> None:
+        with self._lock:
+            self._tokens[token.id] = token
+            self._append([event], at)
+
+    def get_token(self, token_id: str) -> TokenRecord | None:
+        with self._lock:
+            return self._tokens.get(token_id)
+
+    def list_tokens(self) -> list[TokenRecord]:
+        with self._lock:
+            return sorted(self._tokens.values(), key=lambda t: (t.created_at, t.id))
+
+    def revoke_tokens(self, name_or_id: str, event: EventDraft, *, at: datetime) -> int:
+        with self._lock:
+            hits = [t for t in self._tokens.values() if t.revoked_at is None and name_or_id in (t.id, t.name)]
+            for token in hits:
+                self._tokens[token.id] = replace(token, revoked_at=at)
+            if hits:
+                self._append([event], at)
+            return len(hits)
 
     # -- audit -----------------------------------------------------------------------------------------------
 

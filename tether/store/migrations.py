@@ -41,7 +41,12 @@ def _m002_durable_actions(conn: Connection) -> None:
             index.create(conn)
 
 
-MIGRATIONS: list[Migration] = [_m001_initial, _m002_durable_actions]
+def _m003_tokens(conn: Connection) -> None:
+    """API tokens for the server (no-op on a fresh database)."""
+    schema.tokens.create(conn, checkfirst=True)
+
+
+MIGRATIONS: list[Migration] = [_m001_initial, _m002_durable_actions, _m003_tokens]
 
 
 def current_version(conn: Connection) -> int:

@@ -96,6 +96,19 @@ audit_head = Table(
     Column("hash", String(64), nullable=False),
 )
 
+# API tokens (migration 3). Only a SHA-256 digest of each secret is kept; the secret is shown once, at creation.
+tokens = Table(
+    "tokens",
+    metadata,
+    Column("id", String(32), primary_key=True),
+    Column("name", String(200), nullable=False),
+    Column("role", String(16), nullable=False),
+    Column("groups", Text, nullable=False),
+    Column("digest", String(64), nullable=False),
+    Column("created_at", Float, nullable=False),
+    Column("revoked_at", Float),
+)
+
 lanes = Table(
     "lanes",
     metadata,

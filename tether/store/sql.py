@@ -48,6 +48,7 @@ from tether.codec import (
     verdict_to_dict,
 )
 from tether.errors import NotFound, StoreError, UsageError
+from tether.identity import Role, TokenRecord
 from tether.model import Action, LaneState, Mode, Status, ToolCall
 from tether.store import schema
 from tether.store.base import ActionFilter, Admission, Breaker, Changes, EventDraft, Store
@@ -58,6 +59,7 @@ A = schema.actions
 E = schema.audit_events
 H = schema.audit_head
 L = schema.lanes
+T = schema.tokens
 U = schema.usage
 
 
@@ -300,6 +302,42 @@ class SQLStore(Store):
             _append(conn, [event], at)
             return True
 
+    # -- tokens ----------------------------------------------------------------------------------------------
+
+    def save_token(self, token: TokenRecord, event: EventDraft, *, at: datetime) -> None:
+        row = {
+            "id": token.id,
+            "name": token.name,
+            "role": token.role.value,
+            "groups": json.dumps(list(token.groups)),
+            "digest": token.digest,
+            "created_at": ts(token.created_at),
+            "revoked_at": ts(token.revoked_at),
+        }
+        with _store_errors(self.url), self._writer.begin() as conn:
+            conn.execute(insert(T).values(row))
+            _append(conn, [event], at)
+
+    def get_token(self, token_id: str) -> TokenRecord | None:
+        with _store_errors(self.url), self._reader.connect() as conn:
+            row = conn.execute(select(T).where(T.c.id == token_id)).first()
+        return None if row is None else _token_from_row(row)
+
+    def list_tokens(self) -> list[TokenRecord]:
+        with _store_errors(self.url), self._reader.connect() as conn:
+            return [_token_from_row(r) for r in conn.execute(select(T).order_by(T.c.created_at, T.c.id))]
+
+    def revoke_tokens(self, name_or_id: str, event: EventDraft, *, at: datetime) -> int:
+        with _store_errors(self.url), self._writer.begin() as conn:
+            revoked = conn.execute(
+                update(T)
+                .where(or_(T.c.id == name_or_id, T.c.name == name_or_id), T.c.revoked_at.is_(None))
+                .values(revoked_at=ts(at))
+            )
+            if revoked.rowcount:
+                _append(conn, [event], at)
+            return int(revoked.rowcount)
+
     # -- audit -----------------------------------------------------------------------------------------------
 
     def append_events(self, events: Sequence[EventDraft], *, at: datetime) -> list[AuditEvent]:
@@ -521,6 +559,18 @@ def _action_from_row(row: Any) -> Action:
         lease_until=from_ts(row["lease_until"]),
         undo=undo_from_dict(json.loads(row["undo"])) if row["undo"] else None,
         version=row["version"],
+    )
+
+
+def _token_from_row(row: Any) -> TokenRecord:
+    return TokenRecord(
+        id=row.id,
+        name=row.name,
+        role=Role(row.role),
+        groups=tuple(json.loads(row.groups)),
+        digest=row.digest,
+        created_at=_dt(row.created_at),
+        revoked_at=from_ts(row.revoked_at),
     )
 
 

@@ -27,6 +27,7 @@ import pytest
 from tether.audit import GENESIS, Anchor, verify
 from tether.codec import iso
 from tether.errors import NotFound
+from tether.identity import Role, TokenRecord
 from tether.model import (
     Action,
     Approve,
@@ -956,3 +957,42 @@ class StoreConformance:
         # 4 proposals + 3 decisions + 1 breaker close + 3 notes; the loser, the refusal and the no-op wrote nothing.
         assert report.checked == 11
         assert report.head == store.audit_head()
+
+
+class TokenConformance:
+    """API tokens: stored by digest, found by id, revoked by id or name, each change audited."""
+
+    def _token(self, token_id: str, name: str = "alice", minutes: float = 0) -> TokenRecord:
+        return TokenRecord(
+            id=token_id, name=name, role=Role.REVIEWER, groups=("finance",), digest="d" * 64, created_at=at(minutes)
+        )
+
+    def test_a_saved_token_is_found_by_id(self, store: Store) -> None:
+        token = self._token("t1")
+        store.save_token(token, EventDraft("human:root", "token.created", None, {"name": "alice"}), at=at(0))
+        assert store.get_token("t1") == token
+        assert store.get_token("nope") is None
+        assert [e.kind for e in store.audit_events()] == ["token.created"]
+
+    def test_tokens_are_listed_oldest_first(self, store: Store) -> None:
+        for n, token_id in enumerate(("t2", "t1")):
+            store.save_token(self._token(token_id, minutes=n), EventDraft("human:root", "token.created"), at=at(n))
+        assert [t.id for t in store.list_tokens()] == ["t2", "t1"]
+
+    def test_revoking_by_name_revokes_every_active_token_of_that_name(self, store: Store) -> None:
+        store.save_token(self._token("t1"), EventDraft("human:root", "token.created"), at=at(0))
+        store.save_token(self._token("t2"), EventDraft("human:root", "token.created"), at=at(1))
+        store.save_token(self._token("t3", name="bob"), EventDraft("human:root", "token.created"), at=at(2))
+        assert store.revoke_tokens("alice", EventDraft("human:root", "token.revoked"), at=at(5)) == 2
+        revoked = {t.id: t.revoked_at for t in store.list_tokens()}
+        assert revoked == {"t1": at(5), "t2": at(5), "t3": None}
+        assert store.revoke_tokens("alice", EventDraft("human:root", "token.revoked"), at=at(6)) == 0
+        assert [e.kind for e in store.audit_events()].count("token.revoked") == 1
+
+    def test_revoking_by_id_revokes_one(self, store: Store) -> None:
+        store.save_token(self._token("t1"), EventDraft("human:root", "token.created"), at=at(0))
+        store.save_token(self._token("t2"), EventDraft("human:root", "token.created"), at=at(1))
+        assert store.revoke_tokens("t2", EventDraft("human:root", "token.revoked"), at=at(5)) == 1
+        token = store.get_token("t1")
+        assert token is not None
+        assert token.revoked_at is None
