@@ -16,27 +16,11 @@ import hmac
 import secrets
 from dataclasses import dataclass, field
 from datetime import datetime
-from enum import StrEnum
 
-from tether.errors import UsageError
-
-
-class Role(StrEnum):
-    AGENT = "agent"
-    VIEWER = "viewer"
-    REVIEWER = "reviewer"
-    ADMIN = "admin"
-
-
-@dataclass(frozen=True, kw_only=True, slots=True)
-class TokenRecord:
-    id: str
-    name: str
-    role: Role
-    groups: tuple[str, ...] = ()
-    digest: str
-    created_at: datetime
-    revoked_at: datetime | None = None
+from tether.clock import Clock
+from tether.errors import NotFound, Unauthenticated, UsageError
+from tether.model import Role, TokenRecord
+from tether.store.base import EventDraft, Store
 
 
 @dataclass(frozen=True, kw_only=True, slots=True)
@@ -90,3 +74,32 @@ def split_token(presented: str) -> tuple[str, str] | None:
 
 def matches(record: TokenRecord, secret: str) -> bool:
     return record.revoked_at is None and hmac.compare_digest(record.digest, digest(secret))
+
+
+class Tokens:
+    """Issue, check and revoke API tokens in a store; every issue and revocation is in the audit log."""
+
+    def __init__(self, store: Store, clock: Clock) -> None:
+        self.store = store
+        self.clock = clock
+
+    def issue(self, name: str, role: Role | str, groups: tuple[str, ...] = (), *, by: str) -> tuple[TokenRecord, str]:
+        record, secret = new_token(name, role, groups, now=self.clock.now())
+        body = {"token": record.id, "name": name, "role": record.role.value, "groups": list(record.groups)}
+        self.store.save_token(record, EventDraft(f"human:{by}", "token.created", None, body), at=record.created_at)
+        return record, secret
+
+    def revoke(self, name_or_id: str, *, by: str) -> int:
+        event = EventDraft(f"human:{by}", "token.revoked", None, {"token": name_or_id})
+        count = self.store.revoke_tokens(name_or_id, event, at=self.clock.now())
+        if not count:
+            raise NotFound(f"no active token with id or name {name_or_id!r}")
+        return count
+
+    def authenticate(self, presented: str | None) -> Identity:
+        """The identity behind a token string; Unauthenticated (never a hint which part was wrong) otherwise."""
+        parts = split_token(presented or "")
+        record = self.store.get_token(parts[0]) if parts else None
+        if parts is None or record is None or not matches(record, parts[1]):
+            raise Unauthenticated("a valid API token is required (Authorization: Bearer tth_…)")
+        return Identity(name=record.name, role=record.role, groups=record.groups)

@@ -280,6 +280,26 @@ class UndoRecord:
     error: str | None = None
 
 
+class Role(StrEnum):
+    """What an API token may do; see ``tether.identity``."""
+
+    AGENT = "agent"
+    VIEWER = "viewer"
+    REVIEWER = "reviewer"
+    ADMIN = "admin"
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class TokenRecord:
+    id: str
+    name: str
+    role: Role
+    groups: tuple[str, ...] = ()
+    digest: str
+    created_at: datetime
+    revoked_at: datetime | None = None
+
+
 # -- outcomes: what the agent gets back ---------------------------------------------------------------------
 
 

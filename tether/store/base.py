@@ -15,8 +15,7 @@ from datetime import datetime
 from typing import Any
 
 from tether.audit import Anchor, AuditEvent
-from tether.identity import TokenRecord
-from tether.model import Action, Approve, Decision, Edit, LaneState, Status, UndoRecord
+from tether.model import Action, Approve, Decision, Edit, LaneState, Status, TokenRecord, UndoRecord
 
 
 @dataclass(frozen=True, slots=True)

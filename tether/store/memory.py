@@ -10,8 +10,7 @@ from datetime import datetime
 from tether.audit import GENESIS, Anchor, AuditEvent, chain, jsonable
 from tether.codec import iso
 from tether.errors import NotFound
-from tether.identity import TokenRecord
-from tether.model import Action, LaneState, Mode, Status
+from tether.model import Action, LaneState, Mode, Status, TokenRecord
 from tether.store.base import ActionFilter, Admission, Breaker, Changes, EventDraft, Store
 
 

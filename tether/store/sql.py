@@ -48,8 +48,7 @@ from tether.codec import (
     verdict_to_dict,
 )
 from tether.errors import NotFound, StoreError, UsageError
-from tether.identity import Role, TokenRecord
-from tether.model import Action, LaneState, Mode, Status, ToolCall
+from tether.model import Action, LaneState, Mode, Role, Status, TokenRecord, ToolCall
 from tether.store import schema
 from tether.store.base import ActionFilter, Admission, Breaker, Changes, EventDraft, Store
 from tether.store.migrations import migrate

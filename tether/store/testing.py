@@ -27,7 +27,6 @@ import pytest
 from tether.audit import GENESIS, Anchor, verify
 from tether.codec import iso
 from tether.errors import NotFound
-from tether.identity import Role, TokenRecord
 from tether.model import (
     Action,
     Approve,
@@ -38,7 +37,9 @@ from tether.model import (
     Reason,
     Reject,
     Respond,
+    Role,
     Status,
+    TokenRecord,
     ToolCall,
     UndoRecord,
     Urgency,
