@@ -5,6 +5,7 @@ Kept beside the model (not inside it) so the model stays plain data and every wi
 
 from __future__ import annotations
 
+import json
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -27,10 +28,15 @@ from tether.model import (
 )
 
 
-def require_json(args: dict[str, Any], what: str) -> None:
-    """Arguments are stored, shown to reviewers and replayed on resume, so they must be plain JSON values."""
+def require_json(args: dict[str, Any], what: str) -> dict[str, Any]:
+    """Arguments are stored, shown to reviewers and replayed on resume, so they must be plain JSON values.
+
+    Returns a deep copy made through JSON, so that what runs later is what was recorded and reviewed, even if
+    the caller changes its dict afterwards (the memory store would otherwise share it).
+    """
     try:
-        canonical_json(args)
+        copy: dict[str, Any] = json.loads(canonical_json(args))
+        return copy
     except (TypeError, ValueError) as exc:
         raise UsageError(
             f"{what} must be JSON values (str, int, float, bool, None, lists, dicts) so they can be stored, "

@@ -7,6 +7,8 @@ Mixed into ControlPlane.
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from tether.codec import iso, require_json
 from tether.errors import AlreadyDecided, NotDecidable, SeparationOfDuties, UsageError
 from tether.model import Action, Approve, Decision, Edit, Reject, Respond, Status
@@ -25,10 +27,10 @@ class DecisionsMixin(TimersMixin):
         approvals were for other arguments); the action is approved when the quorum is reached. Reject and
         Respond settle it at once. A decided, expired or never-held action raises a DecisionError.
         """
-        _check_decision(decision)
+        decision = _checked(decision)
         for _ in range(_ATTEMPTS):
             action = self.store.get_action(action_id)
-            if decision.by == action.call.agent:
+            if same_identity(decision.by, action.call.agent):
                 raise SeparationOfDuties(
                     f"{decision.by!r} proposed action {action_id} and may not decide it; another reviewer must"
                 )
@@ -97,13 +99,21 @@ class DecisionsMixin(TimersMixin):
         return body
 
 
-def _check_decision(decision: Decision) -> None:
-    if not decision.by or not decision.by.strip():
+def same_identity(a: str, b: str) -> bool:
+    """Separation of duties compares names as people read them: "Bot " and "bot" are one identity."""
+    return a.strip().casefold() == b.strip().casefold()
+
+
+def _checked(decision: Decision) -> Decision:
+    if not isinstance(decision, Approve | Edit | Reject | Respond):
+        raise UsageError(f"a decision is Approve, Edit, Reject or Respond, got {decision!r}")
+    if not isinstance(decision.by, str) or not decision.by.strip():
         raise UsageError("a decision must say who made it (by=...)")
     if isinstance(decision, Edit):
         if not isinstance(decision.args, dict):
             raise UsageError("Edit.args must be a dict of argument names to values")
-        require_json(decision.args, "Edit.args")
+        return replace(decision, args=require_json(decision.args, "Edit.args"))
+    return decision
 
 
 def _why_not_decidable(action: Action) -> Exception:

@@ -10,7 +10,8 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import functools
-from collections.abc import Callable, Iterator
+import logging
+from collections.abc import Callable, Coroutine, Iterator
 from contextvars import ContextVar
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -41,6 +42,8 @@ from tether.tools import RegisteredTool, flatten
 from tether.worker import Heartbeat, WorkerLoop
 
 F = TypeVar("F", bound=Callable[..., Any])
+T = TypeVar("T")
+log = logging.getLogger("tether")
 
 _WAITING = frozenset({Status.PENDING, Status.APPROVED, Status.DEFERRED, Status.RUNNING})
 
@@ -90,7 +93,9 @@ class Gate:
         self.worker_id = f"gate-{new_id()[:12]}"
         self.poll_interval = poll_interval
         self._tools: dict[str, RegisteredTool] = {}
-        self._heartbeat = Heartbeat(lambda ids: self.plane.renew_leases(ids, worker=self.worker_id), lease)
+        if lease <= timedelta(0) or poll_interval <= 0:
+            raise UsageError("lease and poll_interval must be longer than zero")
+        self._heartbeat = Heartbeat(self.plane.renew_leases, lease)
         self._loop: WorkerLoop | None = None
         self.plane.sweep()  # timers that fell due while nothing ran fire now
 
@@ -199,7 +204,7 @@ class Gate:
         """Run an approved action exactly once, from any process; afterwards return the recorded outcome."""
         action = self.plane.get(action_id)
         entry = self._entry_for(action)
-        if entry is not None and entry.is_async:
+        if entry is not None and entry.is_async and action.status in (Status.APPROVED, Status.DEFERRED):
             raise UsageError(f"{entry.name} is an async tool: use `await gate.aresume(...)`")
         return self._settle(action, entry, _deadline(self, wait), reraise=False)
 
@@ -220,10 +225,26 @@ class Gate:
     def undo(self, action_id: str, *, by: str) -> Action:
         """Undo an override action inside its window (runs its compensator exactly once, here if this process
         registered it, otherwise where it is registered), or veto a deferred one before it runs."""
+        entry = self._tools.get(self.plane.get(action_id).call.tool)
+        if entry is not None and entry.undo_is_async and _in_event_loop():
+            raise UsageError(f"the compensator of {entry.name} is async: use `await gate.aundo(...)`")
         requested = self.plane.request_undo(action_id, by=by)
+        if requested.status is Status.UNDO_REQUESTED and entry is not None and entry.undo is not None:
+            try:
+                return self._run_undo(entry, requested)
+            except ClaimConflict:  # another worker ran the compensator first: the undo happened
+                return self.plane.get(action_id)
+        return requested
+
+    async def aundo(self, action_id: str, *, by: str) -> Action:
+        """The async twin of ``undo``; an async compensator is awaited on the caller's event loop."""
+        requested = await asyncio.to_thread(functools.partial(self.plane.request_undo, action_id, by=by))
         entry = self._tools.get(requested.call.tool)
         if requested.status is Status.UNDO_REQUESTED and entry is not None and entry.undo is not None:
-            return self._run_undo(entry, requested)
+            try:
+                return await _finish_even_if_cancelled(self._arun_undo(entry, requested))
+            except ClaimConflict:
+                return await asyncio.to_thread(self.plane.get, action_id)
         return requested
 
     def pending(self) -> list[Action]:
@@ -244,23 +265,43 @@ class Gate:
         done = len(self.plane.sweep())
         if not self._tools:
             return done
-        statuses = {Status.DEFERRED, Status.UNDO_REQUESTED, Status.UNKNOWN}
+        in_loop = _in_event_loop()  # then async tools and compensators are left to the worker thread
         now = self.plane.clock.now()
-        for action in self.plane.actions(ActionFilter(status=statuses, tools=set(self._tools), limit=500)):
-            entry = self._tools[action.call.tool]
+
+        def runnable(entry: RegisteredTool, asynchronous: bool) -> bool:
+            return not (asynchronous and in_loop)
+
+        with_undo = {n for n, e in self._tools.items() if e.undo is not None and runnable(e, e.undo_is_async)}
+        for action in self._oldest(Status.UNDO_REQUESTED, with_undo):
             try:
-                if action.status is Status.DEFERRED and action.run_at is not None and action.run_at <= now:
-                    self._run_blocking(entry, self.plane.claim(action, worker=self.worker_id))
-                    done += 1
-                elif action.status is Status.UNDO_REQUESTED and entry.undo is not None:
-                    self._run_undo(entry, action)
-                    done += 1
-                elif action.status is Status.UNKNOWN and action.undo is None and self._retryable(entry):
-                    self._run_blocking(entry, self.plane.retry(action, worker=self.worker_id))
-                    done += 1
+                self._run_undo(self._tools[action.call.tool], action)
+                done += 1
             except ClaimConflict:
                 continue  # another process got there first
+        tools = {n for n, e in self._tools.items() if runnable(e, e.is_async)}
+        for action in self._oldest(Status.DEFERRED, tools):
+            if action.run_at is None or action.run_at > now:
+                continue
+            try:
+                self._run_blocking(self._tools[action.call.tool], self.plane.claim(action, worker=self._claim_token()))
+                done += 1
+            except ClaimConflict:
+                continue
+        retryable = {n for n in tools if self._retryable(self._tools[n])}
+        for action in self._oldest(Status.UNKNOWN, retryable):
+            if action.undo is not None:
+                continue  # a crash during an undo is never retried
+            try:
+                self._run_blocking(self._tools[action.call.tool], self.plane.retry(action, worker=self._claim_token()))
+                done += 1
+            except ClaimConflict:
+                continue
         return done
+
+    def _oldest(self, status: Status, tools: set[str]) -> list[Action]:
+        if not tools:
+            return []
+        return self.plane.actions(ActionFilter(status={status}, tools=tools, limit=500, oldest_first=True))
 
     def start_worker(self, interval: float = 1.0) -> None:
         """Run ``work()`` every ``interval`` seconds in a daemon thread until ``stop_worker()`` or ``close()``."""
@@ -280,7 +321,7 @@ class Gate:
         if entry.is_async:
             raise UsageError(f"{call.tool} is an async tool: use `await gate.acall(...)`")
         entry.check_args(call.args, f"the arguments of this call to {call.tool}")
-        action = self.plane.submit(call, entry.declared, worker=self.worker_id, has_undo=entry.undo is not None)
+        action = self.plane.submit(call, entry.declared, worker=self._claim_token(), has_undo=entry.undo is not None)
         if action.status is Status.RUNNING:
             return self._run(entry, action, reraise=reraise)
         return self._settle(action, entry, _deadline(self, wait), reraise=reraise)
@@ -289,11 +330,11 @@ class Gate:
         entry = self._registered(call.tool)
         entry.check_args(call.args, f"the arguments of this call to {call.tool}")
         submit = functools.partial(
-            self.plane.submit, call, entry.declared, worker=self.worker_id, has_undo=entry.undo is not None
+            self.plane.submit, call, entry.declared, worker=self._claim_token(), has_undo=entry.undo is not None
         )
         action = await asyncio.to_thread(submit)
         if action.status is Status.RUNNING:
-            return await self._arun(entry, action, reraise=reraise)
+            return await _finish_even_if_cancelled(self._arun(entry, action, reraise=reraise))
         return await self._asettle(action, entry, _deadline(self, wait), reraise=reraise)
 
     def _settle(
@@ -305,7 +346,12 @@ class Gate:
                 return step.outcome
             if step.run is not None:
                 assert entry is not None
-                return self._run(entry, step.run, reraise=reraise)
+                try:
+                    claimed = self.plane.claim(step.run, worker=self._claim_token())
+                except ClaimConflict:
+                    action = self.plane.get(step.run.id)
+                    continue
+                return self._run(entry, claimed, reraise=reraise)
             assert step.action is not None
             action = self.plane.wait_for_change(step.action, timeout=step.sleep)
 
@@ -318,7 +364,13 @@ class Gate:
                 return step.outcome
             if step.run is not None:
                 assert entry is not None
-                return await self._arun(entry, step.run, reraise=reraise)
+                try:
+                    # From the claim on, the run completes even if the caller is cancelled: a claimed action
+                    # that never runs would turn an approval into "unknown".
+                    return await _finish_even_if_cancelled(self._aclaim_and_run(entry, step.run, reraise=reraise))
+                except ClaimConflict:
+                    action = await asyncio.to_thread(self.plane.get, step.run.id)
+                    continue
             assert step.action is not None
             action = await asyncio.to_thread(self.plane.wait_for_change, step.action, timeout=step.sleep)
 
@@ -331,10 +383,7 @@ class Gate:
             action.status is Status.DEFERRED and action.run_at is not None and action.run_at <= now
         )
         if runnable and entry is not None:
-            try:
-                return _Step(run=self.plane.claim(action, worker=self.worker_id))
-            except ClaimConflict:
-                action = self.plane.get(action.id)
+            return _Step(run=action)
         if action.status not in _WAITING or deadline is None or now >= deadline:
             return _Step(outcome=self.plane.outcome(action))
         wake = [deadline, action.expires_at, action.run_at]
@@ -344,34 +393,56 @@ class Gate:
     # -- internals: running tools and compensators ----------------------------------------------------------------
 
     def _run(self, entry: RegisteredTool, action: Action, *, reraise: bool = False) -> Outcome:
-        self._heartbeat.add(action.id)
+        """Run a claimed action's tool once and record what it did."""
+        problem = entry.args_problem(action.run_args)
+        if problem is not None:  # e.g. a reviewer's edit made where the tool's signature was not known
+            return self._record(action, error=f"UsageError: {problem}")
+        claim = (action.id, action.claimed_by or "")
+        self._heartbeat.add(claim)
         try:
             result = entry.call(action.run_args, action.call.call_id)
         except Exception as exc:
-            self.plane.finish(action, error=_describe(exc))
+            outcome = self._record(action, error=_describe(exc))
             if reraise:
                 raise
-            return Failed(action_id=action.id, error=_describe(exc))
+            return outcome
         finally:
-            self._heartbeat.discard(action.id)
-        finished = self.plane.finish(action, result=result)
-        return Executed(action_id=action.id, result=result, window_ends_at=finished.window_ends_at)
+            self._heartbeat.discard(claim)
+        return self._record(action, result=result)
 
     async def _arun(self, entry: RegisteredTool, action: Action, *, reraise: bool = False) -> Outcome:
-        self._heartbeat.add(action.id)
+        if not entry.is_async:  # the tool and the record of its result, together, in one thread
+            return await asyncio.to_thread(functools.partial(self._run, entry, action, reraise=reraise))
+        problem = entry.args_problem(action.run_args)
+        if problem is not None:
+            return await asyncio.to_thread(functools.partial(self._record, action, error=f"UsageError: {problem}"))
+        claim = (action.id, action.claimed_by or "")
+        self._heartbeat.add(claim)
         try:
-            if entry.is_async:
-                result = await entry.call(action.run_args, action.call.call_id)
-            else:
-                result = await asyncio.to_thread(entry.call, action.run_args, action.call.call_id)
+            result = await entry.call(action.run_args, action.call.call_id)
         except Exception as exc:
-            await asyncio.to_thread(functools.partial(self.plane.finish, action, error=_describe(exc)))
+            outcome = await asyncio.to_thread(functools.partial(self._record, action, error=_describe(exc)))
             if reraise:
                 raise
-            return Failed(action_id=action.id, error=_describe(exc))
+            return outcome
         finally:
-            self._heartbeat.discard(action.id)
-        finished = await asyncio.to_thread(functools.partial(self.plane.finish, action, result=result))
+            self._heartbeat.discard(claim)
+        return await asyncio.to_thread(functools.partial(self._record, action, result=result))
+
+    async def _aclaim_and_run(self, entry: RegisteredTool, action: Action, *, reraise: bool) -> Outcome:
+        claimed = await asyncio.to_thread(functools.partial(self.plane.claim, action, worker=self._claim_token()))
+        return await self._arun(entry, claimed, reraise=reraise)
+
+    def _record(self, action: Action, *, result: Any = None, error: str | None = None) -> Outcome:
+        """Record a run's result. If this claim was lost meanwhile (its lease ran out and another worker took the
+        action over), the recorded state wins and is what the caller is told."""
+        try:
+            finished = self.plane.finish(action, result=result, error=error)
+        except ClaimConflict:
+            log.warning("the claim on action %s was lost while its tool ran; its own result is not recorded", action.id)
+            return self.plane.outcome(self.plane.get(action.id))
+        if error is not None:
+            return Failed(action_id=action.id, error=error)
         return Executed(action_id=action.id, result=result, window_ends_at=finished.window_ends_at)
 
     def _run_blocking(self, entry: RegisteredTool, action: Action) -> Outcome:
@@ -379,17 +450,40 @@ class Gate:
         return asyncio.run(self._arun(entry, action)) if entry.is_async else self._run(entry, action)
 
     def _run_undo(self, entry: RegisteredTool, action: Action) -> Action:
-        claimed = self.plane.claim_undo(action, worker=self.worker_id)
-        self._heartbeat.add(action.id)
+        claimed = self.plane.claim_undo(action, worker=self._claim_token())
+        claim = (claimed.id, claimed.claimed_by or "")
+        self._heartbeat.add(claim)
         try:
             outcome = entry.call_undo(claimed.run_args, claimed.result, claimed.call.call_id)
             if asyncio.iscoroutine(outcome):
-                outcome = asyncio.run(outcome)
+                outcome = asyncio.run(outcome)  # callers in an event loop use aundo (checked before claiming)
         except Exception as exc:
             return self.plane.finish_undo(claimed, error=_describe(exc))
         finally:
-            self._heartbeat.discard(action.id)
+            self._heartbeat.discard(claim)
         return self.plane.finish_undo(claimed, result=outcome)
+
+    async def _arun_undo(self, entry: RegisteredTool, action: Action) -> Action:
+        claimed = await asyncio.to_thread(functools.partial(self.plane.claim_undo, action, worker=self._claim_token()))
+        claim = (claimed.id, claimed.claimed_by or "")
+        self._heartbeat.add(claim)
+        try:
+            if entry.undo_is_async:
+                outcome = await entry.call_undo(claimed.run_args, claimed.result, claimed.call.call_id)
+            else:
+                outcome = await asyncio.to_thread(
+                    entry.call_undo, claimed.run_args, claimed.result, claimed.call.call_id
+                )
+        except Exception as exc:
+            return await asyncio.to_thread(functools.partial(self.plane.finish_undo, claimed, error=_describe(exc)))
+        finally:
+            self._heartbeat.discard(claim)
+        return await asyncio.to_thread(functools.partial(self.plane.finish_undo, claimed, result=outcome))
+
+    def _claim_token(self) -> str:
+        """A fencing token for one claim: this gate's id plus a nonce, so a stale run of this same process can
+        never record over (or renew the lease of) a newer claim on the same action."""
+        return f"{self.worker_id}:{new_id()[:8]}"
 
     def _entry_for(self, action: Action) -> RegisteredTool | None:
         """The tool that would run this action here; an action ready to run needs it registered."""
@@ -452,10 +546,26 @@ class Gate:
 def _deadline(gate: Gate, wait: timedelta | float | None) -> datetime | None:
     if wait is None:
         return None
+    if isinstance(wait, bool) or not isinstance(wait, timedelta | int | float):
+        raise UsageError(f"wait is a timedelta or a number of seconds, got {wait!r}")
     delta = wait if isinstance(wait, timedelta) else timedelta(seconds=wait)
     if delta < timedelta(0):
         raise UsageError(f"wait must not be negative, got {wait!r}")
     return gate.plane.clock.now() + delta
+
+
+def _in_event_loop() -> bool:
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return False
+    return True
+
+
+async def _finish_even_if_cancelled(work: Coroutine[Any, Any, T]) -> T:
+    """Await ``work`` as a task that keeps running if the caller is cancelled: once an action is claimed, its run
+    and the record of its result must complete, whoever stopped waiting for them."""
+    return await asyncio.shield(asyncio.ensure_future(work))
 
 
 def _unwrap(outcome: Outcome) -> Any:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 import logging
 from collections.abc import Iterator
+from dataclasses import replace
 
 from tether.audit import Anchor, AuditEvent, Verification, canonical_json, jsonable, verify
 from tether.codec import iso, require_json
@@ -33,6 +34,8 @@ from tether.store import ActionFilter, Admission, Breaker, Changes, EventDraft
 from tether.undo import UndoMixin
 
 log = logging.getLogger("tether")
+
+MAX_RETRIES = 3  # a tool that keeps crashing its process is not retried for ever
 
 _RESULT_AUDIT_LIMIT = 4096  # larger results are kept in the action and only fingerprinted in the audit log
 
@@ -64,7 +67,7 @@ class ControlPlane(DecisionsMixin, UndoMixin):
         may start the tool at once, exactly once. An ``override`` call whose tool has no compensator
         (``has_undo=False``) is deferred instead: it runs when its window passes, unless a human vetoes it.
         """
-        require_json(call.args, f"the arguments of {call.tool}")
+        call = replace(call, args=require_json(call.args, f"the arguments of {call.tool}"))
         now = self.clock.now()
         windows = {limit.id: now - limit.per for limit in self.policy.limits_for(call.tool)}
 
@@ -136,6 +139,9 @@ class ControlPlane(DecisionsMixin, UndoMixin):
         now = self.clock.now()
         if action.status is not Status.UNKNOWN or action.undo is not None:
             raise ClaimConflict(f"action {action.id} is {action.status.value}; only a crashed tool run is retried")
+        retries = sum(1 for e in self.store.events_for(action.id) if e.kind == "action.retried")
+        if retries >= MAX_RETRIES:
+            raise ClaimConflict(f"action {action.id} was already retried {retries} times; a human must look at it")
         body = {"after": "crash", "worker": worker, "policy": action.policy_version}
         claimed = self._transition(
             action.id,
@@ -205,15 +211,16 @@ class ControlPlane(DecisionsMixin, UndoMixin):
             self._notify("override_window_open", finished)
         return finished
 
-    def renew_leases(self, action_ids: list[str], *, worker: str) -> None:
-        """Tell the world this worker is alive and still running these actions (tool or compensator)."""
+    def renew_leases(self, claims: list[tuple[str, str]]) -> None:
+        """Tell the world these claims are alive: ``(action id, claim token)`` pairs whose tool or compensator is
+        still running. A claim that was lost (the action moved on, or was claimed again) is not renewed."""
         now = self.clock.now()
-        for action_id in action_ids:
+        for action_id, token in claims:
             try:
                 current = self.store.get_action(action_id)
             except NotFound:
                 continue
-            if current.status in (Status.RUNNING, Status.UNDOING) and current.claimed_by == worker:
+            if current.status in (Status.RUNNING, Status.UNDOING) and current.claimed_by == token:
                 self._transition(
                     action_id,
                     expect={current.status},

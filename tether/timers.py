@@ -30,8 +30,8 @@ class TimersMixin(PlaneBase):
         fired: list[Fired] = []
         for action in self.store.due_actions(self.clock.now(), limit=limit):
             if action.status is Status.PENDING:
-                after = self.expire(action)
-                if after.version != action.version and after.status in (Status.EXPIRED, Status.PENDING):
+                after, won = self._expire(action)
+                if won:
                     fired.append(Fired("expired" if after.status is Status.EXPIRED else "escalated", after))
             elif action.status is Status.EXECUTED:
                 finalized = self._finalize(action)
@@ -48,9 +48,13 @@ class TimersMixin(PlaneBase):
 
         Returns the action as it is afterwards (unchanged if it was not due or someone else got there first).
         """
+        return self._expire(action)[0]
+
+    def _expire(self, action: Action) -> tuple[Action, bool]:
+        """``expire``, also saying whether this call is the one that fired the timer."""
         now = self.clock.now()
         if action.status is not Status.PENDING or action.expires_at is None or action.expires_at > now:
-            return action
+            return action, False
         verdict = action.verdict
         escalate = verdict.on_timeout == "escalate" and verdict.escalate_to and action.escalations == 0
         if escalate and verdict.timeout is not None:
@@ -81,9 +85,9 @@ class TimersMixin(PlaneBase):
             expect_version=action.version,
         )
         if updated is None:
-            return self.store.get_action(action.id)
+            return self.store.get_action(action.id), False
         self._notify(note, updated)
-        return updated
+        return updated, True
 
     def _finalize(self, action: Action) -> Action | None:
         """The override window passed without an undo: the action is final."""

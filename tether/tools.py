@@ -35,7 +35,14 @@ class RegisteredTool:
     ) -> RegisteredTool:
         if undo is not None and not callable(undo):
             raise UsageError(f"@gate.tool(undo=...) for {name} must be a function, got {type(undo).__name__}")
-        return cls(name, fn, declared, undo, inspect.iscoroutinefunction(fn), inspect.signature(fn))
+        signature = inspect.signature(fn)
+        if undo is not None:
+            _check_compensator(name, signature, undo)
+        return cls(name, fn, declared, undo, inspect.iscoroutinefunction(fn), signature)
+
+    @property
+    def undo_is_async(self) -> bool:
+        return self.undo is not None and inspect.iscoroutinefunction(self.undo)
 
     @property
     def takes_key(self) -> bool:
@@ -57,6 +64,14 @@ class RegisteredTool:
             )
             raise UsageError(f"{what} do not fit {self.name}{shown}: {exc}") from None
 
+    def args_problem(self, args: dict[str, Any]) -> str | None:
+        """Why the tool cannot be called with these arguments (e.g. a reviewer's edit made elsewhere), or None."""
+        try:
+            self.check_args(args, "the arguments")
+        except UsageError as exc:
+            return str(exc)
+        return None
+
     def call(self, args: dict[str, Any], key: str) -> Any:
         """Run the tool (the coroutine, for an async tool) with the action's arguments and idempotency key."""
         return self.fn(**args, **({IDEMPOTENCY_KEY: key} if self.takes_key else {}))
@@ -77,6 +92,24 @@ class RegisteredTool:
         takes the idempotency key so a repeat is harmless."""
         reversible = [r for r in (policy_reversible, self.declared.reversible) if r is not None]
         return self.takes_key and bool(reversible) and all(r is Reversibility.YES for r in reversible)
+
+
+def _check_compensator(name: str, tool: inspect.Signature, undo: Callable[..., Any]) -> None:
+    """Refuse, at registration, a compensator that could never be called: better now than inside an undo window."""
+    offered = set(tool.parameters) | {"result", IDEMPOTENCY_KEY}
+    for parameter in inspect.signature(undo).parameters.values():
+        required = parameter.default is inspect.Parameter.empty and parameter.kind in (
+            inspect.Parameter.POSITIONAL_OR_KEYWORD,
+            inspect.Parameter.KEYWORD_ONLY,
+        )
+        if required and parameter.name not in offered:
+            raise UsageError(
+                f"the compensator of {name} needs {parameter.name!r}, which it would never get: a compensator is "
+                f"called with the tool's arguments ({', '.join(tool.parameters) or 'none'}), result= and "
+                f"{IDEMPOTENCY_KEY}="
+            )
+        if parameter.kind is inspect.Parameter.POSITIONAL_ONLY and parameter.default is inspect.Parameter.empty:
+            raise UsageError(f"the compensator of {name} takes {parameter.name!r} positionally; it is called by name")
 
 
 def _takes(signature: inspect.Signature, name: str) -> bool:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from tether.audit import jsonable
 from tether.codec import iso
+from tether.decisions import same_identity
 from tether.errors import AlreadyDecided, ClaimConflict, NotDecidable, SeparationOfDuties, UndoRefused, UsageError
 from tether.model import Action, Status, UndoRecord
 from tether.planebase import PlaneBase
@@ -28,7 +29,7 @@ class UndoMixin(PlaneBase):
             raise UsageError("an undo must say who asked for it (by=...)")
         while True:
             action = self.store.get_action(action_id)
-            if by == action.call.agent:
+            if same_identity(by, action.call.agent):
                 raise SeparationOfDuties(f"{by!r} proposed action {action_id} and may not undo it")
             now = self.clock.now()
             if action.status is Status.DEFERRED:

@@ -19,24 +19,24 @@ log = logging.getLogger("tether.worker")
 class Heartbeat:
     """Renews the leases of running actions every third of the lease, from a daemon thread started on demand."""
 
-    def __init__(self, renew: Callable[[list[str]], None], lease: timedelta) -> None:
+    def __init__(self, renew: Callable[[list[tuple[str, str]]], None], lease: timedelta) -> None:
         self._renew = renew
         self._interval = max(lease.total_seconds() / 3, 0.05)
-        self._running: set[str] = set()
+        self._running: set[tuple[str, str]] = set()  # (action id, claim token)
         self._lock = threading.Lock()
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
 
-    def add(self, action_id: str) -> None:
+    def add(self, claim: tuple[str, str]) -> None:
         with self._lock:
-            self._running.add(action_id)
+            self._running.add(claim)
             if self._thread is None:
                 self._thread = threading.Thread(target=self._loop, name="tether-heartbeat", daemon=True)
                 self._thread.start()
 
-    def discard(self, action_id: str) -> None:
+    def discard(self, claim: tuple[str, str]) -> None:
         with self._lock:
-            self._running.discard(action_id)
+            self._running.discard(claim)
 
     def stop(self) -> None:
         self._stop.set()

@@ -12,7 +12,16 @@ from datetime import timedelta
 from pathlib import Path
 from typing import Annotated, Any, Literal, NoReturn
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
 
 from tether.errors import ConfigError
 from tether.model import Mode, Reversibility, Risk
@@ -53,7 +62,14 @@ def format_duration(delta: timedelta) -> str:
     return "".join(parts) or "0s"
 
 
+def _positive(value: timedelta) -> timedelta:
+    if value <= timedelta(0):
+        raise ValueError("must be longer than zero (a zero window could never be used; a zero timeout never expires)")
+    return value
+
+
 Duration = Annotated[timedelta, BeforeValidator(parse_duration)]
+PositiveDuration = Annotated[timedelta, BeforeValidator(parse_duration), AfterValidator(_positive)]
 
 
 class _Strict(BaseModel):
@@ -64,8 +80,8 @@ class Defaults(_Strict):
     unknown_tool: Mode = Mode.APPROVE
     escalate_below: float = Field(0.80, ge=0.0, le=1.0)
     urgent_below: float = Field(0.60, ge=0.0, le=1.0)
-    window: Duration = timedelta(minutes=10)
-    timeout: Duration = timedelta(hours=24)
+    window: PositiveDuration = timedelta(minutes=10)
+    timeout: PositiveDuration = timedelta(hours=24)
 
     @field_validator("unknown_tool", mode="before")
     @classmethod
@@ -104,9 +120,9 @@ class ToolPolicy(_Strict):
     risk: Risk
     reversible: Reversibility
     description: str | None = None
-    window: Duration | None = None
+    window: PositiveDuration | None = None
     quorum: int = Field(1, ge=1, le=20)
-    timeout: Duration | None = None
+    timeout: PositiveDuration | None = None
     on_timeout: Literal["reject", "escalate"] = "reject"
     escalate_to: str | None = None
     reviewers: str | None = None

@@ -281,8 +281,12 @@ class Policy:
             alert=mode in _ALERTING,
             urgency=urgency,
             quorum=tool.quorum if tool else 1,
-            window=(tool.window if tool and tool.window else defaults.window) if mode is Mode.OVERRIDE else None,
-            timeout=(tool.timeout if tool and tool.timeout else defaults.timeout) if mode is Mode.APPROVE else None,
+            window=(tool.window if tool and tool.window is not None else defaults.window)
+            if mode is Mode.OVERRIDE
+            else None,
+            timeout=(tool.timeout if tool and tool.timeout is not None else defaults.timeout)
+            if mode is Mode.APPROVE
+            else None,
             on_timeout=tool.on_timeout if tool else "reject",
             reviewers=tool.reviewers if tool else None,
             escalate_to=tool.escalate_to if tool else None,

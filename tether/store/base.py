@@ -113,6 +113,7 @@ class ActionFilter:
     tools: Collection[str] | None = None
     limit: int = 100
     offset: int = 0
+    oldest_first: bool = False
 
 
 class Store(abc.ABC):
@@ -167,7 +168,7 @@ class Store(abc.ABC):
 
     @abc.abstractmethod
     def list_actions(self, query: ActionFilter) -> list[Action]:
-        """Actions matching the filter, newest first."""
+        """Actions matching the filter, newest first (or oldest first, for work queues)."""
 
     @abc.abstractmethod
     def due_actions(self, now: datetime, *, limit: int = 500) -> list[Action]:

@@ -92,7 +92,7 @@ class MemoryStore(Store):
                 and (query.tool is None or a.call.tool == query.tool)
                 and (query.tools is None or a.call.tool in query.tools)
             ]
-        found.sort(key=lambda a: (a.created_at, a.id), reverse=True)
+        found.sort(key=lambda a: (a.created_at, a.id), reverse=not query.oldest_first)
         return found[query.offset : query.offset + query.limit]
 
     def due_actions(self, now: datetime, *, limit: int = 500) -> list[Action]:

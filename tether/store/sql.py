@@ -246,7 +246,7 @@ class SQLStore(Store):
         stmt = (
             select(A)
             .where(and_(True, *conditions))
-            .order_by(A.c.created_at.desc(), A.c.id.desc())
+            .order_by(*((A.c.created_at, A.c.id) if query.oldest_first else (A.c.created_at.desc(), A.c.id.desc())))
             .limit(query.limit)
             .offset(query.offset)
         )
