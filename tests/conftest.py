@@ -51,10 +51,33 @@ def policy() -> Policy:
     return Policy.from_dict(EXAMPLE_POLICY)
 
 
-@pytest.fixture
-def gate(policy: Policy, store: Store, clock: FakeClock) -> Gate:
-    """A gate over every store, with the example tools registered as simple recorders."""
-    g = Gate(policy, store, clock=clock)
+GATE_KINDS = [*STORE_KINDS, "remote"]
+
+
+@pytest.fixture(params=GATE_KINDS)
+def gate(request: pytest.FixtureRequest, policy: Policy, tmp_path: Path, clock: FakeClock) -> Iterator[Gate]:
+    """A gate over every store, and over a real server on loopback (``tether.connect``), with the example tools
+    registered as simple recorders: the behaviour tests that use it run against the local and the remote gate."""
+    if request.param == "remote":
+        from serving import LiveServer, RoutedPlane
+
+        from tether.plane import ControlPlane
+
+        store = make_store("sqlite", tmp_path)
+        server = LiveServer(ControlPlane(policy, store, clock=clock), sweep_interval=0)
+        g = Gate(plane=RoutedPlane(server, clock=clock))
+    else:
+        store = make_store(request.param, tmp_path)
+        g = Gate(policy, store, clock=clock)
+    _register_example_tools(g)
+    yield g
+    g.close()
+    if request.param == "remote":
+        server.stop()
+        store.close()
+
+
+def _register_example_tools(g: Gate) -> None:
     g.ran = []  # type: ignore[attr-defined]
 
     @g.tool
@@ -89,5 +112,3 @@ def gate(policy: Policy, store: Store, clock: FakeClock) -> Gate:
     def refund(order: str, amount: float) -> str:
         g.ran.append(("refund", order, amount))  # type: ignore[attr-defined]
         return f"refunded {amount}"
-
-    return g

@@ -54,6 +54,14 @@ from tether.store import MemoryStore, Store, open_store
 
 __version__ = "0.1.0"
 
+
+def connect(url: str, token: str, **options: object) -> Gate:
+    """A Gate backed by the Tether server at ``url`` (see ``tether.client.connect`` for the options)."""
+    from tether.client import connect as _connect
+
+    return _connect(url, token, **options)  # type: ignore[arg-type]
+
+
 __all__ = [
     "Action",
     "AlreadyDecided",
@@ -105,6 +113,7 @@ __all__ = [
     "Verdict",
     "Verification",
     "__version__",
+    "connect",
     "open_store",
     "verify",
 ]

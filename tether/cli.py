@@ -45,11 +45,13 @@ app = typer.Typer(
     add_completion=False,
 )
 policy_app = typer.Typer(help="Check a policy file and explain its verdicts.", no_args_is_help=True)
+token_app = typer.Typer(help="Create, list and revoke API tokens for the server.", no_args_is_help=True)
 audit_app = typer.Typer(help="Read, verify and export the hash-chained audit log.", no_args_is_help=True)
 breaker_app = typer.Typer(help="See and close the breakers opened by blast-radius limits.", no_args_is_help=True)
 app.add_typer(policy_app, name="policy")
 app.add_typer(audit_app, name="audit")
 app.add_typer(breaker_app, name="breaker")
+app.add_typer(token_app, name="token")
 
 out = Console(highlight=False, soft_wrap=True)
 err = Console(stderr=True, highlight=False, soft_wrap=True)
@@ -482,6 +484,92 @@ def breaker_close(
     with _plane(ctx) as plane:
         plane.close_breaker(lane, by=by)
     out.print(Text(f"closed the breaker of {lane}"))
+
+
+# -- server and tokens ----------------------------------------------------------------------------------------------
+
+
+@app.command()
+def serve(
+    ctx: typer.Context,
+    host: Annotated[str, typer.Option(help="Interface to bind.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(min=0, max=65535, help="Port to listen on.")] = 8700,
+) -> None:
+    """Serve the REST API (/v1, OpenAPI at /docs), live events, /healthz, /readyz and /metrics."""
+    import uvicorn
+
+    from tether.server import create_app
+
+    settings = _settings(ctx)
+    plane = ControlPlane(_load_policy(settings), open_store(settings.db))
+    err.print(Text(f"tether serving {settings.db} on http://{host}:{port} (policy {plane.policy.source})"))
+    uvicorn.run(create_app(plane), host=host, port=port, log_level="warning")
+
+
+@token_app.command("create")
+def token_create(
+    ctx: typer.Context,
+    name: Annotated[str, typer.Option("--name", help="The identity: an agent's id or a reviewer's name.")],
+    role: Annotated[str, typer.Option("--role", help="agent, reviewer, viewer or admin.")],
+    groups: Annotated[str, typer.Option("--groups", help="Reviewer groups, comma-separated.")] = "",
+    by: Annotated[str, typer.Option("--by", help="Who creates it (for the audit log).")] = os.environ.get(
+        "USER", "cli"
+    ),
+    as_json: JsonFlag = False,
+) -> None:
+    """Create a token. Its secret is printed once: only a digest is stored."""
+    from tether.identity import Tokens
+
+    with _plane(ctx) as plane:
+        members = tuple(g.strip() for g in groups.split(",") if g.strip())
+        record, secret = Tokens(plane.store, plane.clock).issue(name, role, members, by=by)
+    if as_json:
+        _print_json({"id": record.id, "name": record.name, "role": record.role.value, "token": secret})
+        return
+    err.print(Text(f"token {record.id} for {record.name} ({record.role.value}); keep it now, it is not shown again:"))
+    sys.stdout.write(secret + "\n")
+
+
+@token_app.command("list")
+def token_list(ctx: typer.Context, as_json: JsonFlag = False) -> None:
+    """Every token, without its secret."""
+    with _plane(ctx) as plane:
+        found = plane.store.list_tokens()
+    if as_json:
+        _print_json(
+            [
+                {
+                    "id": t.id,
+                    "name": t.name,
+                    "role": t.role.value,
+                    "groups": list(t.groups),
+                    "created_at": iso(t.created_at),
+                    "revoked_at": iso(t.revoked_at),
+                }
+                for t in found
+            ]
+        )
+        return
+    table = Table("id", "name", "role", "groups", "created", "revoked")
+    for t in found:
+        table.add_row(
+            t.id, safe(t.name), t.role.value, safe(",".join(t.groups)), iso(t.created_at), iso(t.revoked_at) or ""
+        )
+    out.print(table)
+
+
+@token_app.command("revoke")
+def token_revoke(
+    ctx: typer.Context,
+    name_or_id: Annotated[str, typer.Argument(help="A token id, or a name to revoke all of its tokens.")],
+    by: Annotated[str, typer.Option("--by", help="Who revokes it.")] = os.environ.get("USER", "cli"),
+) -> None:
+    """Revoke tokens at once; requests with them are refused from then on."""
+    from tether.identity import Tokens
+
+    with _plane(ctx) as plane:
+        count = Tokens(plane.store, plane.clock).revoke(name_or_id, by=by)
+    out.print(Text(f"revoked {count} token(s) matching {name_or_id}"))
 
 
 @app.command()

@@ -35,6 +35,7 @@ from tether.model import (
 )
 from tether.notify import Notifier
 from tether.plane import DEFAULT_LEASE, ControlPlane
+from tether.planeapi import PlaneAPI
 from tether.policy import Declared, Policy
 from tether.signals import ToolNotRun
 from tether.store import DEFAULT_URL, ActionFilter, Store, open_store
@@ -87,9 +88,12 @@ class Gate:
         notifier: Notifier | None = None,
         lease: timedelta = DEFAULT_LEASE,
         poll_interval: float = 0.02,
+        plane: PlaneAPI | None = None,
     ) -> None:
-        resolved = open_store(store) if isinstance(store, str) else store
-        self.plane = ControlPlane(policy or Policy.default(), resolved, clock=clock, notifier=notifier, lease=lease)
+        if plane is None:
+            resolved = open_store(store) if isinstance(store, str) else store
+            plane = ControlPlane(policy or Policy.default(), resolved, clock=clock, notifier=notifier, lease=lease)
+        self.plane: PlaneAPI = plane
         self.worker_id = f"gate-{new_id()[:12]}"
         self.poll_interval = poll_interval
         self._tools: dict[str, RegisteredTool] = {}
@@ -109,14 +113,10 @@ class Gate:
     def policy(self) -> Policy:
         return self.plane.policy
 
-    @property
-    def store(self) -> Store:
-        return self.plane.store
-
     def close(self) -> None:
         self.stop_worker()
         self._heartbeat.stop()
-        self.plane.store.close()
+        self.plane.close()
 
     # -- registering tools -------------------------------------------------------------------------------------
 
@@ -388,7 +388,10 @@ class Gate:
             return _Step(outcome=self.plane.outcome(action))
         wake = [deadline, action.expires_at, action.run_at]
         until = min(moment for moment in wake if moment is not None and moment > now)
-        return _Step(sleep=min(self.poll_interval, (until - now).total_seconds()), action=action)
+        sleep = (until - now).total_seconds()
+        if not self.plane.waits_server_side:  # a local plane polls the store itself
+            sleep = min(self.poll_interval, sleep)
+        return _Step(sleep=sleep, action=action)
 
     # -- internals: running tools and compensators ----------------------------------------------------------------
 
@@ -492,8 +495,7 @@ class Gate:
         return self._tools.get(action.call.tool)
 
     def _retryable(self, entry: RegisteredTool) -> bool:
-        tool = self.plane.policy.config.tools.get(entry.name)
-        return entry.retryable(tool.reversible if tool else None)
+        return entry.retryable(self.plane.reversible_of(entry.name))
 
     def _registered(self, tool: str) -> RegisteredTool:
         try:

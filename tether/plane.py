@@ -22,6 +22,7 @@ from tether.model import (
     LaneState,
     Mode,
     Outcome,
+    Reversibility,
     Status,
     ToolCall,
     Verdict,
@@ -259,6 +260,14 @@ class ControlPlane(DecisionsMixin, UndoMixin):
         with self._changed:
             self._changed.wait(timeout)
         return self.store.get_action(action.id)
+
+    def reversible_of(self, tool: str) -> Reversibility | None:
+        """How reversible the policy says a tool is (None for a tool it does not know)."""
+        config = self.policy.config.tools.get(tool)
+        return config.reversible if config else None
+
+    def close(self) -> None:
+        self.store.close()
 
     # -- lanes and breakers ----------------------------------------------------------------------------------
 

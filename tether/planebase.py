@@ -26,6 +26,8 @@ DEFAULT_LEASE = timedelta(seconds=30)
 class PlaneBase:
     """The plane's collaborators and shared internals; see ``tether.plane.ControlPlane`` for the API."""
 
+    waits_server_side = False  # a waiting Gate polls this plane's store itself (see tether.client)
+
     def __init__(
         self,
         policy: Policy,

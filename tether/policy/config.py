@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 import tomllib
 from datetime import timedelta
+from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Any, Literal, NoReturn
 
@@ -269,3 +270,22 @@ def _key_path(loc: list[Any]) -> str:
     for part in loc:
         out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
     return out or "(top level)"
+
+
+def config_to_dict(config: PolicyConfig) -> dict[str, Any]:
+    """The config as a policy file would say it (durations as ``10m``), e.g. to send it over HTTP and rebuild the
+    same policy, with the same version, with ``Policy.from_dict``."""
+    plain: dict[str, Any] = _plain(config.model_dump(mode="python"))
+    return plain
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {k: _plain(v) for k, v in value.items() if v is not None}
+    if isinstance(value, list | tuple):
+        return [_plain(v) for v in value]
+    if isinstance(value, timedelta):
+        return format_duration(value)
+    if isinstance(value, StrEnum):
+        return value.value
+    return value

@@ -171,6 +171,10 @@ class Store(abc.ABC):
         """Actions matching the filter, newest first (or oldest first, for work queues)."""
 
     @abc.abstractmethod
+    def count_actions(self) -> dict[tuple[str, str], int]:
+        """How many actions there are per (mode, status): what ``/metrics`` reports."""
+
+    @abc.abstractmethod
     def due_actions(self, now: datetime, *, limit: int = 500) -> list[Action]:
         """Actions whose timer has fallen due, oldest deadline first: a pending approval past ``expires_at``,
         an executed override past ``window_ends_at``, a running tool or compensator past ``lease_until``."""

@@ -95,6 +95,14 @@ class MemoryStore(Store):
         found.sort(key=lambda a: (a.created_at, a.id), reverse=not query.oldest_first)
         return found[query.offset : query.offset + query.limit]
 
+    def count_actions(self) -> dict[tuple[str, str], int]:
+        counts: dict[tuple[str, str], int] = {}
+        with self._lock:
+            for a in self._actions.values():
+                key = (a.verdict.mode.value, a.status.value)
+                counts[key] = counts.get(key, 0) + 1
+        return counts
+
     def due_actions(self, now: datetime, *, limit: int = 500) -> list[Action]:
         with self._lock:
             due = [(deadline, a) for a in self._actions.values() if (deadline := _due(a, now)) is not None]

@@ -253,6 +253,11 @@ class SQLStore(Store):
         with _store_errors(self.url), self._reader.connect() as conn:
             return [_action_from_row(row) for row in conn.execute(stmt).mappings()]
 
+    def count_actions(self) -> dict[tuple[str, str], int]:
+        stmt = select(A.c.mode, A.c.status, func.count()).group_by(A.c.mode, A.c.status)
+        with _store_errors(self.url), self._reader.connect() as conn:
+            return {(mode, status): int(count) for mode, status, count in conn.execute(stmt)}
+
     def due_actions(self, now: datetime, *, limit: int = 500) -> list[Action]:
         moment = ts(now)
         deadline = case(

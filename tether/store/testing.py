@@ -525,6 +525,20 @@ class StoreConformance:
         assert [a.id for a in store.due_actions(at(10), limit=1)] == ["window"]
         assert store.due_actions(at(1)) == []
 
+    def test_count_actions_counts_per_mode_and_status(self, store: Store) -> None:
+        add(store, make_action("a1"))
+        add(store, make_action("a2"))
+        store.transition(
+            "a2", expect={Status.PENDING}, changes=Changes(status=Status.REJECTED, updated_at=at(1)), events=[]
+        )
+        mode = store.get_action("a1").verdict.mode.value
+        assert store.count_actions() == {(mode, "pending"): 1, (mode, "rejected"): 1}
+
+    def test_list_actions_oldest_first(self, store: Store) -> None:
+        add(store, make_action("a1", created_at=at(1)))
+        add(store, make_action("a2", created_at=at(2)))
+        assert [a.id for a in store.list_actions(ActionFilter(oldest_first=True))] == ["a1", "a2"]
+
     def test_list_actions_filters_by_a_set_of_tools(self, store: Store) -> None:
         add(store, make_action("a1"))
         assert [a.id for a in store.list_actions(ActionFilter(tools={TOOL, "other"}))] == ["a1"]

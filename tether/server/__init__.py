@@ -1,0 +1,18 @@
+"""The Tether server (``pip install "tether[server]"``): REST API, live events, metrics.
+
+``create_app(plane)`` builds the ASGI app; ``tether serve`` runs it with uvicorn.
+"""
+
+from __future__ import annotations
+
+try:
+    import fastapi  # noqa: F401
+    import sse_starlette  # noqa: F401
+except ImportError as exc:  # pragma: no cover - exercised only without the extra
+    raise ImportError(
+        f"the Tether server needs the 'server' extra: pip install \"tether[server]\" ({exc.name} is missing)"
+    ) from exc
+
+from tether.server.app import create_app
+
+__all__ = ["create_app"]

@@ -1,0 +1,331 @@
+"""The REST API under ``/v1``: what agents and reviewers do over HTTP.
+
+Every route runs the control plane in a worker thread (the store is blocking) and checks the caller first:
+agents act only on their own actions and never decide; reviewers decide only for their groups; viewers read.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections.abc import Callable
+from typing import Annotated, Any, TypeVar
+
+from fastapi import APIRouter, Depends, Query, Request
+
+from tether.audit import Anchor
+from tether.codec import iso
+from tether.errors import Forbidden
+from tether.identity import Identity, Tokens
+from tether.model import Action, Approve, Decision, Edit, Reject, Respond, Reversibility, Risk, Role, Status, ToolCall
+from tether.plane import ControlPlane
+from tether.policy import Declared
+from tether.policy.config import config_to_dict
+from tether.server.schemas import ClaimIn, DecisionIn, LeasesIn, ResultIn, SubmitCall, UndoIn, UndoResultIn
+from tether.server.wire import action_view, event_to_dict
+from tether.store import ActionFilter
+
+T = TypeVar("T")
+router = APIRouter(prefix="/v1")
+
+LONG_POLL_MAX = 60.0
+_POLL = 0.02
+
+
+def plane_of(request: Request) -> ControlPlane:
+    plane: ControlPlane = request.app.state.plane
+    return plane
+
+
+async def caller(request: Request) -> Identity:
+    """The identity behind the request's bearer token (401 without a valid one)."""
+    tokens: Tokens = request.app.state.tokens
+    header = request.headers.get("authorization", "")
+    scheme, _, presented = header.partition(" ")
+    return await run(tokens.authenticate, presented if scheme.lower() == "bearer" else None)
+
+
+Caller = Annotated[Identity, Depends(caller)]
+
+
+async def run(fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
+    return await asyncio.to_thread(fn, *args, **kwargs)
+
+
+def require_reader(who: Identity, action: Action | None = None) -> None:
+    if who.can_read or (who.role is Role.AGENT and action is not None and action.call.agent == who.name):
+        return
+    raise Forbidden(f"{who.name} ({who.role.value}) may not read this")
+
+
+def require_owner(who: Identity, action: Action) -> None:
+    if who.role is not Role.AGENT or action.call.agent != who.name:
+        raise Forbidden(f"only the agent that proposed action {action.id} ({action.call.agent}) may do this")
+
+
+def require_decider(who: Identity, action: Action) -> None:
+    if not who.may_decide_for(action.reviewers):
+        group = f"reviewer group {action.reviewers!r}" if action.reviewers else "reviewers"
+        raise Forbidden(f"{who.name} ({who.role.value}) may not decide action {action.id}: it is for {group}")
+
+
+def require_role(who: Identity, *roles: Role) -> None:
+    if who.role not in roles:
+        raise Forbidden(
+            f"{who.name} ({who.role.value}) may not do this; it needs {' or '.join(r.value for r in roles)}"
+        )
+
+
+# -- agents ---------------------------------------------------------------------------------------------------------
+
+
+@router.post("/actions", status_code=201, tags=["agents"], summary="Submit a tool call")
+async def submit(body: SubmitCall, request: Request, who: Caller) -> dict[str, Any]:
+    """The server evaluates the policy. A call that may run now comes back claimed by ``worker`` (``running``):
+    run the tool, then report its result. Otherwise the outcome says what happens next."""
+    require_role(who, Role.AGENT)
+    if body.agent is not None and body.agent != who.name:
+        raise Forbidden(f"the token belongs to agent {who.name!r}; it cannot submit as {body.agent!r}")
+    call = ToolCall(
+        tool=body.tool,
+        args=body.args,
+        agent=who.name,
+        thread=body.thread,
+        reasoning=body.reasoning,
+        confidence=body.confidence,
+        subject=body.subject,
+        **({"call_id": body.call_id} if body.call_id else {}),
+    )
+    declared = Declared(
+        risk=Risk(body.risk) if body.risk else None,
+        reversible=Reversibility(body.reversible) if body.reversible else None,
+    )
+    action = await run(plane_of(request).submit, call, declared, worker=body.worker, has_undo=body.has_undo)
+    return action_view(action)
+
+
+@router.get("/actions/{action_id}/wait", tags=["agents"], summary="Long-poll until an action changes")
+async def wait(
+    action_id: str,
+    request: Request,
+    who: Caller,
+    version: Annotated[int, Query(ge=0, description="Return as soon as the action's version differs.")] = 0,
+    timeout: Annotated[float, Query(ge=0, le=LONG_POLL_MAX, description="Seconds to wait at most.")] = 30.0,
+) -> dict[str, Any]:
+    plane = plane_of(request)
+    action = await run(plane.get, action_id)
+    require_reader(who, action)
+    deadline = time.monotonic() + timeout
+    while action.version == version and time.monotonic() < deadline:
+        await asyncio.sleep(_POLL)
+        action = await run(_fresh, plane, action_id)
+    return action_view(action)
+
+
+@router.post("/actions/{action_id}/claim", tags=["agents"], summary="Claim an approved (or due deferred) action")
+async def claim(action_id: str, body: ClaimIn, request: Request, who: Caller) -> dict[str, Any]:
+    """Exactly one claim succeeds; every other gets 409. ``retry`` claims a crashed run again."""
+    plane = plane_of(request)
+    action = await run(plane.get, action_id)
+    require_owner(who, action)
+    if body.retry:
+        claimed = await run(plane.retry, action, worker=body.worker)
+    else:
+        claimed = await run(plane.claim, action, worker=body.worker)
+    return action_view(claimed)
+
+
+@router.post("/actions/{action_id}/result", tags=["agents"], summary="Report what the tool did")
+async def result(action_id: str, body: ResultIn, request: Request, who: Caller) -> dict[str, Any]:
+    plane = plane_of(request)
+    action = await run(plane.get, action_id)
+    require_owner(who, action)
+    if action.claimed_by != body.worker:
+        raise Forbidden(f"action {action_id} is claimed by worker {action.claimed_by!r}, not {body.worker!r}")
+    finished = await run(plane.finish, action, result=body.result, error=body.error)
+    return action_view(finished)
+
+
+@router.post("/leases", tags=["agents"], summary="Renew the leases of running actions")
+async def leases(body: LeasesIn, request: Request, who: Caller) -> dict[str, Any]:
+    require_role(who, Role.AGENT)
+    await run(plane_of(request).renew_leases, [(c.action_id, c.worker) for c in body.claims])
+    return {"renewed": len(body.claims)}
+
+
+@router.post("/actions/{action_id}/undo/claim", tags=["agents"], summary="Claim a requested undo")
+async def claim_undo(action_id: str, body: ClaimIn, request: Request, who: Caller) -> dict[str, Any]:
+    plane = plane_of(request)
+    action = await run(plane.get, action_id)
+    require_owner(who, action)
+    return action_view(await run(plane.claim_undo, action, worker=body.worker))
+
+
+@router.post("/actions/{action_id}/undo/result", tags=["agents"], summary="Report what the compensator did")
+async def undo_result(action_id: str, body: UndoResultIn, request: Request, who: Caller) -> dict[str, Any]:
+    plane = plane_of(request)
+    action = await run(plane.get, action_id)
+    require_owner(who, action)
+    if action.claimed_by != body.worker:
+        raise Forbidden(f"the undo of {action_id} is claimed by worker {action.claimed_by!r}, not {body.worker!r}")
+    return action_view(await run(plane.finish_undo, action, result=body.result, error=body.error))
+
+
+@router.get("/policy", tags=["agents"], summary="The policy in force, as its file would say it")
+async def policy(request: Request, who: Caller) -> dict[str, Any]:
+    current = plane_of(request).policy
+    return {"version": current.version, "source": current.source, "config": config_to_dict(current.config)}
+
+
+@router.get("/policy/tools/{tool}", tags=["agents"], summary="How the policy classifies a tool")
+async def policy_tool(tool: str, request: Request, who: Caller) -> dict[str, Any]:
+    config = plane_of(request).policy.config.tools.get(tool)
+    return {
+        "tool": tool,
+        "known": config is not None,
+        "risk": config.risk.value if config else None,
+        "reversible": config.reversible.value if config else None,
+        "policy_version": plane_of(request).policy.version,
+    }
+
+
+# -- reading --------------------------------------------------------------------------------------------------------
+
+
+@router.get("/actions", tags=["reviewers"], summary="List and filter actions, newest first")
+async def list_actions(
+    request: Request,
+    who: Caller,
+    status: Annotated[list[Status] | None, Query()] = None,
+    agent: Annotated[str | None, Query(max_length=200)] = None,
+    tool: Annotated[list[str] | None, Query(max_length=100)] = None,
+    limit: Annotated[int, Query(ge=1, le=1000)] = 100,
+    offset: Annotated[int, Query(ge=0, le=1_000_000)] = 0,
+    oldest_first: bool = False,
+) -> dict[str, Any]:
+    if who.role is Role.AGENT:
+        agent = who.name  # an agent sees its own actions only
+    else:
+        require_reader(who)
+    query = ActionFilter(
+        status=set(status) if status else None,
+        agent=agent,
+        tools=set(tool) if tool else None,
+        limit=limit,
+        offset=offset,
+    )
+    found = await run(plane_of(request).actions, query)
+    return {"actions": [action_view(a) for a in found]}
+
+
+@router.get("/actions/{action_id}", tags=["reviewers"], summary="One action with its whole timeline")
+async def get_action(action_id: str, request: Request, who: Caller) -> dict[str, Any]:
+    plane = plane_of(request)
+    action = await run(_fresh, plane, action_id)
+    require_reader(who, action)
+    timeline = await run(plane.timeline, action_id)
+    return {**action_view(action), "timeline": [event_to_dict(e) for e in timeline]}
+
+
+# -- reviewers ------------------------------------------------------------------------------------------------------
+
+
+@router.post("/actions/{action_id}/decision", tags=["reviewers"], summary="Approve, edit, reject or respond")
+async def decide(action_id: str, body: DecisionIn, request: Request, who: Caller) -> dict[str, Any]:
+    plane = plane_of(request)
+    action = await run(plane.get, action_id)
+    require_decider(who, action)
+    decision: Decision
+    if body.kind == "approve":
+        decision = Approve(by=who.name, note=body.note)
+    elif body.kind == "edit":
+        decision = Edit(by=who.name, args=body.args or {}, note=body.note)
+    elif body.kind == "reject":
+        decision = Reject(by=who.name, note=body.note)
+    else:
+        decision = Respond(by=who.name, message=body.message or "")
+    decided = await run(plane.decide, action_id, decision)
+    request.app.state.metrics.observe_decision(decided)
+    return action_view(decided)
+
+
+@router.post("/actions/{action_id}/undo", tags=["reviewers"], summary="Undo inside the window, or veto a deferred run")
+async def undo(action_id: str, body: UndoIn, request: Request, who: Caller) -> dict[str, Any]:
+    plane = plane_of(request)
+    action = await run(plane.get, action_id)
+    require_decider(who, action)
+    return action_view(await run(plane.request_undo, action_id, by=who.name))
+
+
+# -- audit and breakers ---------------------------------------------------------------------------------------------
+
+
+@router.get("/audit", tags=["audit"], summary="Read the audit log in chain order")
+async def audit(
+    request: Request,
+    who: Caller,
+    after: Annotated[int, Query(ge=0)] = 0,
+    limit: Annotated[int, Query(ge=1, le=1000)] = 100,
+    action_id: Annotated[str | None, Query(max_length=64)] = None,
+    kind: Annotated[str | None, Query(max_length=64)] = None,
+) -> dict[str, Any]:
+    require_reader(who)
+    plane = plane_of(request)
+    if action_id is not None:
+        events = await run(plane.timeline, action_id)
+        events = [e for e in events if e.seq > after][:limit]
+    else:
+        events = await run(lambda: list(plane.audit_events(after=after, limit=limit)))
+    if kind is not None:
+        events = [e for e in events if e.kind == kind]
+    return {"events": [event_to_dict(e) for e in events]}
+
+
+@router.get("/audit/head", tags=["audit"], summary="The head of the chain, to keep as an anchor")
+async def audit_head(request: Request, who: Caller) -> dict[str, Any]:
+    require_reader(who)
+    head = await run(plane_of(request).audit_head)
+    return {"seq": head.seq, "hash": head.hash}
+
+
+@router.get("/audit/verify", tags=["audit"], summary="Recompute the chain; name the first broken event")
+async def audit_verify(
+    request: Request,
+    who: Caller,
+    anchor_seq: Annotated[int | None, Query(ge=0)] = None,
+    anchor_hash: Annotated[str | None, Query(pattern="^[0-9a-f]{64}$")] = None,
+) -> dict[str, Any]:
+    require_reader(who)
+    anchor = Anchor(anchor_seq, anchor_hash) if anchor_seq is not None and anchor_hash is not None else None
+    report = await run(plane_of(request).verify, anchor)
+    return {
+        "ok": report.ok,
+        "checked": report.checked,
+        "head": {"seq": report.head.seq, "hash": report.head.hash},
+        "bad_seq": report.bad_seq,
+        "problem": report.problem,
+    }
+
+
+@router.get("/breakers", tags=["admin"], summary="Open breakers")
+async def breakers(request: Request, who: Caller) -> dict[str, Any]:
+    require_reader(who)
+    found = await run(plane_of(request).breakers)
+    return {
+        "breakers": [{"lane": f"{b.agent}/{b.tool}", "limit": b.limit, "opened_at": iso(b.opened_at)} for b in found]
+    }
+
+
+@router.post("/breakers/{agent}/{tool}/close", tags=["admin"], summary="Close a lane's breaker")
+async def close_breaker(agent: str, tool: str, request: Request, who: Caller) -> dict[str, Any]:
+    require_role(who, Role.ADMIN)
+    await run(plane_of(request).close_breaker, f"{agent}/{tool}", by=who.name)
+    return {"closed": f"{agent}/{tool}"}
+
+
+def _fresh(plane: ControlPlane, action_id: str) -> Action:
+    """The action, with its own due timer fired first, so a reader never sees an approval past its deadline."""
+    action = plane.get(action_id)
+    if action.status is Status.PENDING and action.expires_at is not None and action.expires_at <= plane.clock.now():
+        action = plane.expire(action)
+    return action

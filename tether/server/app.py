@@ -1,0 +1,118 @@
+"""The Tether server: a FastAPI app around one control plane (``tether serve``).
+
+Besides the API it runs one background task, the sweeper, which fires due timers every second (expiry,
+escalation, window ends, dead leases), so timers fire even when no agent or reviewer is active.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections.abc import AsyncIterator, Awaitable, Callable
+from typing import Any
+
+from fastapi import FastAPI, Request, Response
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from tether import __version__
+from tether.errors import TetherError
+from tether.identity import Tokens
+from tether.plane import ControlPlane
+from tether.server import api, events
+from tether.server.metrics import CONTENT_TYPE, Metrics
+from tether.server.wire import error_body, error_status
+
+log = logging.getLogger("tether.server")
+
+MAX_BODY_BYTES = 2 * 1024 * 1024
+DESCRIPTION = """Tether's control plane over HTTP. Agents submit tool calls, wait for decisions, claim and report
+runs; reviewers list, read and decide held actions, undo inside override windows, and read the audit log.
+Authenticate with `Authorization: Bearer tth_…` (see `tether token create`)."""
+
+
+def create_app(plane: ControlPlane, *, tokens: Tokens | None = None, sweep_interval: float = 1.0) -> FastAPI:
+    """An app serving ``plane``; ``sweep_interval`` ≤ 0 disables the background sweeper (tests drive time)."""
+
+    @contextlib.asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        sweeper = asyncio.create_task(_sweep_forever(plane, sweep_interval)) if sweep_interval > 0 else None
+        try:
+            yield
+        finally:
+            if sweeper is not None:
+                sweeper.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await sweeper
+
+    app = FastAPI(title="Tether", version=__version__, description=DESCRIPTION, lifespan=lifespan)
+    app.state.plane = plane
+    app.state.tokens = tokens or Tokens(plane.store, plane.clock)
+    app.state.metrics = Metrics(plane)
+    app.include_router(api.router)
+    app.include_router(events.router)
+    _install_error_handlers(app)
+
+    @app.middleware("http")
+    async def limit_body(request: Request, call_next: Callable[[Request], Awaitable[Response]]) -> Response:
+        declared = request.headers.get("content-length")
+        if declared is not None and (not declared.isdigit() or int(declared) > MAX_BODY_BYTES):
+            return JSONResponse(
+                error_body("too_large", f"request bodies are limited to {MAX_BODY_BYTES} bytes"), status_code=413
+            )
+        return await call_next(request)
+
+    @app.get("/healthz", tags=["operations"], summary="The process is up")
+    async def healthz() -> dict[str, Any]:
+        return {"ok": True, "version": __version__}
+
+    @app.get("/readyz", tags=["operations"], summary="The store is reachable")
+    async def readyz() -> JSONResponse:
+        try:
+            head = await asyncio.to_thread(plane.audit_head)
+        except TetherError as exc:
+            return JSONResponse({"ready": False, "reason": str(exc)}, status_code=503)
+        return JSONResponse({"ready": True, "audit_head": head.seq})
+
+    @app.get("/metrics", tags=["operations"], summary="Prometheus metrics")
+    async def metrics() -> Response:
+        body = await asyncio.to_thread(app.state.metrics.render)
+        return Response(body, media_type=CONTENT_TYPE)
+
+    return app
+
+
+def _install_error_handlers(app: FastAPI) -> None:
+    @app.exception_handler(TetherError)
+    async def tether_error(request: Request, exc: TetherError) -> JSONResponse:
+        status, kind = error_status(exc)
+        headers = {"WWW-Authenticate": "Bearer"} if status == 401 else None
+        return JSONResponse(error_body(kind, str(exc)), status_code=status, headers=headers)
+
+    @app.exception_handler(RequestValidationError)
+    async def invalid(request: Request, exc: RequestValidationError) -> JSONResponse:
+        fields = [
+            {"field": ".".join(str(part) for part in err["loc"]), "message": str(err["msg"])} for err in exc.errors()
+        ]
+        message = "; ".join(f"{f['field']}: {f['message']}" for f in fields) or "invalid request"
+        return JSONResponse(error_body("invalid_request", message, fields), status_code=422)
+
+    @app.exception_handler(StarletteHTTPException)
+    async def http_error(request: Request, exc: StarletteHTTPException) -> JSONResponse:
+        return JSONResponse(error_body("http_error", str(exc.detail)), status_code=exc.status_code)
+
+    @app.exception_handler(Exception)
+    async def unexpected(request: Request, exc: Exception) -> JSONResponse:
+        log.exception("unexpected error on %s %s", request.method, request.url.path)
+        return JSONResponse(error_body("internal", "an unexpected error; it was logged"), status_code=500)
+
+
+async def _sweep_forever(plane: ControlPlane, interval: float) -> None:
+    while True:
+        try:
+            await asyncio.to_thread(plane.sweep)
+        except Exception:  # an unreachable store must not kill the sweeper; it tries again
+            log.exception("sweep failed")
+        await asyncio.sleep(interval)
