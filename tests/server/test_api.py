@@ -1,0 +1,297 @@
+"""The HTTP API as an agent written in any language would use it: plain JSON over real HTTP on loopback."""
+
+from __future__ import annotations
+
+import json
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import httpx
+import pytest
+from serving import LiveServer
+
+from tether import Policy
+from tether.model import Role
+from tether.plane import ControlPlane
+from tether.store import open_store
+
+POLICY = {
+    "tools": {
+        "classify_ticket": {"risk": "low", "reversible": "yes"},
+        "send_email": {"risk": "medium", "reversible": "yes"},
+        "transfer_funds": {"risk": "critical", "reversible": "no", "reviewers": "finance"},
+    },
+    "limits": [{"id": "blast", "tool": "send_email", "max": 2, "per": "1h"}],
+}
+
+
+@pytest.fixture
+def server(tmp_path: Path) -> Iterator[LiveServer]:
+    plane = ControlPlane(Policy.from_dict(POLICY), open_store(f"sqlite:///{tmp_path / 'api.db'}"))
+    live = LiveServer(plane, sweep_interval=0.2)
+    yield live
+    live.stop()
+    plane.store.close()
+
+
+def client(server: LiveServer, name: str, role: Role, groups: tuple[str, ...] = ()) -> httpx.Client:
+    token = server.token(name, role, groups)
+    return httpx.Client(base_url=server.url, headers={"Authorization": f"Bearer {token}"}, timeout=30)
+
+
+def submit(agent: httpx.Client, tool: str = "transfer_funds", **args: object) -> dict[str, object]:
+    response = agent.post("/v1/actions", json={"tool": tool, "args": args or {"account": "A", "amount": 5}})
+    assert response.status_code == 201, response.text
+    body: dict[str, object] = response.json()
+    return body
+
+
+def test_health_and_readiness(server: LiveServer) -> None:
+    assert httpx.get(f"{server.url}/healthz").json()["ok"] is True
+    ready = httpx.get(f"{server.url}/readyz")
+    assert ready.status_code == 200
+    assert ready.json()["ready"] is True
+
+
+def test_the_openapi_document_lists_the_v1_api(server: LiveServer) -> None:
+    paths = httpx.get(f"{server.url}/openapi.json").json()["paths"]
+    for path in ("/v1/actions", "/v1/actions/{action_id}/claim", "/v1/actions/{action_id}/decision", "/v1/events"):
+        assert path in paths
+
+
+def test_an_auto_call_comes_back_claimed_and_its_result_is_recorded(server: LiveServer) -> None:
+    agent = client(server, "bot", Role.AGENT)
+    body = agent.post("/v1/actions", json={"tool": "classify_ticket", "args": {"ticket": "T-1"}, "worker": "w1"}).json()
+    action = body["action"]
+    assert action["status"] == "running"
+    assert action["claimed_by"] == "w1"
+    reported = agent.post(f"/v1/actions/{action['id']}/result", json={"worker": "w1", "result": "billing"})
+    assert reported.status_code == 200, reported.text
+    assert reported.json()["outcome"] == {
+        "kind": "executed",
+        "action_id": action["id"],
+        "text": "billing",
+        "result": "billing",
+        "window_ends_at": None,
+    }
+
+
+def test_the_agent_flow_for_a_held_call_over_plain_http(server: LiveServer) -> None:
+    agent = client(server, "bot", Role.AGENT)
+    reviewer = client(server, "alice", Role.REVIEWER, ("finance",))
+    held = submit(agent)
+    action = held["action"]
+    assert isinstance(action, dict)
+    assert held["outcome"]["kind"] == "pending"  # type: ignore[index]
+
+    def approve_soon() -> None:
+        time.sleep(0.2)
+        reviewer.post(f"/v1/actions/{action['id']}/decision", json={"kind": "approve", "note": "ok"})
+
+    threading.Thread(target=approve_soon).start()
+    waited = agent.get(f"/v1/actions/{action['id']}/wait", params={"version": action["version"], "timeout": 10})
+    assert waited.json()["action"]["status"] == "approved"
+
+    first = agent.post(f"/v1/actions/{action['id']}/claim", json={"worker": "w1"})
+    second = agent.post(f"/v1/actions/{action['id']}/claim", json={"worker": "w2"})
+    assert first.status_code == 200
+    assert second.status_code == 409
+    assert second.json()["error"]["type"] == "claim_conflict"
+    done = agent.post(f"/v1/actions/{action['id']}/result", json={"worker": "w1", "result": "sent"})
+    assert done.json()["action"]["status"] == "executed"
+    shown = reviewer.get(f"/v1/actions/{action['id']}").json()
+    decided = [e for e in shown["timeline"] if e["kind"] == "action.approved"]
+    assert decided[0]["actor"] == "human:alice"  # the reviewer's identity comes from the token
+
+
+def test_an_agent_can_never_decide(server: LiveServer) -> None:
+    agent = client(server, "bot", Role.AGENT)
+    held = submit(agent)["action"]
+    refused = agent.post(f"/v1/actions/{held['id']}/decision", json={"kind": "approve"})  # type: ignore[index]
+    assert refused.status_code == 403
+
+
+def test_an_agent_cannot_submit_as_another_agent(server: LiveServer) -> None:
+    agent = client(server, "bot", Role.AGENT)
+    refused = agent.post("/v1/actions", json={"tool": "classify_ticket", "agent": "other-bot"})
+    assert refused.status_code == 403
+    assert "cannot submit as 'other-bot'" in refused.json()["error"]["message"]
+
+
+def test_an_agent_touches_only_its_own_actions(server: LiveServer) -> None:
+    owner = client(server, "bot", Role.AGENT)
+    other = client(server, "other-bot", Role.AGENT)
+    held = submit(owner)["action"]
+    action_id = held["id"]  # type: ignore[index]
+    assert other.get(f"/v1/actions/{action_id}").status_code == 403
+    assert other.post(f"/v1/actions/{action_id}/claim", json={"worker": "x"}).status_code == 403
+    assert other.get("/v1/actions").json()["actions"] == []
+    assert [a["action"]["id"] for a in owner.get("/v1/actions").json()["actions"]] == [action_id]
+
+
+def test_reviewers_decide_only_for_their_group(server: LiveServer) -> None:
+    agent = client(server, "bot", Role.AGENT)
+    outsider = client(server, "mallory", Role.REVIEWER, ("support",))
+    finance = client(server, "alice", Role.REVIEWER, ("finance",))
+    action_id = submit(agent)["action"]["id"]  # type: ignore[index]
+    refused = outsider.post(f"/v1/actions/{action_id}/decision", json={"kind": "approve"})
+    assert refused.status_code == 403
+    assert "finance" in refused.json()["error"]["message"]
+    assert finance.post(f"/v1/actions/{action_id}/decision", json={"kind": "approve"}).status_code == 200
+
+
+def test_viewers_read_but_cannot_decide(server: LiveServer) -> None:
+    agent = client(server, "bot", Role.AGENT)
+    viewer = client(server, "victor", Role.VIEWER)
+    action_id = submit(agent)["action"]["id"]  # type: ignore[index]
+    assert viewer.get(f"/v1/actions/{action_id}").status_code == 200
+    assert viewer.get("/v1/audit").status_code == 200
+    assert viewer.post(f"/v1/actions/{action_id}/decision", json={"kind": "approve"}).status_code == 403
+
+
+def test_a_second_decision_is_a_409_that_says_who_decided(server: LiveServer) -> None:
+    agent = client(server, "bot", Role.AGENT)
+    alice = client(server, "alice", Role.REVIEWER, ("finance",))
+    bob = client(server, "bob", Role.REVIEWER, ("finance",))
+    action_id = submit(agent)["action"]["id"]  # type: ignore[index]
+    alice.post(f"/v1/actions/{action_id}/decision", json={"kind": "reject", "note": "no"})
+    late = bob.post(f"/v1/actions/{action_id}/decision", json={"kind": "approve"})
+    assert late.status_code == 409
+    assert late.json()["error"] == {
+        "type": "already_decided",
+        "message": late.json()["error"]["message"],
+    }
+    assert "reject by alice" in late.json()["error"]["message"]
+
+
+def test_requests_without_a_valid_token_are_401(server: LiveServer) -> None:
+    assert httpx.get(f"{server.url}/v1/actions").status_code == 401
+    bad = httpx.get(f"{server.url}/v1/actions", headers={"Authorization": "Bearer tth_nope_nope"})
+    assert bad.status_code == 401
+    assert bad.headers["www-authenticate"] == "Bearer"
+
+
+def test_a_revoked_token_is_refused_at_once(server: LiveServer) -> None:
+    viewer = client(server, "victor", Role.VIEWER)
+    assert viewer.get("/v1/audit/head").status_code == 200
+    server.issuer.revoke("victor", by="admin")
+    assert viewer.get("/v1/audit/head").status_code == 401
+
+
+@pytest.mark.parametrize(
+    ("body", "field"),
+    [
+        ({"tool": "classify_ticket", "confidence": 1.5}, "body.confidence"),
+        ({"tool": "classify_ticket", "colour": "red"}, "body.colour"),
+        ({"tool": ""}, "body.tool"),
+        ({"args": {}}, "body.tool"),
+        ({"tool": "classify_ticket", "args": {"blob": "x" * 70_000}}, "body.args"),
+    ],
+)
+def test_a_malformed_submission_is_a_422_naming_the_field(
+    server: LiveServer, body: dict[str, object], field: str
+) -> None:
+    agent = client(server, "bot", Role.AGENT)
+    response = agent.post("/v1/actions", json=body)
+    assert response.status_code == 422
+    assert field in [f["field"] for f in response.json()["error"]["fields"]]
+
+
+def test_a_decision_body_must_fit_its_kind(server: LiveServer) -> None:
+    agent = client(server, "bot", Role.AGENT)
+    alice = client(server, "alice", Role.REVIEWER, ("finance",))
+    action_id = submit(agent)["action"]["id"]  # type: ignore[index]
+    for body in ({"kind": "edit"}, {"kind": "respond"}, {"kind": "approve", "message": "x"}, {"kind": "maybe"}):
+        response = alice.post(f"/v1/actions/{action_id}/decision", json=body)
+        assert response.status_code == 422, body
+
+
+def test_not_json_and_oversized_bodies_are_4xx(server: LiveServer) -> None:
+    agent = client(server, "bot", Role.AGENT)
+    not_json = agent.post("/v1/actions", content=b"{nope", headers={"content-type": "application/json"})
+    assert not_json.status_code == 422
+    huge = agent.post("/v1/actions", content=b"x" * (3 * 1024 * 1024), headers={"content-type": "application/json"})
+    assert huge.status_code == 413
+
+
+def test_an_unknown_action_is_404(server: LiveServer) -> None:
+    viewer = client(server, "victor", Role.VIEWER)
+    response = viewer.get("/v1/actions/nope")
+    assert response.status_code == 404
+    assert response.json()["error"]["type"] == "not_found"
+
+
+def test_the_audit_log_can_be_read_verified_and_anchored(server: LiveServer) -> None:
+    agent = client(server, "bot", Role.AGENT)
+    viewer = client(server, "victor", Role.VIEWER)
+    submit(agent)
+    head = viewer.get("/v1/audit/head").json()
+    verified = viewer.get("/v1/audit/verify", params={"anchor_seq": head["seq"], "anchor_hash": head["hash"]}).json()
+    assert verified["ok"] is True
+    kinds = [e["kind"] for e in viewer.get("/v1/audit", params={"kind": "action.proposed"}).json()["events"]]
+    assert kinds == ["action.proposed"]
+
+
+def test_breakers_are_listed_and_closed_by_admins_only(server: LiveServer) -> None:
+    agent = client(server, "bot", Role.AGENT)
+    for n in range(3):
+        agent.post("/v1/actions", json={"tool": "send_email", "args": {"n": n}, "has_undo": True})
+    viewer = client(server, "victor", Role.VIEWER)
+    admin = client(server, "root", Role.ADMIN)
+    assert viewer.get("/v1/breakers").json()["breakers"][0]["lane"] == "bot/send_email"
+    assert viewer.post("/v1/breakers/bot/send_email/close").status_code == 403
+    assert admin.post("/v1/breakers/bot/send_email/close").status_code == 200
+    assert viewer.get("/v1/breakers").json()["breakers"] == []
+
+
+def test_metrics_follow_prometheus_conventions(server: LiveServer) -> None:
+    agent = client(server, "bot", Role.AGENT)
+    alice = client(server, "alice", Role.REVIEWER, ("finance",))
+    action_id = submit(agent)["action"]["id"]  # type: ignore[index]
+    submit(agent)
+    alice.post(f"/v1/actions/{action_id}/decision", json={"kind": "approve"})
+    text = httpx.get(f"{server.url}/metrics").text
+    assert 'tether_actions_total{mode="approve",outcome="approved"} 1.0' in text
+    assert "tether_pending_actions 1.0" in text
+    assert "tether_review_latency_seconds_count 1.0" in text
+    assert "tether_audit_events_total" in text
+    assert action_id not in text  # no per-action labels
+
+
+def test_events_stream_lifecycle_changes_and_resume_from_last_event_id(server: LiveServer) -> None:
+    agent = client(server, "bot", Role.AGENT)
+    viewer_token = server.token("victor", Role.VIEWER)
+    headers = {"Authorization": f"Bearer {viewer_token}"}
+    first = submit(agent)["action"]["id"]  # type: ignore[index]
+    received = read_events(server, headers, params={"after": 0, "kind": "action."}, count=1)
+    assert received[0]["action_id"] == first
+    last_id = received[0]["seq"]
+    second = submit(agent)["action"]["id"]  # type: ignore[index]
+    resumed = read_events(server, {**headers, "Last-Event-ID": str(last_id)}, params={"kind": "action."}, count=1)
+    assert resumed[0]["action_id"] == second
+    assert resumed[0]["tool"] == "transfer_funds"
+
+
+def test_events_can_be_filtered_by_agent_and_tool(server: LiveServer) -> None:
+    bot = client(server, "bot", Role.AGENT)
+    other = client(server, "other-bot", Role.AGENT)
+    submit(other)
+    mine = submit(bot, tool="classify_ticket", ticket="T")["action"]["id"]  # type: ignore[index]
+    headers = {"Authorization": f"Bearer {server.token('victor', Role.VIEWER)}"}
+    events = read_events(server, headers, params={"after": 0, "agent": "bot", "tool": "classify_ticket"}, count=2)
+    assert {e["action_id"] for e in events} == {mine}
+
+
+def read_events(
+    server: LiveServer, headers: dict[str, str], *, params: dict[str, object], count: int
+) -> list[dict[str, object]]:
+    found: list[dict[str, object]] = []
+    with httpx.stream("GET", f"{server.url}/v1/events", headers=headers, params=params, timeout=10) as stream:
+        for line in stream.iter_lines():
+            if line.startswith("data:"):
+                found.append(json.loads(line[5:].strip()))
+                if len(found) >= count:
+                    break
+    return found

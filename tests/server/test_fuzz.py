@@ -1,0 +1,57 @@
+"""Schemathesis against the OpenAPI document: whatever a client sends, the server never answers 5xx.
+
+It runs as a reviewer of every group and as an agent (different routes refuse each with 403, which is fine); the
+events stream is left out because it never ends by design.
+"""
+
+from __future__ import annotations
+
+import tempfile
+from pathlib import Path
+from typing import Any
+
+import schemathesis
+from hypothesis import HealthCheck, settings
+
+from tether import Policy
+from tether.identity import Tokens
+from tether.model import Role
+from tether.plane import ControlPlane
+from tether.server import create_app
+from tether.store import open_store
+
+_DB = Path(tempfile.mkdtemp(prefix="tether-fuzz-")) / "fuzz.db"
+_PLANE = ControlPlane(
+    Policy.from_dict(
+        {
+            "tools": {
+                "classify_ticket": {"risk": "low", "reversible": "yes"},
+                "transfer_funds": {"risk": "critical", "reversible": "no"},
+            }
+        }
+    ),
+    open_store(f"sqlite:///{_DB}"),
+)
+_TOKENS = Tokens(_PLANE.store, _PLANE.clock)
+_ADMIN = _TOKENS.issue("root", Role.ADMIN, by="fuzz")[1]
+_AGENT = _TOKENS.issue("bot", Role.AGENT, by="fuzz")[1]
+APP = create_app(_PLANE, sweep_interval=0)
+schema = schemathesis.openapi.from_asgi("/openapi.json", APP).exclude(path="/v1/events")
+
+FUZZ = settings(max_examples=25, deadline=None, suppress_health_check=list(HealthCheck))
+
+
+def assert_no_server_error(response: Any) -> None:
+    assert response.status_code < 500, f"{response.status_code}: {response.text[:500]}"
+
+
+@schema.parametrize()
+@FUZZ
+def test_no_request_from_an_admin_gets_a_server_error(case: Any) -> None:
+    assert_no_server_error(case.call(headers={"Authorization": f"Bearer {_ADMIN}"}))
+
+
+@schema.parametrize()
+@FUZZ
+def test_no_request_from_an_agent_gets_a_server_error(case: Any) -> None:
+    assert_no_server_error(case.call(headers={"Authorization": f"Bearer {_AGENT}"}))

@@ -1,0 +1,110 @@
+"""`tether serve` as an operator runs it, `tether token` to hand out access, and an agent using tether.connect."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import httpx
+import pytest
+from serving import free_port
+
+import tether
+from tether import Approve, Executed, Pending, StoreError, ToolCall
+from tether.client import RemotePlane
+
+
+def cli(cwd: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("TETHER_")}
+    return subprocess.run(
+        [sys.executable, "-m", "tether.cli", *args], cwd=cwd, env=env, capture_output=True, text=True, timeout=60
+    )
+
+
+@pytest.fixture
+def served(tmp_path: Path) -> Iterator[tuple[str, Path]]:
+    assert cli(tmp_path, "init").returncode == 0
+    port = free_port()
+    process = subprocess.Popen(
+        [sys.executable, "-m", "tether.cli", "serve", "--port", str(port)],
+        cwd=tmp_path,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 20
+    while True:
+        try:
+            if httpx.get(f"{url}/readyz").status_code == 200:
+                break
+        except httpx.HTTPError:
+            pass
+        if time.monotonic() > deadline or process.poll() is not None:
+            process.kill()
+            raise RuntimeError(f"tether serve did not start: {process.stderr.read() if process.stderr else ''}")
+        time.sleep(0.1)
+    yield url, tmp_path
+    process.terminate()
+    process.wait(timeout=10)
+
+
+def token(cwd: Path, name: str, role: str, groups: str = "") -> str:
+    result = cli(cwd, "token", "create", "--name", name, "--role", role, "--groups", groups, "--json")
+    assert result.returncode == 0, result.stderr
+    value: str = json.loads(result.stdout)["token"]
+    return value
+
+
+def test_an_agent_connects_calls_waits_and_runs_what_a_reviewer_approved(served: tuple[str, Path]) -> None:
+    url, cwd = served
+    gate = tether.connect(url, token(cwd, "support-bot", "agent"))
+    reviewer = RemotePlane(url, token(cwd, "alice", "reviewer", "finance"))
+    second = RemotePlane(url, token(cwd, "bob", "reviewer", "finance"))
+    ran: list[float] = []
+    gate.tool(lambda account, amount: ran.append(amount) or "sent", name="transfer_funds")
+
+    held = gate.call(ToolCall(tool="transfer_funds", args={"account": "A-1", "amount": 50.0}, agent="support-bot"))
+    assert isinstance(held, Pending)
+    assert held.quorum == 2  # the example policy asks two reviewers for transfers
+    reviewer.decide(held.action_id, Approve(by="alice"))
+    second.decide(held.action_id, Approve(by="bob"))
+    out = gate.resume(held.action_id)
+    assert isinstance(out, Executed)
+    assert gate.resume(held.action_id) == Executed(action_id=held.action_id, result="sent")
+    assert ran == [50.0]
+    assert reviewer.verify().ok
+    gate.close()
+
+
+def test_token_list_and_revoke_from_the_cli(served: tuple[str, Path]) -> None:
+    url, cwd = served
+    secret = token(cwd, "victor", "viewer")
+    headers = {"Authorization": f"Bearer {secret}"}
+    assert httpx.get(f"{url}/v1/audit/head", headers=headers).status_code == 200
+    listed = json.loads(cli(cwd, "token", "list", "--json").stdout)
+    assert [(t["name"], t["role"]) for t in listed] == [("victor", "viewer")]
+    assert "digest" not in listed[0]
+    assert cli(cwd, "token", "revoke", "victor").returncode == 0
+    assert httpx.get(f"{url}/v1/audit/head", headers=headers).status_code == 401
+    assert cli(cwd, "token", "revoke", "victor").returncode == 1
+
+
+def test_a_bad_role_is_a_usage_error(tmp_path: Path) -> None:
+    result = cli(tmp_path, "token", "create", "--name", "x", "--role", "god")
+    assert result.returncode == 2
+    assert "unknown role" in result.stderr
+
+
+def test_an_unreachable_server_is_a_store_error_and_nothing_runs() -> None:
+    gate = tether.connect(f"http://127.0.0.1:{free_port()}", "tth_x_y")
+    ran: list[str] = []
+    gate.tool(lambda ticket: ran.append(ticket), name="classify_ticket")
+    with pytest.raises(StoreError, match="unreachable"):
+        gate.call(ToolCall(tool="classify_ticket", args={"ticket": "T"}, agent="bot"))
+    assert ran == []
