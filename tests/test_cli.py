@@ -322,3 +322,37 @@ def test_the_cli_fires_due_timers_before_it_shows_anything(workdir: Path) -> Non
     refused = tether(workdir, "approve", held.action_id, "--by", "alice")
     assert refused.returncode == 1
     assert "expired" in refused.stderr
+
+
+def test_shadow_record_and_report_from_the_cli(tmp_path: Path) -> None:
+    (tmp_path / "tether.toml").write_text(
+        '[autonomy]\nstart = "shadow"\n[tools.refund]\nrisk = "medium"\nreversible = "yes"\n'
+    )
+    gate = Gate(Policy.from_file(tmp_path / "tether.toml"), f"sqlite:///{tmp_path / 'tether.db'}")
+    gate.tool(lambda order: "refunded", name="refund")
+    for subject in ("T-1", "T-2"):
+        gate.call(ToolCall(tool="refund", args={"order": subject}, agent="bot", subject=subject))
+    gate.close()
+    agreed = tether(
+        tmp_path,
+        "shadow",
+        "record",
+        "--subject",
+        "T-1",
+        "--tool",
+        "refund",
+        "--args",
+        '{"order": "T-1"}',
+        "--by",
+        "ana",
+    )
+    assert agreed.returncode == 0, agreed.stderr
+    assert "T-1: agree" in agreed.stdout
+    assert "false_positive" in tether(tmp_path, "shadow", "record", "--subject", "T-2", "--by", "ana").stdout
+    report = json.loads(tether(tmp_path, "shadow", "report", "--json").stdout)
+    assert [(r["key"], r["cases"], r["agree"], r["false_positives"]) for r in report] == [("bot/refund", 2, 1, 1)]
+    table = tether(tmp_path, "shadow", "report").stdout
+    assert "bot/refund" in table
+    assert "50.0%" in table
+    bad = tether(tmp_path, "shadow", "record", "--subject", "T-3", "--by", "ana", "--args", "[]")
+    assert bad.returncode == 2

@@ -19,6 +19,7 @@ from tether.errors import (
     UndoRefused,
     UsageError,
 )
+from tether.experiment import Experiment, Proposal
 from tether.gate import Gate
 from tether.model import (
     Action,
@@ -40,7 +41,9 @@ from tether.model import (
     Responded,
     Reversibility,
     Risk,
+    ShadowCase,
     Shadowed,
+    ShadowResult,
     Status,
     ToolCall,
     UndoRecord,
@@ -79,6 +82,7 @@ __all__ = [
     "Denied",
     "Edit",
     "Executed",
+    "Experiment",
     "Failed",
     "FakeClock",
     "Gate",
@@ -90,6 +94,7 @@ __all__ = [
     "Outcome",
     "Pending",
     "Policy",
+    "Proposal",
     "Reason",
     "Reject",
     "Rejected",
@@ -98,6 +103,8 @@ __all__ = [
     "Reversibility",
     "Risk",
     "SeparationOfDuties",
+    "ShadowCase",
+    "ShadowResult",
     "Shadowed",
     "Status",
     "Store",

@@ -23,7 +23,7 @@ from rich.table import Table
 from rich.text import Text
 
 from tether.audit import Anchor, AuditEvent
-from tether.codec import action_to_dict, iso, verdict_to_dict
+from tether.codec import action_to_dict, iso, shadow_case_to_dict, stats_to_dict, verdict_to_dict
 from tether.errors import (
     ConfigError,
     DecisionError,
@@ -45,6 +45,9 @@ app = typer.Typer(
     add_completion=False,
 )
 policy_app = typer.Typer(help="Check a policy file and explain its verdicts.", no_args_is_help=True)
+shadow_app = typer.Typer(
+    help="Shadow mode: record what humans did, compare with the agent, report.", no_args_is_help=True
+)
 token_app = typer.Typer(help="Create, list and revoke API tokens for the server.", no_args_is_help=True)
 audit_app = typer.Typer(help="Read, verify and export the hash-chained audit log.", no_args_is_help=True)
 breaker_app = typer.Typer(help="See and close the breakers opened by blast-radius limits.", no_args_is_help=True)
@@ -52,6 +55,7 @@ app.add_typer(policy_app, name="policy")
 app.add_typer(audit_app, name="audit")
 app.add_typer(breaker_app, name="breaker")
 app.add_typer(token_app, name="token")
+app.add_typer(shadow_app, name="shadow")
 
 out = Console(highlight=False, soft_wrap=True)
 err = Console(stderr=True, highlight=False, soft_wrap=True)
@@ -484,6 +488,73 @@ def breaker_close(
     with _plane(ctx) as plane:
         plane.close_breaker(lane, by=by)
     out.print(Text(f"closed the breaker of {lane}"))
+
+
+# -- shadow mode ----------------------------------------------------------------------------------------------------
+
+
+@shadow_app.command("record")
+def shadow_record(
+    ctx: typer.Context,
+    subject: Annotated[str, typer.Option("--subject", help="The business key: a ticket id, an order id.")],
+    by: Annotated[str, typer.Option("--by", help="Who (or which process) did it.")],
+    tool: Annotated[str | None, typer.Option("--tool", help="What the human did; omit if they took no action.")] = None,
+    args: Annotated[str, typer.Option("--args", help="Its arguments as a JSON object.")] = "{}",
+    as_json: JsonFlag = False,
+) -> None:
+    """Record what the human process really did for a subject; Tether pairs it with the agent's proposal."""
+    try:
+        parsed = json.loads(args)
+    except json.JSONDecodeError as exc:
+        _fail(f"--args is not valid JSON: {exc.msg} at column {exc.colno}", 2)
+    if not isinstance(parsed, dict):
+        _fail('--args must be a JSON object, e.g. \'{"order": "O-1"}\'', 2)
+    with _plane(ctx) as plane:
+        case = plane.record_human(subject, tool=tool, args=parsed, by=by)
+    if as_json:
+        _print_json(shadow_case_to_dict(case))
+        return
+    if case.result is None:
+        out.print(Text(f"recorded for {subject}; waiting for the agent's proposal"))
+    else:
+        out.print(Text(f"{subject}: {case.result.value} — ") + safe(case.detail or ""))
+
+
+@shadow_app.command("report")
+def shadow_report(
+    ctx: typer.Context,
+    lane: Annotated[str | None, typer.Option("--lane", help="Only this lane, AGENT/TOOL.")] = None,
+    by_tool: Annotated[bool, typer.Option("--by-tool", help="Group by tool instead of by lane.")] = False,
+    as_json: JsonFlag = False,
+) -> None:
+    """Agreement rate, false positives and negatives, mismatches and the edge cases to study."""
+    with _plane(ctx) as plane:
+        rows = plane.shadow_report(by="tool" if by_tool else "lane", lane=lane)
+    if as_json:
+        _print_json([stats_to_dict(row) for row in rows])
+        return
+    if not rows:
+        out.print("no compared shadow cases yet")
+        return
+    table = Table("tool" if by_tool else "lane", "cases", "agreement", "false +", "false −", "mismatch", "edge cases")
+    for row in rows:
+        rate = "" if row.agreement is None else f"{row.agreement:.1%}"
+        table.add_row(
+            safe(row.key),
+            str(row.cases),
+            rate,
+            str(row.false_positives),
+            str(row.false_negatives),
+            str(row.mismatches),
+            str(len(row.edge_cases)),
+        )
+    out.print(table)
+    for row in rows:
+        for case in row.edge_cases[:20]:
+            out.print(
+                Text(f"  {row.key} {case.subject}: {case.result.value if case.result else '?'} — ")
+                + safe(case.detail or "")
+            )
 
 
 # -- server and tokens ----------------------------------------------------------------------------------------------

@@ -15,7 +15,7 @@ import httpx
 
 from tether.audit import Anchor, AuditEvent, Verification
 from tether.clock import Clock, SystemClock
-from tether.codec import action_from_dict, from_iso
+from tether.codec import action_from_dict, from_iso, shadow_case_from_dict
 from tether.errors import (
     AlreadyDecided,
     ClaimConflict,
@@ -32,9 +32,22 @@ from tether.errors import (
     UsageError,
 )
 from tether.gate import Gate
-from tether.model import Action, Approve, Decision, Edit, Outcome, Reject, Respond, Reversibility, Status, ToolCall
+from tether.model import (
+    Action,
+    Approve,
+    Decision,
+    Edit,
+    Outcome,
+    Reject,
+    Respond,
+    Reversibility,
+    ShadowCase,
+    Status,
+    ToolCall,
+)
 from tether.outcomes import outcome_of
 from tether.policy import Declared, Policy
+from tether.shadow import Comparator
 from tether.store import ActionFilter, Breaker
 from tether.timers import Fired
 
@@ -66,6 +79,7 @@ class RemotePlane:
             base_url=self.url, headers={"Authorization": f"Bearer {token}"}, timeout=timeout + _LONG_POLL
         )
         self._policy: Policy | None = None
+        self.comparators: dict[str, Comparator] = {}  # unused: the server pairs cases with its own comparators
 
     # -- the protocol the Gate uses ------------------------------------------------------------------------------
 
@@ -211,6 +225,28 @@ class RemotePlane:
         data = self._request("GET", "/v1/audit/verify", params=params)
         head = Anchor(data["head"]["seq"], data["head"]["hash"])
         return Verification(data["ok"], data["checked"], head, bad_seq=data["bad_seq"], problem=data["problem"])
+
+    def record_agent(
+        self,
+        subject: str,
+        *,
+        agent: str,
+        tool: str | None,
+        args: dict[str, Any] | None = None,
+        action_id: str | None = None,
+        confidence: float | None = None,
+        error: str | None = None,
+    ) -> ShadowCase:
+        """Report the agent's proposal (an Experiment's candidate); the agent is the token's owner."""
+        body = {"subject": subject, "tool": tool, "args": args or {}, "confidence": confidence, "error": error}
+        return shadow_case_from_dict(self._request("POST", "/v1/shadow/agent", json=body)["case"])
+
+    def record_human(
+        self, subject: str, *, tool: str | None, args: dict[str, Any] | None = None, by: str
+    ) -> ShadowCase:
+        """Report the human's action; the server records it under the token's identity."""
+        body = {"subject": subject, "tool": tool, "args": args or {}}
+        return shadow_case_from_dict(self._request("POST", "/v1/shadow/human", json=body)["case"])
 
     def close(self) -> None:
         self._http.close()

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import json
 from datetime import UTC, datetime, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from tether.audit import canonical_json
 from tether.errors import UsageError
@@ -20,12 +20,17 @@ from tether.model import (
     Reason,
     Reject,
     Respond,
+    ShadowCase,
+    ShadowResult,
     Status,
     ToolCall,
     UndoRecord,
     Urgency,
     Verdict,
 )
+
+if TYPE_CHECKING:
+    from tether.shadow import ShadowStats
 
 
 def require_json(args: dict[str, Any], what: str) -> dict[str, Any]:
@@ -249,3 +254,68 @@ def _seconds(delta: timedelta | None) -> float | None:
 
 def _delta(value: float | None) -> timedelta | None:
     return None if value is None else timedelta(seconds=value)
+
+
+def shadow_case_to_dict(case: ShadowCase) -> dict[str, Any]:
+    return {
+        "id": case.id,
+        "subject": case.subject,
+        "created_at": iso(case.created_at),
+        "agent": case.agent,
+        "tool": case.tool,
+        "agent_side": {
+            "recorded": case.has_agent,
+            "tool": case.agent_tool,
+            "args": case.agent_args,
+            "action_id": case.agent_action_id,
+            "confidence": case.agent_confidence,
+            "error": case.agent_error,
+        },
+        "human_side": {
+            "recorded": case.has_human,
+            "tool": case.human_tool,
+            "args": case.human_args,
+            "by": case.human_by,
+        },
+        "result": case.result.value if case.result else None,
+        "detail": case.detail,
+        "compared_at": iso(case.compared_at),
+    }
+
+
+def shadow_case_from_dict(data: dict[str, Any]) -> ShadowCase:
+    agent, human = data["agent_side"], data["human_side"]
+    created = from_iso(data["created_at"])
+    assert created is not None
+    return ShadowCase(
+        id=data["id"],
+        subject=data["subject"],
+        created_at=created,
+        agent=data.get("agent"),
+        has_agent=agent["recorded"],
+        agent_tool=agent["tool"],
+        agent_args=agent["args"],
+        agent_action_id=agent["action_id"],
+        agent_confidence=agent["confidence"],
+        agent_error=agent["error"],
+        has_human=human["recorded"],
+        human_tool=human["tool"],
+        human_args=human["args"],
+        human_by=human["by"],
+        result=ShadowResult(data["result"]) if data.get("result") else None,
+        detail=data.get("detail"),
+        compared_at=from_iso(data.get("compared_at")),
+    )
+
+
+def stats_to_dict(row: ShadowStats) -> dict[str, Any]:
+    return {
+        "key": row.key,
+        "cases": row.cases,
+        "agreement": row.agreement,
+        "agree": row.agree,
+        "false_positives": row.false_positives,
+        "false_negatives": row.false_negatives,
+        "mismatches": row.mismatches,
+        "edge_cases": [shadow_case_to_dict(c) for c in row.edge_cases],
+    }

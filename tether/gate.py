@@ -29,6 +29,7 @@ from tether.model import (
     Outcome,
     Reversibility,
     Risk,
+    ShadowCase,
     Status,
     ToolCall,
     new_id,
@@ -37,6 +38,7 @@ from tether.notify import Notifier
 from tether.plane import DEFAULT_LEASE, ControlPlane
 from tether.planeapi import PlaneAPI
 from tether.policy import Declared, Policy
+from tether.shadow import Comparator
 from tether.signals import ToolNotRun
 from tether.store import DEFAULT_URL, ActionFilter, Store, open_store
 from tether.tools import RegisteredTool, flatten
@@ -246,6 +248,28 @@ class Gate:
             except ClaimConflict:
                 return await asyncio.to_thread(self.plane.get, action_id)
         return requested
+
+    # -- shadow mode ------------------------------------------------------------------------------------------
+
+    def record_human(
+        self, subject: str, tool: str | None = None, args: dict[str, Any] | None = None, *, by: str = "human"
+    ) -> ShadowCase:
+        """Report what the human process really did for ``subject`` (``tool=None``: it took no action); Tether
+        pairs it with the agent's shadow proposal for the same subject, whichever comes first."""
+        return self.plane.record_human(subject, tool=tool, args=args, by=by)
+
+    def comparator(self, tool: str) -> Callable[[Comparator], Comparator]:
+        """Register a custom shadow comparator for ``tool``: ``fn(agent_args, human_args) -> bool | (bool, str)``.
+
+        It runs where cases are paired: in this process for a local plane."""
+        if self.plane.waits_server_side:
+            raise UsageError("custom comparators run where cases are paired: register them on the server's plane")
+
+        def register(fn: Comparator) -> Comparator:
+            self.plane.comparators[tool] = fn
+            return fn
+
+        return register
 
     def pending(self) -> list[Action]:
         return self.plane.pending()

@@ -300,6 +300,46 @@ class TokenRecord:
     revoked_at: datetime | None = None
 
 
+class ShadowResult(StrEnum):
+    """How the agent's proposal and the human's real action compare, for one subject."""
+
+    AGREE = "agree"  # same action (or both did nothing)
+    FALSE_POSITIVE = "false_positive"  # the agent acted, the human did not
+    FALSE_NEGATIVE = "false_negative"  # the human acted, the agent did not
+    MISMATCH = "mismatch"  # both acted, differently
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class ShadowCase:
+    """One subject seen by both sides: what the agent proposed (in shadow mode) and what the human really did.
+
+    Either side may arrive first; ``result`` is set when the second one does. ``None`` for a tool means
+    "took no action"."""
+
+    id: str
+    subject: str
+    created_at: datetime
+    agent: str | None = None
+    has_agent: bool = False
+    agent_tool: str | None = None
+    agent_args: dict[str, Any] = field(default_factory=dict)
+    agent_action_id: str | None = None
+    agent_confidence: float | None = None
+    agent_error: str | None = None
+    has_human: bool = False
+    human_tool: str | None = None
+    human_args: dict[str, Any] = field(default_factory=dict)
+    human_by: str | None = None
+    result: ShadowResult | None = None
+    detail: str | None = None
+    compared_at: datetime | None = None
+
+    @property
+    def tool(self) -> str | None:
+        """The lane's tool: what the agent proposed, or else what the human did."""
+        return self.agent_tool or self.human_tool
+
+
 # -- outcomes: what the agent gets back ---------------------------------------------------------------------
 
 

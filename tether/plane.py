@@ -31,6 +31,7 @@ from tether.model import (
 from tether.outcomes import outcome_of
 from tether.planebase import DEFAULT_LEASE
 from tether.policy import Declared
+from tether.shadowing import ShadowMixin
 from tether.store import ActionFilter, Admission, Breaker, Changes, EventDraft
 from tether.undo import UndoMixin
 
@@ -50,7 +51,7 @@ _STATUS_FOR_MODE = {
 }
 
 
-class ControlPlane(DecisionsMixin, UndoMixin):
+class ControlPlane(DecisionsMixin, UndoMixin, ShadowMixin):
     """Policy, actions, decisions, timers and the audit log behind one API (see the module docstring)."""
 
     # -- admission -------------------------------------------------------------------------------------------
@@ -103,6 +104,15 @@ class ControlPlane(DecisionsMixin, UndoMixin):
             return Admission(action=action, events=events, at=now, charges=verdict.charges, open_breaker=opens)
 
         action = self.store.create_action(call.agent, call.tool, windows, admit)
+        if action.status is Status.SHADOWED and call.subject:
+            self.record_agent(
+                call.subject,
+                agent=call.agent,
+                tool=call.tool,
+                args=call.args,
+                action_id=action.id,
+                confidence=call.confidence,
+            )
         if action.verdict.trips is not None:
             self._notify("breaker_opened", action)
         if action.status is Status.PENDING:

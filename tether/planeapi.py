@@ -4,18 +4,20 @@ which is how one Gate class works locally and against a server with the same API
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import Protocol
+from typing import Any, Protocol
 
 from tether.audit import Anchor, AuditEvent, Verification
 from tether.clock import Clock
-from tether.model import Action, Decision, Outcome, Reversibility, ToolCall
+from tether.model import Action, Decision, Outcome, Reversibility, ShadowCase, ToolCall
 from tether.policy import Declared, Policy
+from tether.shadow import Comparator
 from tether.store import ActionFilter, Breaker
 from tether.timers import Fired
 
 
 class PlaneAPI(Protocol):
     clock: Clock
+    comparators: dict[str, Comparator]
     waits_server_side: bool  # True: wait_for_change long-polls a server; False: the Gate polls the store itself
 
     @property
@@ -68,5 +70,21 @@ class PlaneAPI(Protocol):
     def audit_head(self) -> Anchor: ...
 
     def verify(self, anchor: Anchor | None = None) -> Verification: ...
+
+    def record_agent(
+        self,
+        subject: str,
+        *,
+        agent: str,
+        tool: str | None,
+        args: dict[str, Any] | None = None,
+        action_id: str | None = None,
+        confidence: float | None = None,
+        error: str | None = None,
+    ) -> ShadowCase: ...
+
+    def record_human(
+        self, subject: str, *, tool: str | None, args: dict[str, Any] | None = None, by: str
+    ) -> ShadowCase: ...
 
     def close(self) -> None: ...

@@ -16,6 +16,7 @@ from tether.codec import iso
 from tether.model import Action, LaneState, Status, ToolCall
 from tether.notify import LogNotifier, Notifier
 from tether.policy import Policy
+from tether.shadow import Comparator
 from tether.store import Changes, EventDraft, Store
 
 log = logging.getLogger("tether")
@@ -42,6 +43,7 @@ class PlaneBase:
         self.clock = clock or SystemClock()
         self.notifier = notifier or LogNotifier()
         self.lease = lease
+        self.comparators: dict[str, Comparator] = {}  # shadow mode: custom comparators, by tool
         self._changed = threading.Condition()
 
     # -- shared internals ----------------------------------------------------------------------

@@ -295,3 +295,24 @@ def read_events(
                 if len(found) >= count:
                     break
     return found
+
+
+def test_the_human_outcome_is_recorded_over_http_and_paired_with_the_agents_proposal(server: LiveServer) -> None:
+    agent = client(server, "bot", Role.AGENT)
+    human = client(server, "ops-script", Role.AGENT)
+    viewer = client(server, "victor", Role.VIEWER)
+    proposed = agent.post(
+        "/v1/shadow/agent", json={"subject": "T-9", "tool": "classify_ticket", "args": {"ticket": "T-9"}}
+    )
+    assert proposed.status_code == 201, proposed.text
+    recorded = human.post(
+        "/v1/shadow/human", json={"subject": "T-9", "tool": "classify_ticket", "args": {"ticket": "T-9"}}
+    )
+    assert recorded.status_code == 201, recorded.text
+    case = recorded.json()["case"]
+    assert (case["result"], case["human_side"]["by"]) == ("agree", "ops-script")
+    report = viewer.get("/v1/shadow/report").json()["rows"]
+    assert [(r["key"], r["cases"], r["agreement"]) for r in report] == [("bot/classify_ticket", 1, 1.0)]
+    assert viewer.post("/v1/shadow/human", json={"subject": "x"}).status_code == 403
+    bad = human.post("/v1/shadow/human", json={"subject": "", "tool": "x"})
+    assert bad.status_code == 422

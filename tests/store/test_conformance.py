@@ -6,7 +6,7 @@ below runs against both.
 
 from __future__ import annotations
 
-from tether.store.testing import StoreConformance, TokenConformance
+from tether.store.testing import ShadowConformance, StoreConformance, TokenConformance
 
 
 class TestStoreConformance(StoreConformance):
@@ -15,3 +15,7 @@ class TestStoreConformance(StoreConformance):
 
 class TestTokenConformance(TokenConformance):
     """API tokens, on every backend."""
+
+
+class TestShadowConformance(ShadowConformance):
+    """Shadow cases, on every backend."""

@@ -127,6 +127,8 @@ class ToolPolicy(_Strict):
     on_timeout: Literal["reject", "escalate"] = "reject"
     escalate_to: str | None = None
     reviewers: str | None = None
+    key_fields: tuple[str, ...] | None = None  # shadow mode: the arguments that must agree (default: all)
+    tolerance: float = Field(0.0, ge=0.0)  # shadow mode: how far apart two numbers may be and still agree
 
     @model_validator(mode="after")
     def _escalation_has_a_target(self) -> ToolPolicy:

@@ -9,21 +9,31 @@ from __future__ import annotations
 import asyncio
 import time
 from collections.abc import Callable
-from typing import Annotated, Any, TypeVar
+from typing import Annotated, Any, Literal, TypeVar
 
 from fastapi import APIRouter, Depends, Query, Request
 
 from tether.audit import Anchor
-from tether.codec import iso
+from tether.codec import iso, shadow_case_to_dict, stats_to_dict
 from tether.errors import Forbidden
 from tether.identity import Identity, Tokens
 from tether.model import Action, Approve, Decision, Edit, Reject, Respond, Reversibility, Risk, Role, Status, ToolCall
 from tether.plane import ControlPlane
 from tether.policy import Declared
 from tether.policy.config import config_to_dict
-from tether.server.schemas import ClaimIn, DecisionIn, LeasesIn, ResultIn, SubmitCall, UndoIn, UndoResultIn
+from tether.server.schemas import (
+    AgentProposalIn,
+    ClaimIn,
+    DecisionIn,
+    HumanOutcomeIn,
+    LeasesIn,
+    ResultIn,
+    SubmitCall,
+    UndoIn,
+    UndoResultIn,
+)
 from tether.server.wire import action_view, event_to_dict
-from tether.store import ActionFilter
+from tether.store import ActionFilter, ShadowFilter
 
 T = TypeVar("T")
 router = APIRouter(prefix="/v1")
@@ -255,6 +265,61 @@ async def undo(action_id: str, body: UndoIn, request: Request, who: Caller) -> d
     action = await run(plane.get, action_id)
     require_decider(who, action)
     return action_view(await run(plane.request_undo, action_id, by=who.name))
+
+
+# -- shadow mode ----------------------------------------------------------------------------------------------------
+
+
+@router.post("/shadow/human", status_code=201, tags=["shadow"], summary="Record what the human really did")
+async def record_human(body: HumanOutcomeIn, request: Request, who: Caller) -> dict[str, Any]:
+    """The human process reports its action for a subject; Tether pairs it with the agent's shadow proposal."""
+    require_role(who, Role.AGENT, Role.REVIEWER, Role.ADMIN)
+    plane = plane_of(request)
+    case = await run(plane.record_human, body.subject, tool=body.tool, args=body.args, by=who.name)
+    return {"case": shadow_case_to_dict(case)}
+
+
+@router.post("/shadow/agent", status_code=201, tags=["shadow"], summary="Record what the agent would have done")
+async def record_agent(body: AgentProposalIn, request: Request, who: Caller) -> dict[str, Any]:
+    require_role(who, Role.AGENT)
+    plane = plane_of(request)
+    case = await run(
+        plane.record_agent,
+        body.subject,
+        agent=who.name,
+        tool=body.tool,
+        args=body.args,
+        confidence=body.confidence,
+        error=body.error,
+    )
+    return {"case": shadow_case_to_dict(case)}
+
+
+@router.get("/shadow/cases", tags=["shadow"], summary="Shadow cases, oldest first")
+async def shadow_cases(
+    request: Request,
+    who: Caller,
+    subject: Annotated[str | None, Query(max_length=200)] = None,
+    agent: Annotated[str | None, Query(max_length=200)] = None,
+    tool: Annotated[str | None, Query(max_length=200)] = None,
+    compared: bool | None = None,
+    limit: Annotated[int, Query(ge=1, le=10_000)] = 1000,
+) -> dict[str, Any]:
+    require_reader(who)
+    query = ShadowFilter(subject=subject, agent=agent, tool=tool, compared=compared, limit=limit)
+    return {"cases": [shadow_case_to_dict(c) for c in await run(plane_of(request).shadow_cases, query)]}
+
+
+@router.get("/shadow/report", tags=["shadow"], summary="Agreement and disagreements per lane or per tool")
+async def shadow_report(
+    request: Request,
+    who: Caller,
+    by: Literal["lane", "tool"] = "lane",
+    lane: Annotated[str | None, Query(max_length=401, pattern=r"^[^/]+/[^/]+$")] = None,
+) -> dict[str, Any]:
+    require_reader(who)
+    rows = await run(plane_of(request).shadow_report, by=by, lane=lane)
+    return {"by": by, "rows": [stats_to_dict(row) for row in rows]}
 
 
 # -- audit and breakers ---------------------------------------------------------------------------------------------

@@ -117,3 +117,23 @@ class LeasesIn(_Body):
 
 class UndoIn(_Body):
     """Ask for an undo (or a veto of a deferred action); the reviewer is the token's owner."""
+
+
+class HumanOutcomeIn(_Body):
+    """What the human process really did for a subject; ``tool`` null means it took no action."""
+
+    subject: str = Field(min_length=1, max_length=200)
+    tool: str | None = Field(None, min_length=1, max_length=200)
+    args: dict[str, Any] = Field(default_factory=dict)
+
+    @field_validator("args")
+    @classmethod
+    def _args_size(cls, value: dict[str, Any]) -> dict[str, Any]:
+        return dict(_bounded_json(value, "args"))
+
+
+class AgentProposalIn(HumanOutcomeIn):
+    """What the agent would have done for a subject (an Experiment's candidate); ``tool`` null: nothing."""
+
+    confidence: float | None = Field(None, ge=0.0, le=1.0)
+    error: str | None = Field(None, min_length=1, max_length=MAX_TEXT)

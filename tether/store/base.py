@@ -12,10 +12,10 @@ import abc
 from collections.abc import Callable, Collection, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
+from typing import Any, Literal
 
 from tether.audit import Anchor, AuditEvent
-from tether.model import Action, Approve, Decision, Edit, LaneState, Status, TokenRecord, UndoRecord
+from tether.model import Action, Approve, Decision, Edit, LaneState, ShadowCase, Status, TokenRecord, UndoRecord
 
 
 @dataclass(frozen=True, slots=True)
@@ -106,6 +106,15 @@ class Breaker:
 
 
 @dataclass(frozen=True, kw_only=True, slots=True)
+class ShadowFilter:
+    subject: str | None = None
+    agent: str | None = None
+    tool: str | None = None
+    compared: bool | None = None
+    limit: int = 10_000
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
 class ActionFilter:
     status: Collection[Status] | None = None
     agent: str | None = None
@@ -192,6 +201,25 @@ class Store(abc.ABC):
     @abc.abstractmethod
     def close_breaker(self, agent: str, tool: str, event: EventDraft, *, at: datetime) -> bool:
         """Close the lane's breaker; False if it was not open. The event is written only if it closes."""
+
+    # -- shadow mode -------------------------------------------------------------------------------------------
+
+    @abc.abstractmethod
+    def record_shadow(
+        self,
+        subject: str,
+        side: Literal["agent", "human"],
+        fill: Callable[[ShadowCase | None], ShadowCase],
+        events: Callable[[ShadowCase], Sequence[EventDraft]],
+        *,
+        at: datetime,
+    ) -> ShadowCase:
+        """Record one side of a shadow case, atomically: find the oldest case of ``subject`` that lacks this side,
+        let ``fill`` complete it (or, given None, start a new one), store it and its events."""
+
+    @abc.abstractmethod
+    def shadow_cases(self, query: ShadowFilter) -> list[ShadowCase]:
+        """Shadow cases, oldest first."""
 
     # -- tokens ----------------------------------------------------------------------------------------------
 

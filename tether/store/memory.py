@@ -6,12 +6,13 @@ import threading
 from collections.abc import Callable, Collection, Iterator, Sequence
 from dataclasses import replace
 from datetime import datetime
+from typing import Literal
 
 from tether.audit import GENESIS, Anchor, AuditEvent, chain, jsonable
 from tether.codec import iso
 from tether.errors import NotFound
-from tether.model import Action, LaneState, Mode, Status, TokenRecord
-from tether.store.base import ActionFilter, Admission, Breaker, Changes, EventDraft, Store
+from tether.model import Action, LaneState, Mode, ShadowCase, Status, TokenRecord
+from tether.store.base import ActionFilter, Admission, Breaker, Changes, EventDraft, ShadowFilter, Store
 
 
 class MemoryStore(Store):
@@ -24,6 +25,7 @@ class MemoryStore(Store):
         self._breakers: dict[tuple[str, str], Breaker] = {}
         self._usage: list[tuple[str, str, str, datetime, float]] = []
         self._tokens: dict[str, TokenRecord] = {}
+        self._shadow: dict[str, ShadowCase] = {}
 
     def setup(self) -> None:
         return None
@@ -135,6 +137,44 @@ class MemoryStore(Store):
                 return False
             self._append([event], at)
             return True
+
+    # -- shadow mode -------------------------------------------------------------------------------------------
+
+    def record_shadow(
+        self,
+        subject: str,
+        side: Literal["agent", "human"],
+        fill: Callable[[ShadowCase | None], ShadowCase],
+        events: Callable[[ShadowCase], Sequence[EventDraft]],
+        *,
+        at: datetime,
+    ) -> ShadowCase:
+        with self._lock:
+            open_case = next(
+                (
+                    c
+                    for c in sorted(self._shadow.values(), key=lambda c: (c.created_at, c.id))
+                    if c.subject == subject and not (c.has_agent if side == "agent" else c.has_human)
+                ),
+                None,
+            )
+            case = fill(open_case)
+            self._shadow[case.id] = case
+            self._append(events(case), at)
+            return case
+
+    def shadow_cases(self, query: ShadowFilter) -> list[ShadowCase]:
+        with self._lock:
+            found = [
+                c
+                for c in self._shadow.values()
+                if (query.subject is None or c.subject == query.subject)
+                and (query.agent is None or c.agent == query.agent)
+                and (query.tool is None or c.tool == query.tool)
+                and (query.compared is None or (c.result is not None) == query.compared)
+            ]
+        found.sort(key=lambda c: (c.created_at, c.id))
+        return found[: query.limit]
 
     # -- tokens ----------------------------------------------------------------------------------------------
 

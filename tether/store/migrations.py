@@ -46,7 +46,12 @@ def _m003_tokens(conn: Connection) -> None:
     schema.tokens.create(conn, checkfirst=True)
 
 
-MIGRATIONS: list[Migration] = [_m001_initial, _m002_durable_actions, _m003_tokens]
+def _m004_shadow(conn: Connection) -> None:
+    """Shadow cases (no-op on a fresh database)."""
+    schema.shadow_cases.create(conn, checkfirst=True)
+
+
+MIGRATIONS: list[Migration] = [_m001_initial, _m002_durable_actions, _m003_tokens, _m004_shadow]
 
 
 def current_version(conn: Connection) -> int:

@@ -109,6 +109,30 @@ tokens = Table(
     Column("revoked_at", Float),
 )
 
+# Shadow mode (migration 4): one row per subject seen by the agent, the human, or both.
+shadow_cases = Table(
+    "shadow_cases",
+    metadata,
+    Column("id", String(64), primary_key=True),
+    Column("subject", String(200), nullable=False),
+    Column("created_at", Float, nullable=False),
+    Column("agent", String(200)),
+    Column("has_agent", Integer, nullable=False),
+    Column("agent_tool", String(200)),
+    Column("agent_args", Text, nullable=False),
+    Column("agent_action_id", String(64)),
+    Column("agent_confidence", Float),
+    Column("agent_error", Text),
+    Column("has_human", Integer, nullable=False),
+    Column("human_tool", String(200)),
+    Column("human_args", Text, nullable=False),
+    Column("human_by", String(200)),
+    Column("result", String(32)),
+    Column("detail", Text),
+    Column("compared_at", Float),
+    Index("ix_shadow_subject", "subject", "created_at"),
+)
+
 lanes = Table(
     "lanes",
     metadata,

@@ -13,7 +13,7 @@ import json
 from collections.abc import Callable, Collection, Iterator, Sequence
 from dataclasses import replace
 from datetime import datetime
-from typing import Any
+from typing import Any, Literal
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 from sqlalchemy import (
@@ -48,9 +48,9 @@ from tether.codec import (
     verdict_to_dict,
 )
 from tether.errors import NotFound, StoreError, UsageError
-from tether.model import Action, LaneState, Mode, Role, Status, TokenRecord, ToolCall
+from tether.model import Action, LaneState, Mode, Role, ShadowCase, ShadowResult, Status, TokenRecord, ToolCall
 from tether.store import schema
-from tether.store.base import ActionFilter, Admission, Breaker, Changes, EventDraft, Store
+from tether.store.base import ActionFilter, Admission, Breaker, Changes, EventDraft, ShadowFilter, Store
 from tether.store.migrations import migrate
 
 _SYNC_LEVELS = {"off", "normal", "full", "extra"}
@@ -59,6 +59,7 @@ E = schema.audit_events
 H = schema.audit_head
 L = schema.lanes
 T = schema.tokens
+S = schema.shadow_cases
 U = schema.usage
 
 
@@ -305,6 +306,46 @@ class SQLStore(Store):
                 return False
             _append(conn, [event], at)
             return True
+
+    # -- shadow mode -------------------------------------------------------------------------------------------
+
+    def record_shadow(
+        self,
+        subject: str,
+        side: Literal["agent", "human"],
+        fill: Callable[[ShadowCase | None], ShadowCase],
+        events: Callable[[ShadowCase], Sequence[EventDraft]],
+        *,
+        at: datetime,
+    ) -> ShadowCase:
+        lacking = S.c.has_agent == 0 if side == "agent" else S.c.has_human == 0
+        find = select(S).where(S.c.subject == subject, lacking).order_by(S.c.created_at, S.c.id).limit(1)
+        with _store_errors(self.url), self._writer.begin() as conn:
+            row = conn.execute(find.with_for_update()).first()
+            case = fill(_shadow_from_row(row) if row is not None else None)
+            values = _shadow_row(case)
+            if row is None:
+                conn.execute(insert(S).values(values))
+            else:
+                conn.execute(update(S).where(S.c.id == case.id).values(values))
+            _append(conn, events(case), at)
+            return case
+
+    def shadow_cases(self, query: ShadowFilter) -> list[ShadowCase]:
+        conditions: list[ColumnElement[bool]] = []
+        if query.subject is not None:
+            conditions.append(S.c.subject == query.subject)
+        if query.agent is not None:
+            conditions.append(S.c.agent == query.agent)
+        if query.tool is not None:
+            conditions.append(
+                or_(S.c.agent_tool == query.tool, and_(S.c.agent_tool.is_(None), S.c.human_tool == query.tool))
+            )
+        if query.compared is not None:
+            conditions.append(S.c.result.is_not(None) if query.compared else S.c.result.is_(None))
+        stmt = select(S).where(and_(True, *conditions)).order_by(S.c.created_at, S.c.id).limit(query.limit)
+        with _store_errors(self.url), self._reader.connect() as conn:
+            return [_shadow_from_row(row) for row in conn.execute(stmt)]
 
     # -- tokens ----------------------------------------------------------------------------------------------
 
@@ -563,6 +604,50 @@ def _action_from_row(row: Any) -> Action:
         lease_until=from_ts(row["lease_until"]),
         undo=undo_from_dict(json.loads(row["undo"])) if row["undo"] else None,
         version=row["version"],
+    )
+
+
+def _shadow_row(case: ShadowCase) -> dict[str, Any]:
+    return {
+        "id": case.id,
+        "subject": case.subject,
+        "created_at": ts(case.created_at),
+        "agent": case.agent,
+        "has_agent": int(case.has_agent),
+        "agent_tool": case.agent_tool,
+        "agent_args": json.dumps(case.agent_args),
+        "agent_action_id": case.agent_action_id,
+        "agent_confidence": case.agent_confidence,
+        "agent_error": case.agent_error,
+        "has_human": int(case.has_human),
+        "human_tool": case.human_tool,
+        "human_args": json.dumps(case.human_args),
+        "human_by": case.human_by,
+        "result": case.result.value if case.result else None,
+        "detail": case.detail,
+        "compared_at": ts(case.compared_at),
+    }
+
+
+def _shadow_from_row(row: Any) -> ShadowCase:
+    return ShadowCase(
+        id=row.id,
+        subject=row.subject,
+        created_at=_dt(row.created_at),
+        agent=row.agent,
+        has_agent=bool(row.has_agent),
+        agent_tool=row.agent_tool,
+        agent_args=json.loads(row.agent_args),
+        agent_action_id=row.agent_action_id,
+        agent_confidence=row.agent_confidence,
+        agent_error=row.agent_error,
+        has_human=bool(row.has_human),
+        human_tool=row.human_tool,
+        human_args=json.loads(row.human_args),
+        human_by=row.human_by,
+        result=ShadowResult(row.result) if row.result else None,
+        detail=row.detail,
+        compared_at=from_ts(row.compared_at),
     )
 
 

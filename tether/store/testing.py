@@ -38,6 +38,7 @@ from tether.model import (
     Reject,
     Respond,
     Role,
+    ShadowCase,
     Status,
     TokenRecord,
     ToolCall,
@@ -45,7 +46,7 @@ from tether.model import (
     Urgency,
     Verdict,
 )
-from tether.store.base import ActionFilter, Admission, Breaker, Changes, EventDraft, Store
+from tether.store.base import ActionFilter, Admission, Breaker, Changes, EventDraft, ShadowFilter, Store
 
 T0 = datetime(2026, 3, 1, 12, 0, tzinfo=UTC)
 AGENT = "support-bot"
@@ -1011,3 +1012,56 @@ class TokenConformance:
         token = store.get_token("t1")
         assert token is not None
         assert token.revoked_at is None
+
+
+class ShadowConformance:
+    """Shadow cases: one side at a time, paired with the oldest open case of the subject that lacks that side."""
+
+    def _side(self, store: Store, subject: str, side: str, tool: str | None, minutes: float) -> ShadowCase:
+        def fill(case: ShadowCase | None) -> ShadowCase:
+            base = case or ShadowCase(id=f"{subject}-{minutes}", subject=subject, created_at=at(minutes))
+            if side == "agent":
+                return replace(base, agent=AGENT, has_agent=True, agent_tool=tool, agent_args={"n": minutes})
+            return replace(base, has_human=True, human_tool=tool, human_args={"n": minutes}, human_by="ana")
+
+        def events(case: ShadowCase) -> list[EventDraft]:
+            return [EventDraft("system", f"shadow.{side}_recorded", None, {"case": case.id})]
+
+        return store.record_shadow(subject, "agent" if side == "agent" else "human", fill, events, at=at(minutes))
+
+    def test_the_first_side_opens_a_case(self, store: Store) -> None:
+        case = self._side(store, "T-1", "human", "refund", 1)
+        assert store.shadow_cases(ShadowFilter()) == [case]
+        assert (case.has_human, case.has_agent) == (True, False)
+
+    def test_the_other_side_completes_the_open_case(self, store: Store) -> None:
+        self._side(store, "T-1", "human", "refund", 1)
+        completed = self._side(store, "T-1", "agent", "refund", 2)
+        assert (completed.has_agent, completed.has_human, completed.id) == (True, True, "T-1-1")
+        assert len(store.shadow_cases(ShadowFilter())) == 1
+
+    def test_a_second_report_from_the_same_side_opens_a_new_case(self, store: Store) -> None:
+        self._side(store, "T-1", "agent", "refund", 1)
+        self._side(store, "T-1", "agent", "refund", 2)
+        assert len(store.shadow_cases(ShadowFilter(subject="T-1"))) == 2
+        completed = self._side(store, "T-1", "human", "refund", 3)
+        assert completed.id == "T-1-1"  # the oldest open case is completed first
+
+    def test_cases_of_other_subjects_are_left_alone(self, store: Store) -> None:
+        self._side(store, "T-1", "agent", "refund", 1)
+        other = self._side(store, "T-2", "human", "refund", 2)
+        assert other.has_agent is False
+
+    def test_shadow_cases_filter_and_round_trip(self, store: Store) -> None:
+        self._side(store, "T-1", "agent", "refund", 1)
+        self._side(store, "T-1", "human", None, 2)
+        self._side(store, "T-2", "human", "close", 3)
+        [case] = store.shadow_cases(ShadowFilter(subject="T-1"))
+        assert (case.agent_tool, case.human_tool, case.agent_args, case.human_by) == ("refund", None, {"n": 1}, "ana")
+        assert [c.subject for c in store.shadow_cases(ShadowFilter(tool="close"))] == ["T-2"]
+        assert [c.subject for c in store.shadow_cases(ShadowFilter(agent=AGENT))] == ["T-1"]
+        assert [e.kind for e in store.audit_events()] == [
+            "shadow.agent_recorded",
+            "shadow.human_recorded",
+            "shadow.human_recorded",
+        ]
