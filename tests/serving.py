@@ -112,9 +112,8 @@ class RoutedPlane(RemotePlane):
     def finish(self, action: Action | str, *, result: object = None, error: str | None = None) -> Action:
         return self._agent(action).finish(action, result=result, error=error)
 
-    def renew_leases(self, claims: list[tuple[str, str]]) -> None:
-        for action_id, token in claims:
-            self._agent(action_id).renew_leases([(action_id, token)])
+    def renew_leases(self, claims: list[tuple[str, str]]) -> int:
+        return sum(self._agent(action_id).renew_leases([(action_id, token)]) for action_id, token in claims)
 
     def claim_undo(self, action: Action, *, worker: str | None = None) -> Action:
         return self._agent(action).claim_undo(action, worker=worker)

@@ -451,3 +451,12 @@ def test_every_event_records_who_what_when_and_the_policy_version(gate: Gate, cl
     assert proposed["tool"] == "transfer_funds"
     assert proposed["reasons"] == gate.get(held.action_id).verdict.explain()
     assert gate.plane.verify().ok
+
+
+def test_submitting_the_same_call_twice_runs_it_once(gate: Gate) -> None:
+    same = ToolCall(tool="classify_ticket", args={"ticket": "T-1"}, agent="support-bot", call_id="retry-1")
+    first = gate.call(same)
+    second = gate.call(same)
+    assert first.action_id == second.action_id
+    assert gate.ran == [("classify_ticket", "T-1")]
+    assert isinstance(second, Executed)

@@ -19,6 +19,7 @@ from tether.codec import action_from_dict, from_iso, shadow_case_from_dict
 from tether.errors import (
     AlreadyDecided,
     ClaimConflict,
+    ConfigError,
     DecisionError,
     Forbidden,
     NotDecidable,
@@ -62,8 +63,12 @@ _ERRORS: dict[str, type[TetherError]] = {
     "conflict": DecisionError,
     "claim_conflict": ClaimConflict,
     "invalid_request": UsageError,
+    "too_large": UsageError,
+    "http_error": UsageError,
+    "bad_configuration": ConfigError,
     "store_unavailable": StoreError,
 }
+_UNAVAILABLE = {502, 503, 504}  # a proxy or load balancer with no Tether behind it
 _LONG_POLL = 25.0
 
 
@@ -79,6 +84,7 @@ class RemotePlane:
             base_url=self.url, headers={"Authorization": f"Bearer {token}"}, timeout=timeout + _LONG_POLL
         )
         self._policy: Policy | None = None
+        self._lease: timedelta | None = None
         self.comparators: dict[str, Comparator] = {}  # unused: the server pairs cases with its own comparators
 
     # -- the protocol the Gate uses ------------------------------------------------------------------------------
@@ -86,9 +92,22 @@ class RemotePlane:
     @property
     def policy(self) -> Policy:
         if self._policy is None:
-            data = self._request("GET", "/v1/policy")
-            self._policy = Policy.from_dict(data["config"], source=f"{self.url} ({data['source']})")
+            self._load_policy()
+        assert self._policy is not None
         return self._policy
+
+    @property
+    def lease(self) -> timedelta:
+        """The server's lease; a Gate's heartbeat renews at a third of it."""
+        if self._lease is None:
+            self._load_policy()
+        assert self._lease is not None
+        return self._lease
+
+    def _load_policy(self) -> None:
+        data = self._request("GET", "/v1/policy")
+        self._policy = Policy.from_dict(data["config"], source=f"{self.url} ({data['source']})")
+        self._lease = timedelta(seconds=data["lease_seconds"])
 
     def submit(
         self, call: ToolCall, declared: Declared | None = None, *, worker: str | None = None, has_undo: bool = True
@@ -123,8 +142,10 @@ class RemotePlane:
         body = {"worker": action.claimed_by or "", "result": result, "error": error}
         return self._action("POST", f"/v1/actions/{action.id}/result", json=body)
 
-    def renew_leases(self, claims: list[tuple[str, str]]) -> None:
-        self._request("POST", "/v1/leases", json={"claims": [{"action_id": a, "worker": w} for a, w in claims]})
+    def renew_leases(self, claims: list[tuple[str, str]]) -> int:
+        body = {"claims": [{"action_id": a, "worker": w} for a, w in claims]}
+        renewed: int = self._request("POST", "/v1/leases", json=body)["renewed"]
+        return renewed
 
     def sweep(self, *, limit: int = 500) -> list[Fired]:
         return []  # the server sweeps on its own, every second
@@ -267,22 +288,20 @@ class RemotePlane:
             error = response.json()["error"]
             kind, message = error["type"], error["message"]
         except (ValueError, KeyError, TypeError):
+            if response.status_code in _UNAVAILABLE:
+                raise StoreError(
+                    f"the Tether server at {self.url} is unavailable (HTTP {response.status_code})"
+                ) from None
             raise RemoteError(f"{method} {path}: HTTP {response.status_code}", status=response.status_code) from None
         raise _ERRORS.get(kind, RemoteError)(message)
 
 
-def connect(
-    url: str,
-    token: str,
-    *,
-    clock: Clock | None = None,
-    lease: timedelta | None = None,
-    poll_interval: float = 0.02,
-) -> Gate:
-    """A Gate whose plane is the Tether server at ``url``, acting as the agent that owns ``token``."""
+def connect(url: str, token: str, *, clock: Clock | None = None, poll_interval: float = 0.02) -> Gate:
+    """A Gate whose plane is the Tether server at ``url``, acting as the agent that owns ``token``.
+
+    The server's lease decides when a silent run is presumed dead, so the Gate's heartbeat follows it."""
     plane = RemotePlane(url, token, clock=clock)
-    kwargs: dict[str, Any] = {"lease": lease} if lease is not None else {}
-    return Gate(plane=plane, poll_interval=poll_interval, **kwargs)
+    return Gate(plane=plane, poll_interval=poll_interval, lease=plane.lease)
 
 
 __all__ = ["RemotePlane", "connect"]

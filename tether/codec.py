@@ -39,6 +39,9 @@ def require_json(args: dict[str, Any], what: str) -> dict[str, Any]:
     Returns a deep copy made through JSON, so that what runs later is what was recorded and reviewed, even if
     the caller changes its dict afterwards (the memory store would otherwise share it).
     """
+    problem = json_problem(args)
+    if problem is not None:
+        raise UsageError(f"{what}: {problem}")
     try:
         copy: dict[str, Any] = json.loads(canonical_json(args))
         return copy
@@ -47,6 +50,33 @@ def require_json(args: dict[str, Any], what: str) -> dict[str, Any]:
             f"{what} must be JSON values (str, int, float, bool, None, lists, dicts) so they can be stored, "
             f"reviewed and replayed: {exc}"
         ) from None
+
+
+MAX_DEPTH = 32
+
+
+def json_problem(value: Any, depth: int = 0) -> str | None:
+    """Why a value cannot be stored and hashed as JSON (too deep, text that is not valid Unicode), or None."""
+    if depth > MAX_DEPTH:
+        return f"nested more than {MAX_DEPTH} levels deep"
+    if isinstance(value, str):
+        try:
+            value.encode("utf-8")
+        except UnicodeEncodeError:
+            return "text that is not valid Unicode (a lone surrogate)"
+        return None
+    if isinstance(value, dict):
+        for key, item in value.items():
+            found = json_problem(key, depth + 1) if isinstance(key, str) else None
+            found = found or json_problem(item, depth + 1)
+            if found:
+                return found
+    elif isinstance(value, list | tuple):
+        for item in value:
+            found = json_problem(item, depth + 1)
+            if found:
+                return found
+    return None
 
 
 def ts(moment: datetime | None) -> float | None:

@@ -231,7 +231,8 @@ class Gate:
         if entry is not None and entry.undo_is_async and _in_event_loop():
             raise UsageError(f"the compensator of {entry.name} is async: use `await gate.aundo(...)`")
         requested = self.plane.request_undo(action_id, by=by)
-        if requested.status is Status.UNDO_REQUESTED and entry is not None and entry.undo is not None:
+        runs_here = not self.plane.waits_server_side  # over HTTP the owning agent's worker runs the compensator
+        if runs_here and requested.status is Status.UNDO_REQUESTED and entry is not None and entry.undo is not None:
             try:
                 return self._run_undo(entry, requested)
             except ClaimConflict:  # another worker ran the compensator first: the undo happened
@@ -242,7 +243,8 @@ class Gate:
         """The async twin of ``undo``; an async compensator is awaited on the caller's event loop."""
         requested = await asyncio.to_thread(functools.partial(self.plane.request_undo, action_id, by=by))
         entry = self._tools.get(requested.call.tool)
-        if requested.status is Status.UNDO_REQUESTED and entry is not None and entry.undo is not None:
+        runs_here = not self.plane.waits_server_side
+        if runs_here and requested.status is Status.UNDO_REQUESTED and entry is not None and entry.undo is not None:
             try:
                 return await _finish_even_if_cancelled(self._arun_undo(entry, requested))
             except ClaimConflict:
@@ -345,19 +347,21 @@ class Gate:
         if entry.is_async:
             raise UsageError(f"{call.tool} is an async tool: use `await gate.acall(...)`")
         entry.check_args(call.args, f"the arguments of this call to {call.tool}")
-        action = self.plane.submit(call, entry.declared, worker=self._claim_token(), has_undo=entry.undo is not None)
-        if action.status is Status.RUNNING:
+        token = self._claim_token()
+        action = self.plane.submit(call, entry.declared, worker=token, has_undo=entry.undo is not None)
+        if action.status is Status.RUNNING and action.claimed_by == token:
             return self._run(entry, action, reraise=reraise)
         return self._settle(action, entry, _deadline(self, wait), reraise=reraise)
 
     async def _acall(self, call: ToolCall, *, wait: timedelta | float | None, reraise: bool) -> Outcome:
         entry = self._registered(call.tool)
         entry.check_args(call.args, f"the arguments of this call to {call.tool}")
+        token = self._claim_token()
         submit = functools.partial(
-            self.plane.submit, call, entry.declared, worker=self._claim_token(), has_undo=entry.undo is not None
+            self.plane.submit, call, entry.declared, worker=token, has_undo=entry.undo is not None
         )
         action = await asyncio.to_thread(submit)
-        if action.status is Status.RUNNING:
+        if action.status is Status.RUNNING and action.claimed_by == token:
             return await _finish_even_if_cancelled(self._arun(entry, action, reraise=reraise))
         return await self._asettle(action, entry, _deadline(self, wait), reraise=reraise)
 
@@ -372,8 +376,8 @@ class Gate:
                 assert entry is not None
                 try:
                     claimed = self.plane.claim(step.run, worker=self._claim_token())
-                except ClaimConflict:
-                    action = self.plane.get(step.run.id)
+                except ClaimConflict:  # someone else claimed it, or our clock runs ahead of the plane's: back off
+                    action = self.plane.wait_for_change(self.plane.get(step.run.id), timeout=self.poll_interval)
                     continue
                 return self._run(entry, claimed, reraise=reraise)
             assert step.action is not None
@@ -393,7 +397,8 @@ class Gate:
                     # that never runs would turn an approval into "unknown".
                     return await _finish_even_if_cancelled(self._aclaim_and_run(entry, step.run, reraise=reraise))
                 except ClaimConflict:
-                    action = await asyncio.to_thread(self.plane.get, step.run.id)
+                    fresh = await asyncio.to_thread(self.plane.get, step.run.id)
+                    action = await asyncio.to_thread(self.plane.wait_for_change, fresh, timeout=self.poll_interval)
                     continue
             assert step.action is not None
             action = await asyncio.to_thread(self.plane.wait_for_change, step.action, timeout=step.sleep)

@@ -33,6 +33,7 @@ from tether.planebase import DEFAULT_LEASE
 from tether.policy import Declared
 from tether.shadowing import ShadowMixin
 from tether.store import ActionFilter, Admission, Breaker, Changes, EventDraft
+from tether.store.base import DuplicateCall
 from tether.undo import UndoMixin
 
 log = logging.getLogger("tether")
@@ -65,9 +66,11 @@ class ControlPlane(DecisionsMixin, UndoMixin, ShadowMixin):
     ) -> Action:
         """Admit a call: evaluate it against its lane and store it.
 
-        Runnable modes come back already claimed by ``worker`` (status ``running``, under a lease) so the caller
-        may start the tool at once, exactly once. An ``override`` call whose tool has no compensator
-        (``has_undo=False``) is deferred instead: it runs when its window passes, unless a human vetoes it.
+        Submitting the same call (agent and ``call_id``) again returns the first action unchanged: a retry after a
+        lost reply never admits, or runs, a call twice. Runnable modes come back already claimed by ``worker``
+        (status ``running``, under a lease) so the caller may start the tool at once, exactly once. An ``override``
+        call whose tool has no compensator (``has_undo=False``) is deferred instead: it runs when its window
+        passes, unless a human vetoes it.
         """
         call = replace(call, args=require_json(call.args, f"the arguments of {call.tool}"))
         now = self.clock.now()
@@ -103,7 +106,13 @@ class ControlPlane(DecisionsMixin, UndoMixin, ShadowMixin):
                 events.append(self._started_event(action))
             return Admission(action=action, events=events, at=now, charges=verdict.charges, open_breaker=opens)
 
-        action = self.store.create_action(call.agent, call.tool, windows, admit)
+        try:
+            action = self.store.create_action(call.agent, call.tool, windows, admit)
+        except DuplicateCall:  # the same call again (a retry after a lost reply): it is the same action
+            existing = self.store.find_call(call.agent, call.call_id)
+            if existing is None:
+                raise
+            return existing
         if action.status is Status.SHADOWED and call.subject:
             self.record_agent(
                 call.subject,
@@ -222,23 +231,26 @@ class ControlPlane(DecisionsMixin, UndoMixin, ShadowMixin):
             self._notify("override_window_open", finished)
         return finished
 
-    def renew_leases(self, claims: list[tuple[str, str]]) -> None:
+    def renew_leases(self, claims: list[tuple[str, str]]) -> int:
         """Tell the world these claims are alive: ``(action id, claim token)`` pairs whose tool or compensator is
         still running. A claim that was lost (the action moved on, or was claimed again) is not renewed."""
         now = self.clock.now()
+        renewed = 0
         for action_id, token in claims:
             try:
                 current = self.store.get_action(action_id)
             except NotFound:
                 continue
             if current.status in (Status.RUNNING, Status.UNDOING) and current.claimed_by == token:
-                self._transition(
+                done = self._transition(
                     action_id,
                     expect={current.status},
                     changes=Changes(status=current.status, updated_at=now, lease_until=now + self.lease),
                     events=[],
                     expect_version=current.version,
                 )
+                renewed += done is not None
+        return renewed
 
     # -- reading ---------------------------------------------------------------------------------------------
 

@@ -19,7 +19,7 @@ log = logging.getLogger("tether.worker")
 class Heartbeat:
     """Renews the leases of running actions every third of the lease, from a daemon thread started on demand."""
 
-    def __init__(self, renew: Callable[[list[tuple[str, str]]], None], lease: timedelta) -> None:
+    def __init__(self, renew: Callable[[list[tuple[str, str]]], object], lease: timedelta) -> None:
         self._renew = renew
         self._interval = max(lease.total_seconds() / 3, 0.05)
         self._running: set[tuple[str, str]] = set()  # (action id, claim token)

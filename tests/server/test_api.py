@@ -299,7 +299,7 @@ def read_events(
 
 def test_the_human_outcome_is_recorded_over_http_and_paired_with_the_agents_proposal(server: LiveServer) -> None:
     agent = client(server, "bot", Role.AGENT)
-    human = client(server, "ops-script", Role.AGENT)
+    human = client(server, "ops-script", Role.REVIEWER)
     viewer = client(server, "victor", Role.VIEWER)
     proposed = agent.post(
         "/v1/shadow/agent", json={"subject": "T-9", "tool": "classify_ticket", "args": {"ticket": "T-9"}}
@@ -314,5 +314,127 @@ def test_the_human_outcome_is_recorded_over_http_and_paired_with_the_agents_prop
     report = viewer.get("/v1/shadow/report").json()["rows"]
     assert [(r["key"], r["cases"], r["agreement"]) for r in report] == [("bot/classify_ticket", 1, 1.0)]
     assert viewer.post("/v1/shadow/human", json={"subject": "x"}).status_code == 403
+    assert agent.post("/v1/shadow/human", json={"subject": "x"}).status_code == 403  # never grades itself
     bad = human.post("/v1/shadow/human", json={"subject": "", "tool": "x"})
     assert bad.status_code == 422
+
+
+# -- hardening ------------------------------------------------------------------------------------------------------
+
+
+def test_a_chunked_body_over_the_limit_is_refused_before_it_is_read_whole(server: LiveServer) -> None:
+    def chunks() -> Iterator[bytes]:
+        for _ in range(40):
+            yield b"x" * (128 * 1024)  # 5 MiB in all, with no Content-Length
+
+    response = httpx.post(f"{server.url}/v1/actions", content=chunks(), headers={"content-type": "application/json"})
+    assert response.status_code == 413
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        {"a": json.loads("[" * 40 + "]" * 40)},  # tiny, but nested 40 deep
+        {"note": "\ud800"},  # a lone surrogate: not valid Unicode
+    ],
+    ids=["deep", "surrogate"],
+)
+def test_arguments_that_could_not_be_stored_are_422_and_nothing_breaks(
+    server: LiveServer, args: dict[str, object]
+) -> None:
+    agent = client(server, "bot", Role.AGENT)
+    body = json.dumps({"tool": "classify_ticket", "args": args}, ensure_ascii=True)
+    response = agent.post("/v1/actions", content=body.encode(), headers={"content-type": "application/json"})
+    assert response.status_code == 422
+    viewer = client(server, "victor", Role.VIEWER)
+    assert viewer.get("/v1/actions").status_code == 200
+    assert viewer.get("/v1/audit").status_code == 200
+
+
+def test_huge_sequence_numbers_are_422_not_500(server: LiveServer) -> None:
+    viewer = client(server, "victor", Role.VIEWER)
+    assert viewer.get("/v1/audit", params={"after": 10**30}).status_code == 422
+    assert viewer.get("/v1/audit/verify", params={"anchor_seq": 3}).status_code == 422  # half an anchor
+
+
+def test_the_server_never_retries_an_irreversible_tool(server: LiveServer) -> None:
+    from datetime import timedelta
+
+    agent = client(server, "bot", Role.AGENT)
+    alice = client(server, "alice", Role.REVIEWER, ("finance",))
+    action_id = submit(agent)["action"]["id"]  # type: ignore[index]
+    alice.post(f"/v1/actions/{action_id}/decision", json={"kind": "approve"})
+    server.plane.lease = timedelta(milliseconds=100)  # the worker will "die" without renewing
+    agent.post(f"/v1/actions/{action_id}/claim", json={"worker": "w1"})
+    time.sleep(0.6)  # the sweeper (every 0.2 s) marks the dead claim unknown
+    assert agent.get(f"/v1/actions/{action_id}").json()["action"]["status"] == "unknown"
+    refused = agent.post(f"/v1/actions/{action_id}/claim", json={"worker": "w2", "retry": True})
+    assert refused.status_code == 403
+    assert "never retried" in refused.json()["error"]["message"]
+
+
+def test_an_agent_cannot_renew_another_agents_lease(server: LiveServer) -> None:
+    owner = client(server, "bot", Role.AGENT)
+    other = client(server, "other-bot", Role.AGENT)
+    running = owner.post("/v1/actions", json={"tool": "classify_ticket", "worker": "w1"}).json()["action"]
+    claims = {"claims": [{"action_id": running["id"], "worker": "w1"}]}
+    assert other.post("/v1/leases", json=claims).json() == {"renewed": 0}
+    assert owner.post("/v1/leases", json=claims).json() == {"renewed": 1}
+
+
+def test_a_runnable_call_without_a_worker_is_claimed_by_a_named_one(server: LiveServer) -> None:
+    agent = client(server, "bot", Role.AGENT)
+    action = agent.post("/v1/actions", json={"tool": "classify_ticket"}).json()["action"]
+    assert action["claimed_by"].startswith("http-")
+    done = agent.post(f"/v1/actions/{action['id']}/result", json={"worker": action["claimed_by"], "result": 1})
+    assert done.json()["action"]["status"] == "executed"
+
+
+def test_submitting_the_same_call_twice_returns_the_first_action(server: LiveServer) -> None:
+    agent = client(server, "bot", Role.AGENT)
+    first = agent.post("/v1/actions", json={"tool": "classify_ticket", "call_id": "c-1", "worker": "w1"}).json()
+    again = agent.post("/v1/actions", json={"tool": "classify_ticket", "call_id": "c-1", "worker": "w2"}).json()
+    assert again["action"]["id"] == first["action"]["id"]
+    assert again["action"]["claimed_by"] == "w1"  # the second submit claimed nothing
+
+
+def test_oldest_first_lists_work_queues_in_order(server: LiveServer) -> None:
+    agent = client(server, "bot", Role.AGENT)
+    ids = [submit(agent)["action"]["id"] for _ in range(3)]  # type: ignore[index]
+    listed = agent.get("/v1/actions", params={"oldest_first": True}).json()["actions"]
+    assert [a["action"]["id"] for a in listed] == ids
+
+
+def test_the_audit_kind_filter_scans_past_the_limit_and_says_where_to_continue(server: LiveServer) -> None:
+    agent = client(server, "bot", Role.AGENT)
+    alice = client(server, "alice", Role.REVIEWER, ("finance",))
+    for _ in range(3):
+        action_id = submit(agent)["action"]["id"]  # type: ignore[index]
+        alice.post(f"/v1/actions/{action_id}/decision", json={"kind": "approve"})
+    viewer = client(server, "victor", Role.VIEWER)
+    page = viewer.get("/v1/audit", params={"kind": "action.approved", "limit": 2}).json()
+    assert [e["kind"] for e in page["events"]] == ["action.approved", "action.approved"]
+    rest = viewer.get("/v1/audit", params={"kind": "action.approved", "after": page["next_after"]}).json()
+    assert len(rest["events"]) == 1
+
+
+def test_a_revoked_tokens_event_stream_ends(server: LiveServer, monkeypatch: pytest.MonkeyPatch) -> None:
+    from tether.server import events
+
+    monkeypatch.setattr(events, "_REAUTH", 0.2)
+    token = server.token("victor", Role.VIEWER)
+    ended = threading.Event()
+
+    def follow() -> None:
+        with httpx.stream(
+            "GET", f"{server.url}/v1/events", headers={"Authorization": f"Bearer {token}"}, timeout=30
+        ) as stream:
+            for _ in stream.iter_lines():
+                pass
+        ended.set()
+
+    threading.Thread(target=follow, daemon=True).start()
+    time.sleep(0.5)
+    assert not ended.is_set()
+    server.issuer.revoke("victor", by="admin")
+    assert ended.wait(5)

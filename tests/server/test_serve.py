@@ -101,10 +101,26 @@ def test_a_bad_role_is_a_usage_error(tmp_path: Path) -> None:
     assert "unknown role" in result.stderr
 
 
-def test_an_unreachable_server_is_a_store_error_and_nothing_runs() -> None:
-    gate = tether.connect(f"http://127.0.0.1:{free_port()}", "tth_x_y")
+def test_an_unreachable_server_is_a_store_error_at_connect() -> None:
+    with pytest.raises(StoreError, match="unreachable"):
+        tether.connect(f"http://127.0.0.1:{free_port()}", "tth_x_y")
+
+
+def test_a_server_that_goes_away_is_a_store_error_and_nothing_runs(tmp_path: Path) -> None:
+    from serving import LiveServer
+
+    from tether import Policy
+    from tether.model import Role
+    from tether.plane import ControlPlane
+    from tether.store import open_store
+
+    policy = Policy.from_dict({"tools": {"classify_ticket": {"risk": "low", "reversible": "yes"}}})
+    server = LiveServer(ControlPlane(policy, open_store(f"sqlite:///{tmp_path / 't.db'}")), sweep_interval=0)
+    gate = tether.connect(server.url, server.token("bot", Role.AGENT))
     ran: list[str] = []
     gate.tool(lambda ticket: ran.append(ticket), name="classify_ticket")
+    assert gate.call(ToolCall(tool="classify_ticket", args={"ticket": "T-1"}, agent="bot")).kind == "executed"
+    server.stop()
     with pytest.raises(StoreError, match="unreachable"):
-        gate.call(ToolCall(tool="classify_ticket", args={"ticket": "T"}, agent="bot"))
-    assert ran == []
+        gate.call(ToolCall(tool="classify_ticket", args={"ticket": "T-2"}, agent="bot"))
+    assert ran == ["T-1"]

@@ -13,11 +13,24 @@ from typing import Annotated, Any, Literal, TypeVar
 
 from fastapi import APIRouter, Depends, Query, Request
 
-from tether.audit import Anchor
+from tether.audit import Anchor, AuditEvent
 from tether.codec import iso, shadow_case_to_dict, stats_to_dict
-from tether.errors import Forbidden
+from tether.errors import Forbidden, NotFound, UsageError
 from tether.identity import Identity, Tokens
-from tether.model import Action, Approve, Decision, Edit, Reject, Respond, Reversibility, Risk, Role, Status, ToolCall
+from tether.model import (
+    Action,
+    Approve,
+    Decision,
+    Edit,
+    Reject,
+    Respond,
+    Reversibility,
+    Risk,
+    Role,
+    Status,
+    ToolCall,
+    new_id,
+)
 from tether.plane import ControlPlane
 from tether.policy import Declared
 from tether.policy.config import config_to_dict
@@ -39,7 +52,9 @@ T = TypeVar("T")
 router = APIRouter(prefix="/v1")
 
 LONG_POLL_MAX = 60.0
+MAX_SEQ = 2**62  # sequence numbers fit a signed 64-bit column with room to spare
 _POLL = 0.02
+_SCAN = 10_000
 
 
 def plane_of(request: Request) -> ControlPlane:
@@ -110,7 +125,8 @@ async def submit(body: SubmitCall, request: Request, who: Caller) -> dict[str, A
         risk=Risk(body.risk) if body.risk else None,
         reversible=Reversibility(body.reversible) if body.reversible else None,
     )
-    action = await run(plane_of(request).submit, call, declared, worker=body.worker, has_undo=body.has_undo)
+    worker = body.worker or f"http-{new_id()[:12]}"  # a runnable call comes back claimed: say by whom
+    action = await run(plane_of(request).submit, call, declared, worker=worker, has_undo=body.has_undo)
     return action_view(action)
 
 
@@ -128,6 +144,8 @@ async def wait(
     deadline = time.monotonic() + timeout
     while action.version == version and time.monotonic() < deadline:
         await asyncio.sleep(_POLL)
+        if await request.is_disconnected() or request.app.state.stopping.is_set():
+            break  # nobody is listening any more (or the server is stopping): stop reading the store for them
         action = await run(_fresh, plane, action_id)
     return action_view(action)
 
@@ -139,6 +157,11 @@ async def claim(action_id: str, body: ClaimIn, request: Request, who: Caller) ->
     action = await run(plane.get, action_id)
     require_owner(who, action)
     if body.retry:
+        if plane.reversible_of(action.call.tool) is not Reversibility.YES:
+            raise Forbidden(
+                f"action {action_id} ({action.call.tool}) is not reversible by policy: a crashed run of it is never "
+                "retried; a human must check whether it took effect"
+            )
         claimed = await run(plane.retry, action, worker=body.worker)
     else:
         claimed = await run(plane.claim, action, worker=body.worker)
@@ -159,8 +182,21 @@ async def result(action_id: str, body: ResultIn, request: Request, who: Caller) 
 @router.post("/leases", tags=["agents"], summary="Renew the leases of running actions")
 async def leases(body: LeasesIn, request: Request, who: Caller) -> dict[str, Any]:
     require_role(who, Role.AGENT)
-    await run(plane_of(request).renew_leases, [(c.action_id, c.worker) for c in body.claims])
-    return {"renewed": len(body.claims)}
+    plane = plane_of(request)
+
+    def own_claims() -> list[tuple[str, str]]:
+        mine = []
+        for claim in body.claims:
+            try:
+                if plane.get(claim.action_id).call.agent == who.name:
+                    mine.append((claim.action_id, claim.worker))
+            except NotFound:
+                continue
+        return mine
+
+    claims = await run(own_claims)
+    renewed = await run(plane.renew_leases, claims)
+    return {"renewed": renewed}
 
 
 @router.post("/actions/{action_id}/undo/claim", tags=["agents"], summary="Claim a requested undo")
@@ -184,7 +220,12 @@ async def undo_result(action_id: str, body: UndoResultIn, request: Request, who:
 @router.get("/policy", tags=["agents"], summary="The policy in force, as its file would say it")
 async def policy(request: Request, who: Caller) -> dict[str, Any]:
     current = plane_of(request).policy
-    return {"version": current.version, "source": current.source, "config": config_to_dict(current.config)}
+    return {
+        "version": current.version,
+        "source": current.source,
+        "config": config_to_dict(current.config),
+        "lease_seconds": plane_of(request).lease.total_seconds(),
+    }
 
 
 @router.get("/policy/tools/{tool}", tags=["agents"], summary="How the policy classifies a tool")
@@ -223,6 +264,7 @@ async def list_actions(
         tools=set(tool) if tool else None,
         limit=limit,
         offset=offset,
+        oldest_first=oldest_first,
     )
     found = await run(plane_of(request).actions, query)
     return {"actions": [action_view(a) for a in found]}
@@ -272,8 +314,9 @@ async def undo(action_id: str, body: UndoIn, request: Request, who: Caller) -> d
 
 @router.post("/shadow/human", status_code=201, tags=["shadow"], summary="Record what the human really did")
 async def record_human(body: HumanOutcomeIn, request: Request, who: Caller) -> dict[str, Any]:
-    """The human process reports its action for a subject; Tether pairs it with the agent's shadow proposal."""
-    require_role(who, Role.AGENT, Role.REVIEWER, Role.ADMIN)
+    """The human process reports its action for a subject; Tether pairs it with the agent's shadow proposal.
+    Agents cannot: an agent must never grade its own shadow run."""
+    require_role(who, Role.REVIEWER, Role.ADMIN)
     plane = plane_of(request)
     case = await run(plane.record_human, body.subject, tool=body.tool, args=body.args, by=who.name)
     return {"case": shadow_case_to_dict(case)}
@@ -329,21 +372,32 @@ async def shadow_report(
 async def audit(
     request: Request,
     who: Caller,
-    after: Annotated[int, Query(ge=0)] = 0,
+    after: Annotated[int, Query(ge=0, le=MAX_SEQ)] = 0,
     limit: Annotated[int, Query(ge=1, le=1000)] = 100,
     action_id: Annotated[str | None, Query(max_length=64)] = None,
     kind: Annotated[str | None, Query(max_length=64)] = None,
 ) -> dict[str, Any]:
+    """Events after ``after``, at most ``limit``. With ``kind`` (a prefix) the log is scanned forward until
+    ``limit`` events match (or 10,000 were read); continue from ``next_after``."""
     require_reader(who)
     plane = plane_of(request)
-    if action_id is not None:
-        events = await run(plane.timeline, action_id)
-        events = [e for e in events if e.seq > after][:limit]
-    else:
-        events = await run(lambda: list(plane.audit_events(after=after, limit=limit)))
-    if kind is not None:
-        events = [e for e in events if e.kind == kind]
-    return {"events": [event_to_dict(e) for e in events]}
+
+    def read() -> tuple[list[AuditEvent], int]:
+        if action_id is not None:
+            events = [e for e in plane.timeline(action_id) if e.seq > after]
+            matched = [e for e in events if kind is None or e.kind.startswith(kind)][:limit]
+            return matched, (matched[-1].seq if matched else after)
+        matched, cursor = [], after
+        for event in plane.audit_events(after=after, limit=None if kind else limit):
+            cursor = event.seq
+            if kind is None or event.kind.startswith(kind):
+                matched.append(event)
+            if len(matched) >= limit or cursor - after >= _SCAN:
+                break
+        return matched, cursor
+
+    events, next_after = await run(read)
+    return {"events": [event_to_dict(e) for e in events], "next_after": next_after}
 
 
 @router.get("/audit/head", tags=["audit"], summary="The head of the chain, to keep as an anchor")
@@ -357,10 +411,12 @@ async def audit_head(request: Request, who: Caller) -> dict[str, Any]:
 async def audit_verify(
     request: Request,
     who: Caller,
-    anchor_seq: Annotated[int | None, Query(ge=0)] = None,
+    anchor_seq: Annotated[int | None, Query(ge=0, le=MAX_SEQ)] = None,
     anchor_hash: Annotated[str | None, Query(pattern="^[0-9a-f]{64}$")] = None,
 ) -> dict[str, Any]:
     require_reader(who)
+    if (anchor_seq is None) != (anchor_hash is None):
+        raise UsageError("an anchor is anchor_seq and anchor_hash together: half an anchor checks nothing")
     anchor = Anchor(anchor_seq, anchor_hash) if anchor_seq is not None and anchor_hash is not None else None
     report = await run(plane_of(request).verify, anchor)
     return {

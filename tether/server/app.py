@@ -9,13 +9,14 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator
 from typing import Any
 
 from fastapi import FastAPI, Request, Response
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from tether import __version__
 from tether.errors import TetherError
@@ -42,6 +43,7 @@ def create_app(plane: ControlPlane, *, tokens: Tokens | None = None, sweep_inter
         try:
             yield
         finally:
+            app.state.stopping.set()
             if sweeper is not None:
                 sweeper.cancel()
                 with contextlib.suppress(asyncio.CancelledError):
@@ -51,18 +53,12 @@ def create_app(plane: ControlPlane, *, tokens: Tokens | None = None, sweep_inter
     app.state.plane = plane
     app.state.tokens = tokens or Tokens(plane.store, plane.clock)
     app.state.metrics = Metrics(plane)
+    app.state.stopping = asyncio.Event()  # set at shutdown: long polls end at once instead of holding it up
     app.include_router(api.router)
     app.include_router(events.router)
     _install_error_handlers(app)
 
-    @app.middleware("http")
-    async def limit_body(request: Request, call_next: Callable[[Request], Awaitable[Response]]) -> Response:
-        declared = request.headers.get("content-length")
-        if declared is not None and (not declared.isdigit() or int(declared) > MAX_BODY_BYTES):
-            return JSONResponse(
-                error_body("too_large", f"request bodies are limited to {MAX_BODY_BYTES} bytes"), status_code=413
-            )
-        return await call_next(request)
+    app.add_middleware(BodyLimit, limit=MAX_BODY_BYTES)
 
     @app.get("/healthz", tags=["operations"], summary="The process is up")
     async def healthz() -> dict[str, Any]:
@@ -82,6 +78,65 @@ def create_app(plane: ControlPlane, *, tokens: Tokens | None = None, sweep_inter
         return Response(body, media_type=CONTENT_TYPE)
 
     return app
+
+
+class BodyLimit:
+    """Refuse request bodies over ``limit`` bytes with 413 — counted as they arrive, so a chunked upload with no
+    Content-Length cannot fill the server's memory before anyone checks its token."""
+
+    def __init__(self, app: ASGIApp, limit: int) -> None:
+        self.app = app
+        self.limit = limit
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        declared = dict(scope.get("headers", [])).get(b"content-length")
+        if declared is not None:
+            try:
+                too_big = int(declared) > self.limit
+            except ValueError:
+                too_big = True
+            if too_big:
+                await self._refuse(send)
+                return
+        seen = 0
+        too_big = False
+
+        async def counted() -> Message:
+            nonlocal seen, too_big
+            if too_big:
+                return {"type": "http.disconnect"}
+            message = await receive()
+            if message["type"] == "http.request":
+                seen += len(message.get("body", b""))
+                if seen > self.limit:
+                    too_big = True  # stop reading: to the app the client has gone away
+                    return {"type": "http.disconnect"}
+            return message
+
+        async def guarded(message: Message) -> None:
+            if not too_big:  # whatever the app answers to a cut-off body, the client gets the 413 below
+                await send(message)
+
+        try:
+            await self.app(scope, counted, guarded)
+        except Exception:
+            if not too_big:
+                raise
+        if too_big:
+            await self._refuse(send)
+
+    async def _refuse(self, send: Send) -> None:
+        response = JSONResponse(
+            error_body("too_large", f"request bodies are limited to {self.limit} bytes"), status_code=413
+        )
+        await response({"type": "http"}, _no_receive, send)
+
+
+async def _no_receive() -> Message:
+    return {"type": "http.disconnect"}
 
 
 def _install_error_handlers(app: FastAPI) -> None:

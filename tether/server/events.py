@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import time
 from collections.abc import AsyncIterator
 from typing import Annotated
 
@@ -15,10 +16,10 @@ from fastapi import APIRouter, Header, Query, Request
 from sse_starlette import EventSourceResponse, ServerSentEvent
 
 from tether.audit import AuditEvent
-from tether.errors import NotFound
+from tether.errors import NotFound, TetherError
 from tether.model import Role
 from tether.plane import ControlPlane
-from tether.server.api import Caller, plane_of, require_reader, run
+from tether.server.api import MAX_SEQ, Caller, caller, plane_of, require_reader, run
 
 router = APIRouter(prefix="/v1")
 _IDLE = 0.25  # seconds between looks at the log when nothing is new
@@ -32,7 +33,7 @@ async def events(
     agent: Annotated[str | None, Query(max_length=200)] = None,
     tool: Annotated[str | None, Query(max_length=200)] = None,
     kind: Annotated[str | None, Query(max_length=64)] = None,
-    after: Annotated[int | None, Query(ge=0)] = None,
+    after: Annotated[int | None, Query(ge=0, le=MAX_SEQ)] = None,
     last_event_id: Annotated[str | None, Header(max_length=20)] = None,
 ) -> EventSourceResponse:
     if who.role is Role.AGENT:
@@ -46,11 +47,21 @@ async def events(
     return EventSourceResponse(_stream(request, plane, start, agent, tool, kind), ping=15)
 
 
+_REAUTH = 5.0  # seconds: a revoked token's open streams end within this
+
+
 async def _stream(
     request: Request, plane: ControlPlane, after: int, agent: str | None, tool: str | None, kind: str | None
 ) -> AsyncIterator[ServerSentEvent]:
     lanes: dict[str, tuple[str, str]] = {}
-    while not await request.is_disconnected():
+    checked = time.monotonic()
+    while not await request.is_disconnected() and not request.app.state.stopping.is_set():
+        if time.monotonic() - checked > _REAUTH:
+            try:
+                await caller(request)
+            except TetherError:
+                return  # the token was revoked: the stream ends
+            checked = time.monotonic()
         batch = await run(_page, plane, after)
         for event in batch:
             after = event.seq
@@ -90,6 +101,7 @@ def _wanted(
 
 def _parse_id(value: str | None) -> int | None:
     try:
-        return int(value) if value is not None and int(value) >= 0 else None
+        number = int(value) if value is not None else None
     except ValueError:
         return None
+    return number if number is not None and 0 <= number <= MAX_SEQ else None

@@ -8,6 +8,8 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
+from tether.codec import json_problem
+
 MAX_ARGS_BYTES = 64 * 1024
 MAX_TEXT = 8000
 MAX_NOTE = 4000
@@ -16,6 +18,15 @@ Name = Field(min_length=1, max_length=200, pattern=r"^[^\x00-\x1f]+$")
 
 class _Body(BaseModel):
     model_config = ConfigDict(extra="forbid")
+
+    @model_validator(mode="after")
+    def _storable(self) -> _Body:
+        """Everything a body carries is stored and hashed: refuse deep nesting and invalid Unicode up front."""
+        for name in type(self).model_fields:
+            problem = json_problem(getattr(self, name))
+            if problem is not None:
+                raise ValueError(f"{name}: {problem}")
+        return self
 
 
 def _bounded_json(value: Any, what: str, limit: int = MAX_ARGS_BYTES) -> Any:

@@ -125,6 +125,10 @@ class ActionFilter:
     oldest_first: bool = False
 
 
+class DuplicateCall(Exception):
+    """Internal: an action for this (agent, call_id) exists already; the plane returns that one."""
+
+
 class Store(abc.ABC):
     """One storage contract; MemoryStore and SQLStore (SQLite, PostgreSQL) implement it."""
 
@@ -143,7 +147,7 @@ class Store(abc.ABC):
     def create_action(
         self, agent: str, tool: str, windows: dict[str, datetime], admit: Callable[[LaneState], Admission]
     ) -> Action:
-        """Admit a new action atomically with respect to its lane.
+        """Admit a new action atomically with respect to its lane; DuplicateCall if the agent's call_id exists.
 
         Inside one transaction: read the lane's state (level, breaker, usage since each window start), call
         ``admit`` with it (the plane evaluates the policy there; it must be pure and quick), then insert the
@@ -170,6 +174,10 @@ class Store(abc.ABC):
         in an expected state (someone else won).
         Raises NotFound if there is no such action.
         """
+
+    @abc.abstractmethod
+    def find_call(self, agent: str, call_id: str) -> Action | None:
+        """The action of this agent's call, if it was submitted before."""
 
     @abc.abstractmethod
     def get_action(self, action_id: str) -> Action:

@@ -12,7 +12,7 @@ from tether.audit import GENESIS, Anchor, AuditEvent, chain, jsonable
 from tether.codec import iso
 from tether.errors import NotFound
 from tether.model import Action, LaneState, Mode, ShadowCase, Status, TokenRecord
-from tether.store.base import ActionFilter, Admission, Breaker, Changes, EventDraft, ShadowFilter, Store
+from tether.store.base import ActionFilter, Admission, Breaker, Changes, DuplicateCall, EventDraft, ShadowFilter, Store
 
 
 class MemoryStore(Store):
@@ -40,6 +40,8 @@ class MemoryStore(Store):
             action, at = admission.action, admission.at
             if action.id in self._actions:
                 raise ValueError(f"action {action.id} already exists")
+            if self._find_call(action.call.agent, action.call.call_id) is not None:
+                raise DuplicateCall(action.call.call_id)
             self._actions[action.id] = action
             self._usage.extend((limit, agent, tool, at, amount) for limit, amount in admission.charges)
             if admission.open_breaker is not None and (agent, tool) not in self._breakers:
@@ -76,6 +78,13 @@ class MemoryStore(Store):
             self._actions[action_id] = updated
             self._append(events, changes.updated_at)
             return updated
+
+    def find_call(self, agent: str, call_id: str) -> Action | None:
+        with self._lock:
+            return self._find_call(agent, call_id)
+
+    def _find_call(self, agent: str, call_id: str) -> Action | None:
+        return next((a for a in self._actions.values() if (a.call.agent, a.call.call_id) == (agent, call_id)), None)
 
     def get_action(self, action_id: str) -> Action:
         with self._lock:

@@ -51,7 +51,13 @@ def _m004_shadow(conn: Connection) -> None:
     schema.shadow_cases.create(conn, checkfirst=True)
 
 
-MIGRATIONS: list[Migration] = [_m001_initial, _m002_durable_actions, _m003_tokens, _m004_shadow]
+def _m005_unique_calls(conn: Connection) -> None:
+    """One action per (agent, call_id), so a repeated submit is idempotent (no-op on a fresh database)."""
+    if "ux_actions_call" not in {index["name"] for index in inspect(conn).get_indexes("actions")}:
+        next(i for i in schema.actions.indexes if i.name == "ux_actions_call").create(conn)
+
+
+MIGRATIONS: list[Migration] = [_m001_initial, _m002_durable_actions, _m003_tokens, _m004_shadow, _m005_unique_calls]
 
 
 def current_version(conn: Connection) -> int:

@@ -50,7 +50,7 @@ from tether.codec import (
 from tether.errors import NotFound, StoreError, UsageError
 from tether.model import Action, LaneState, Mode, Role, ShadowCase, ShadowResult, Status, TokenRecord, ToolCall
 from tether.store import schema
-from tether.store.base import ActionFilter, Admission, Breaker, Changes, EventDraft, ShadowFilter, Store
+from tether.store.base import ActionFilter, Admission, Breaker, Changes, DuplicateCall, EventDraft, ShadowFilter, Store
 from tether.store.migrations import migrate
 
 _SYNC_LEVELS = {"off", "normal", "full", "extra"}
@@ -226,6 +226,12 @@ class SQLStore(Store):
                 )
             assert row is not None
             return _action_from_row(row)
+
+    def find_call(self, agent: str, call_id: str) -> Action | None:
+        stmt = select(A).where(A.c.agent == agent, A.c.call_id == call_id)
+        with _store_errors(self.url), self._reader.connect() as conn:
+            row = conn.execute(stmt).mappings().first()
+        return None if row is None else _action_from_row(row)
 
     def get_action(self, action_id: str) -> Action:
         with _store_errors(self.url), self._reader.connect() as conn:
@@ -736,10 +742,16 @@ class _store_errors:
         return None
 
     def __exit__(self, kind: type[BaseException] | None, exc: BaseException | None, tb: Any) -> None:
-        if exc is None or not isinstance(exc, SQLAlchemyError):
+        # Hot-path statements run on the driver's cursor, so driver errors arrive unwrapped as well.
+        driver = exc is not None and type(exc).__module__.split(".")[0] in ("sqlite3", "psycopg")
+        if exc is None or not (isinstance(exc, SQLAlchemyError) or driver):
             return
-        reason = str(getattr(exc, "orig", None) or exc).strip().splitlines()[0]
-        hint = " (the store is unreachable)" if isinstance(exc, OperationalError) else ""
+        original = getattr(exc, "orig", None) or exc
+        if type(original).__name__ in ("IntegrityError", "UniqueViolation") and "call" in str(original):
+            raise DuplicateCall(str(original)) from exc
+        reason = str(original).strip().splitlines()[0] if str(original).strip() else type(original).__name__
+        unreachable = isinstance(exc, OperationalError) or type(original).__name__ == "OperationalError"
+        hint = " (the store is unreachable)" if unreachable else ""
         raise StoreError(f"store {_redacted(self.url)} failed{hint}: {reason}") from exc
 
 
