@@ -574,7 +574,7 @@ def serve(
     settings = _settings(ctx)
     plane = ControlPlane(_load_policy(settings), open_store(settings.db))
     err.print(Text(f"tether serving {settings.db} on http://{host}:{port} (policy {plane.policy.source})"))
-    uvicorn.run(create_app(plane), host=host, port=port, log_level="warning")
+    uvicorn.run(create_app(plane), host=host, port=port, log_level="warning", timeout_graceful_shutdown=5)
 
 
 @token_app.command("create")
