@@ -438,3 +438,19 @@ def test_a_revoked_tokens_event_stream_ends(server: LiveServer, monkeypatch: pyt
     assert not ended.is_set()
     server.issuer.revoke("victor", by="admin")
     assert ended.wait(5)
+
+
+def test_admins_manage_tokens_over_http(server: LiveServer) -> None:
+    admin = client(server, "root", Role.ADMIN)
+    viewer = client(server, "victor", Role.VIEWER)
+    made = admin.post("/v1/tokens", json={"name": "carol", "role": "reviewer", "groups": ["finance"]})
+    assert made.status_code == 201, made.text
+    carol = httpx.Client(base_url=server.url, headers={"Authorization": f"Bearer {made.json()['token']}"})
+    assert carol.get("/v1/audit/head").status_code == 200
+    listed = admin.get("/v1/tokens").json()["tokens"]
+    assert "token" not in listed[0]
+    assert any(t["name"] == "carol" and t["groups"] == ["finance"] for t in listed)
+    assert viewer.post("/v1/tokens", json={"name": "x", "role": "admin"}).status_code == 403
+    assert admin.delete("/v1/tokens/carol").json() == {"revoked": 1}
+    assert carol.get("/v1/audit/head").status_code == 401
+    assert admin.delete("/v1/tokens/carol").status_code == 404

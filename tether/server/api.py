@@ -42,6 +42,7 @@ from tether.server.schemas import (
     LeasesIn,
     ResultIn,
     SubmitCall,
+    TokenIn,
     UndoIn,
     UndoResultIn,
 )
@@ -426,6 +427,46 @@ async def audit_verify(
         "bad_seq": report.bad_seq,
         "problem": report.problem,
     }
+
+
+@router.post("/tokens", status_code=201, tags=["admin"], summary="Create an API token (its secret is shown once)")
+async def create_token(body: TokenIn, request: Request, who: Caller) -> dict[str, Any]:
+    require_role(who, Role.ADMIN)
+    tokens: Tokens = request.app.state.tokens
+    record, secret = await run(tokens.issue, body.name, body.role, tuple(body.groups), by=who.name)
+    return {
+        "id": record.id,
+        "name": record.name,
+        "role": record.role.value,
+        "groups": list(record.groups),
+        "token": secret,
+    }
+
+
+@router.get("/tokens", tags=["admin"], summary="Every token, without its secret")
+async def list_tokens(request: Request, who: Caller) -> dict[str, Any]:
+    require_role(who, Role.ADMIN)
+    found = await run(plane_of(request).store.list_tokens)
+    return {
+        "tokens": [
+            {
+                "id": t.id,
+                "name": t.name,
+                "role": t.role.value,
+                "groups": list(t.groups),
+                "created_at": iso(t.created_at),
+                "revoked_at": iso(t.revoked_at),
+            }
+            for t in found
+        ]
+    }
+
+
+@router.delete("/tokens/{name_or_id}", tags=["admin"], summary="Revoke a token, or every token of a name")
+async def revoke_token(name_or_id: str, request: Request, who: Caller) -> dict[str, Any]:
+    require_role(who, Role.ADMIN)
+    tokens: Tokens = request.app.state.tokens
+    return {"revoked": await run(tokens.revoke, name_or_id, by=who.name)}
 
 
 @router.get("/breakers", tags=["admin"], summary="Open breakers")

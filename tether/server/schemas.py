@@ -148,3 +148,9 @@ class AgentProposalIn(HumanOutcomeIn):
 
     confidence: float | None = Field(None, ge=0.0, le=1.0)
     error: str | None = Field(None, min_length=1, max_length=MAX_TEXT)
+
+
+class TokenIn(_Body):
+    name: str = Field(min_length=1, max_length=200, pattern=r"^[^/:\x00-\x1f]+$")
+    role: Literal["agent", "viewer", "reviewer", "admin"]
+    groups: list[str] = Field(default_factory=list, max_length=50)
