@@ -356,3 +356,27 @@ def test_shadow_record_and_report_from_the_cli(tmp_path: Path) -> None:
     assert "50.0%" in table
     bad = tether(tmp_path, "shadow", "record", "--subject", "T-3", "--by", "ana", "--args", "[]")
     assert bad.returncode == 2
+
+
+def test_lanes_incident_promote_and_demote_from_the_cli(tmp_path: Path) -> None:
+    (tmp_path / "tether.toml").write_text(
+        '[autonomy]\nstart = "ceiling"\nmin_cases = 1\ncritical_free_days = 0\n'
+        '[tools.tag]\nrisk = "low"\nreversible = "yes"\n'
+    )
+    gate = Gate(Policy.from_file(tmp_path / "tether.toml"), f"sqlite:///{tmp_path / 'tether.db'}")
+    gate.tool(lambda item: "tagged", name="tag")
+    done = gate.call(ToolCall(tool="tag", args={"item": "x"}, agent="bot"))
+    gate.close()
+    lanes = json.loads(tether(tmp_path, "lanes", "--json").stdout)
+    assert [(lane["lane"], lane["level"], lane["ceiling"]) for lane in lanes] == [("bot/tag", "auto", "auto")]
+    assert "bot/tag" in tether(tmp_path, "lanes").stdout
+    flagged = tether(tmp_path, "incident", done.action_id, "--note", "tagged the CEO as spam", "--by", "alice")
+    assert flagged.returncode == 0, flagged.stderr
+    assert "is at approve" in flagged.stdout
+    assert json.loads(tether(tmp_path, "lanes", "--json").stdout)[0]["level"] == "approve"
+    refused = tether(tmp_path, "lanes", "promote", "bot/tag", "--by", "admin")
+    assert refused.returncode == 2
+    assert "not ready" in refused.stderr
+    down = tether(tmp_path, "lanes", "demote", "bot/tag", "--to", "shadow", "--by", "admin")
+    assert "is now at shadow" in down.stdout
+    assert tether(tmp_path, "lanes", "demote", "bot/tag", "--to", "sideways").returncode == 2

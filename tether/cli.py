@@ -23,7 +23,7 @@ from rich.table import Table
 from rich.text import Text
 
 from tether.audit import Anchor, AuditEvent
-from tether.codec import action_to_dict, iso, shadow_case_to_dict, stats_to_dict, verdict_to_dict
+from tether.codec import action_to_dict, iso, lane_to_dict, shadow_case_to_dict, stats_to_dict, verdict_to_dict
 from tether.errors import (
     ConfigError,
     DecisionError,
@@ -32,7 +32,7 @@ from tether.errors import (
     TetherError,
     UsageError,
 )
-from tether.model import Action, Approve, Reject, Respond, Status, ToolCall
+from tether.model import Action, Approve, Mode, Reject, Respond, Status, ToolCall
 from tether.plane import ControlPlane
 from tether.policy import Policy, format_duration
 from tether.store import DEFAULT_URL, open_store
@@ -45,6 +45,10 @@ app = typer.Typer(
     add_completion=False,
 )
 policy_app = typer.Typer(help="Check a policy file and explain its verdicts.", no_args_is_help=True)
+lanes_app = typer.Typer(
+    help="Lanes (agent × tool): their autonomy level, the evidence, promotion and demotion.",
+    invoke_without_command=True,
+)
 shadow_app = typer.Typer(
     help="Shadow mode: record what humans did, compare with the agent, report.", no_args_is_help=True
 )
@@ -56,6 +60,7 @@ app.add_typer(audit_app, name="audit")
 app.add_typer(breaker_app, name="breaker")
 app.add_typer(token_app, name="token")
 app.add_typer(shadow_app, name="shadow")
+app.add_typer(lanes_app, name="lanes")
 
 out = Console(highlight=False, soft_wrap=True)
 err = Console(stderr=True, highlight=False, soft_wrap=True)
@@ -329,11 +334,16 @@ def reject(
     action_id: Annotated[str, typer.Argument(help="The action id.")],
     by: Annotated[str, typer.Option("--by", help="Who rejects (the reviewer's name).")],
     note: Annotated[str, typer.Option("--note", help="Why; the agent sees this note.")],
+    critical: Annotated[
+        bool, typer.Option("--critical", help="Also flag a critical error (demotes the lane).")
+    ] = False,
 ) -> None:
     """Reject a held action; the agent gets the note as its tool result."""
     with _plane(ctx) as plane:
         action = plane.decide(action_id, Reject(by=by, note=note))
-    out.print(Text(f"rejected {action.id} ({action.call.tool})"))
+        if critical:
+            plane.report_incident(action_id, note=note, by=by)
+    out.print(Text(f"rejected {action.id} ({action.call.tool})" + ("; critical error flagged" if critical else "")))
 
 
 @app.command()
@@ -354,11 +364,16 @@ def undo(
     ctx: typer.Context,
     action_id: Annotated[str, typer.Argument(help="The action id.")],
     by: Annotated[str, typer.Option("--by", help="Who asks for the undo.")],
+    critical: Annotated[
+        bool, typer.Option("--critical", help="Also flag a critical error (demotes the lane).")
+    ] = False,
 ) -> None:
     """Undo an override action inside its window (the agent's process runs the compensator), or veto a
     deferred one before it runs."""
     with _plane(ctx) as plane:
         action = plane.request_undo(action_id, by=by)
+        if critical:
+            plane.report_incident(action_id, note=f"undone by {by} as a critical error", by=by)
     if action.status is Status.VETOED:
         out.print(Text(f"vetoed {action.id} ({action.call.tool}); it will not run"))
     else:
@@ -555,6 +570,94 @@ def shadow_report(
                 Text(f"  {row.key} {case.subject}: {case.result.value if case.result else '?'} — ")
                 + safe(case.detail or "")
             )
+
+
+# -- lanes --------------------------------------------------------------------------------------------------------
+
+
+@lanes_app.callback()
+def lanes_list(ctx: typer.Context, as_json: JsonFlag = False) -> None:
+    """Every lane: level, ceiling, cases, accuracy, override rate, days without a critical error, p99 review
+    latency, and the next step with what it waits for."""
+    if ctx.invoked_subcommand is not None:
+        return
+    with _plane(ctx) as plane:
+        reports = plane.lanes()
+        now = plane.clock.now()
+    rows = [lane_to_dict(r, now) for r in reports]
+    if as_json:
+        _print_json(rows)
+        return
+    if not rows:
+        out.print("no lanes yet")
+        return
+    table = Table("lane", "level", "ceiling", "cases", "accuracy", "undo rate", "days ok", "p99 review", "next")
+    for row in rows:
+        nxt = row["next"] or "—"
+        if row["demote"]:
+            nxt = f"demote to {row['next']}"
+        elif row["next"] and row["ready"]:
+            nxt = f"{row['next']} (ready)"
+        elif row["waiting_for"]:
+            nxt = f"{nxt}: waits for " + "; ".join(row["waiting_for"])
+        p99 = row["review_p99_seconds"]
+        table.add_row(
+            safe(row["lane"]),
+            row["level"],
+            row["ceiling"] + (" (locked)" if row["locked"] else ""),
+            str(row["cases"]),
+            "" if row["accuracy"] is None else f"{row['accuracy']:.1%}",
+            "" if row["override_rate"] is None else f"{row['override_rate']:.1%}",
+            "" if row["days_without_critical"] is None else f"{row['days_without_critical']:.1f}",
+            ("" if p99 is None else f"{p99:.0f}s")
+            + (" ⚠ review is the bottleneck" if row["review_is_bottleneck"] else ""),
+            safe(nxt),
+        )
+    out.print(table)
+
+
+@lanes_app.command("promote")
+def lanes_promote(
+    ctx: typer.Context,
+    lane: Annotated[str, typer.Argument(help="AGENT/TOOL")],
+    by: Annotated[str, typer.Option("--by", help="Who confirms it.")] = os.environ.get("USER", "cli"),
+) -> None:
+    """Raise a ready lane one level (the evidence must support it)."""
+    with _plane(ctx) as plane:
+        report = plane.promote(lane, by=by)
+    out.print(Text(f"{lane} is now at {report.level.value}"))
+
+
+@lanes_app.command("demote")
+def lanes_demote(
+    ctx: typer.Context,
+    lane: Annotated[str, typer.Argument(help="AGENT/TOOL")],
+    by: Annotated[str, typer.Option("--by", help="Who decides it.")] = os.environ.get("USER", "cli"),
+    to: Annotated[
+        str | None, typer.Option("--to", help="shadow, approve or override [default: one level down]")
+    ] = None,
+) -> None:
+    """Lower a lane's autonomy, one level or to a given one."""
+    try:
+        target = Mode(to) if to else None
+    except ValueError:
+        _fail(f"--to {to!r} is not a level: use shadow, approve or override", 2)
+    with _plane(ctx) as plane:
+        report = plane.demote(lane, by=by, to=target)
+    out.print(Text(f"{lane} is now at {report.level.value}"))
+
+
+@app.command()
+def incident(
+    ctx: typer.Context,
+    action_id: Annotated[str, typer.Argument(help="The action that went wrong.")],
+    note: Annotated[str, typer.Option("--note", help="What went wrong.")],
+    by: Annotated[str, typer.Option("--by", help="Who reports it.")] = os.environ.get("USER", "cli"),
+) -> None:
+    """Flag a critical error: its lane drops at once to at most approve, and humans are alerted."""
+    with _plane(ctx) as plane:
+        report = plane.report_incident(action_id, note=note, by=by)
+    out.print(Text(f"incident recorded; lane {report.lane} is at {report.level.value}"))
 
 
 # -- server and tokens ----------------------------------------------------------------------------------------------

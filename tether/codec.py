@@ -30,6 +30,7 @@ from tether.model import (
 )
 
 if TYPE_CHECKING:
+    from tether.lanes import LaneReport
     from tether.shadow import ShadowStats
 
 
@@ -348,4 +349,24 @@ def stats_to_dict(row: ShadowStats) -> dict[str, Any]:
         "false_negatives": row.false_negatives,
         "mismatches": row.mismatches,
         "edge_cases": [shadow_case_to_dict(c) for c in row.edge_cases],
+    }
+
+
+def lane_to_dict(report: LaneReport, now: datetime) -> dict[str, Any]:
+    evidence, step = report.evidence, report.step
+    return {
+        "lane": report.lane,
+        "level": report.level.value,
+        "ceiling": report.ceiling.value,
+        "locked": report.locked,
+        "cases": evidence.cases,
+        "accuracy": evidence.accuracy,
+        "override_rate": evidence.override_rate,
+        "days_without_critical": evidence.days_without_critical(now),
+        "review_p99_seconds": evidence.review_p99,
+        "review_is_bottleneck": report.review_bottleneck,
+        "next": step.target.value if step.target else None,
+        "ready": step.ready,
+        "demote": step.demote,
+        "waiting_for": list(step.waiting_for),
     }

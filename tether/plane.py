@@ -17,6 +17,7 @@ from tether.audit import Anchor, AuditEvent, Verification, canonical_json, jsona
 from tether.codec import iso, require_json
 from tether.decisions import DecisionsMixin
 from tether.errors import ClaimConflict, NotFound, UsageError
+from tether.lanes import LanesMixin
 from tether.model import (
     Action,
     LaneState,
@@ -52,7 +53,7 @@ _STATUS_FOR_MODE = {
 }
 
 
-class ControlPlane(DecisionsMixin, UndoMixin, ShadowMixin):
+class ControlPlane(DecisionsMixin, UndoMixin, ShadowMixin, LanesMixin):
     """Policy, actions, decisions, timers and the audit log behind one API (see the module docstring)."""
 
     # -- admission -------------------------------------------------------------------------------------------

@@ -454,3 +454,23 @@ def test_admins_manage_tokens_over_http(server: LiveServer) -> None:
     assert admin.delete("/v1/tokens/carol").json() == {"revoked": 1}
     assert carol.get("/v1/audit/head").status_code == 401
     assert admin.delete("/v1/tokens/carol").status_code == 404
+
+
+def test_lanes_over_http(server: LiveServer) -> None:
+    agent = client(server, "bot", Role.AGENT)
+    admin = client(server, "root", Role.ADMIN)
+    alice = client(server, "alice", Role.REVIEWER, ("finance",))
+    viewer = client(server, "victor", Role.VIEWER)
+    done = agent.post("/v1/actions", json={"tool": "classify_ticket", "worker": "w1"}).json()["action"]
+    agent.post(f"/v1/actions/{done['id']}/result", json={"worker": "w1", "result": "ok"})
+    lanes = viewer.get("/v1/lanes").json()["lanes"]
+    assert [(lane["lane"], lane["level"]) for lane in lanes] == [("bot/classify_ticket", "auto")]
+    assert viewer.post("/v1/lanes/bot/classify_ticket/demote", json={}).status_code == 403
+    flagged = alice.post(f"/v1/actions/{done['id']}/incident", json={"note": "misfiled"})
+    assert flagged.status_code == 200, flagged.text
+    assert flagged.json()["level"] == "approve"
+    down = admin.post("/v1/lanes/bot/classify_ticket/demote", json={"to": "shadow"})
+    assert down.json()["level"] == "shadow"
+    refused = admin.post("/v1/lanes/bot/classify_ticket/promote")
+    assert refused.status_code == 422
+    assert viewer.get("/v1/lanes/bot/classify_ticket").json()["level"] == "shadow"

@@ -14,7 +14,7 @@ from typing import Annotated, Any, Literal, TypeVar
 from fastapi import APIRouter, Depends, Query, Request
 
 from tether.audit import Anchor, AuditEvent
-from tether.codec import iso, shadow_case_to_dict, stats_to_dict
+from tether.codec import iso, lane_to_dict, shadow_case_to_dict, stats_to_dict
 from tether.errors import Forbidden, NotFound, UsageError
 from tether.identity import Identity, Tokens
 from tether.model import (
@@ -22,6 +22,7 @@ from tether.model import (
     Approve,
     Decision,
     Edit,
+    Mode,
     Reject,
     Respond,
     Reversibility,
@@ -38,7 +39,9 @@ from tether.server.schemas import (
     AgentProposalIn,
     ClaimIn,
     DecisionIn,
+    DemoteIn,
     HumanOutcomeIn,
+    IncidentIn,
     LeasesIn,
     ResultIn,
     SubmitCall,
@@ -427,6 +430,48 @@ async def audit_verify(
         "bad_seq": report.bad_seq,
         "problem": report.problem,
     }
+
+
+# -- lanes ----------------------------------------------------------------------------------------------------------
+
+
+@router.get("/lanes", tags=["lanes"], summary="Every lane with its level, evidence and next step")
+async def list_lanes(request: Request, who: Caller) -> dict[str, Any]:
+    require_reader(who)
+    plane = plane_of(request)
+    reports = await run(plane.lanes)
+    return {"lanes": [lane_to_dict(r, plane.clock.now()) for r in reports]}
+
+
+@router.get("/lanes/{agent}/{tool}", tags=["lanes"], summary="One lane")
+async def get_lane(agent: str, tool: str, request: Request, who: Caller) -> dict[str, Any]:
+    require_reader(who)
+    plane = plane_of(request)
+    return lane_to_dict(await run(plane.lane, f"{agent}/{tool}"), plane.clock.now())
+
+
+@router.post("/lanes/{agent}/{tool}/promote", tags=["lanes"], summary="Confirm a ready lane's promotion")
+async def promote_lane(agent: str, tool: str, request: Request, who: Caller) -> dict[str, Any]:
+    require_role(who, Role.ADMIN)
+    plane = plane_of(request)
+    return lane_to_dict(await run(plane.promote, f"{agent}/{tool}", by=who.name), plane.clock.now())
+
+
+@router.post("/lanes/{agent}/{tool}/demote", tags=["lanes"], summary="Lower a lane's autonomy")
+async def demote_lane(agent: str, tool: str, body: DemoteIn, request: Request, who: Caller) -> dict[str, Any]:
+    require_role(who, Role.ADMIN)
+    plane = plane_of(request)
+    target = Mode(body.to) if body.to else None
+    return lane_to_dict(await run(plane.demote, f"{agent}/{tool}", by=who.name, to=target), plane.clock.now())
+
+
+@router.post("/actions/{action_id}/incident", tags=["lanes"], summary="Flag a critical error on an action")
+async def incident(action_id: str, body: IncidentIn, request: Request, who: Caller) -> dict[str, Any]:
+    plane = plane_of(request)
+    action = await run(plane.get, action_id)
+    require_decider(who, action)
+    report = await run(plane.report_incident, action_id, note=body.note, by=who.name)
+    return lane_to_dict(report, plane.clock.now())
 
 
 @router.post("/tokens", status_code=201, tags=["admin"], summary="Create an API token (its secret is shown once)")

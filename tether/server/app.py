@@ -164,10 +164,17 @@ def _install_error_handlers(app: FastAPI) -> None:
         return JSONResponse(error_body("internal", "an unexpected error; it was logged"), status_code=500)
 
 
+LADDER_EVERY = 60.0  # seconds between passes of the autonomy ladder (demotions, and promote = "auto")
+
+
 async def _sweep_forever(plane: ControlPlane, interval: float) -> None:
+    last_ladder = 0.0
     while True:
         try:
             await asyncio.to_thread(plane.sweep)
+            if asyncio.get_running_loop().time() - last_ladder >= LADDER_EVERY:
+                last_ladder = asyncio.get_running_loop().time()
+                await asyncio.to_thread(plane.apply_ladder)
         except Exception:  # an unreachable store must not kill the sweeper; it tries again
             log.exception("sweep failed")
         await asyncio.sleep(interval)

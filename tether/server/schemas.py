@@ -154,3 +154,11 @@ class TokenIn(_Body):
     name: str = Field(min_length=1, max_length=200, pattern=r"^[^/:\x00-\x1f]+$")
     role: Literal["agent", "viewer", "reviewer", "admin"]
     groups: list[str] = Field(default_factory=list, max_length=50)
+
+
+class IncidentIn(_Body):
+    note: str = Field(min_length=1, max_length=MAX_NOTE)
+
+
+class DemoteIn(_Body):
+    to: Literal["shadow", "approve", "override"] | None = None

@@ -15,7 +15,8 @@ from datetime import datetime
 from typing import Any, Literal
 
 from tether.audit import Anchor, AuditEvent
-from tether.model import Action, Approve, Decision, Edit, LaneState, ShadowCase, Status, TokenRecord, UndoRecord
+from tether.ladder import Incident
+from tether.model import Action, Approve, Decision, Edit, LaneState, Mode, ShadowCase, Status, TokenRecord, UndoRecord
 
 
 @dataclass(frozen=True, slots=True)
@@ -209,6 +210,24 @@ class Store(abc.ABC):
     @abc.abstractmethod
     def close_breaker(self, agent: str, tool: str, event: EventDraft, *, at: datetime) -> bool:
         """Close the lane's breaker; False if it was not open. The event is written only if it closes."""
+
+    @abc.abstractmethod
+    def set_level(
+        self, agent: str, tool: str, level: Mode | None, events: Sequence[EventDraft], *, at: datetime
+    ) -> None:
+        """Set a lane's autonomy level (None: back to where the policy starts lanes), with its audit events."""
+
+    @abc.abstractmethod
+    def lanes(self) -> list[tuple[str, str]]:
+        """Every lane that has a level, an action or a shadow case, sorted."""
+
+    @abc.abstractmethod
+    def add_incident(self, incident: Incident, agent: str, tool: str, events: Sequence[EventDraft]) -> None:
+        """Record a critical error on an action, with its audit events."""
+
+    @abc.abstractmethod
+    def incidents(self, agent: str, tool: str) -> list[Incident]:
+        """The lane's critical errors, oldest first."""
 
     # -- shadow mode -------------------------------------------------------------------------------------------
 

@@ -11,6 +11,7 @@ from typing import Literal
 from tether.audit import GENESIS, Anchor, AuditEvent, chain, jsonable
 from tether.codec import iso
 from tether.errors import NotFound
+from tether.ladder import Incident
 from tether.model import Action, LaneState, Mode, ShadowCase, Status, TokenRecord
 from tether.store.base import ActionFilter, Admission, Breaker, Changes, DuplicateCall, EventDraft, ShadowFilter, Store
 
@@ -26,6 +27,7 @@ class MemoryStore(Store):
         self._usage: list[tuple[str, str, str, datetime, float]] = []
         self._tokens: dict[str, TokenRecord] = {}
         self._shadow: dict[str, ShadowCase] = {}
+        self._incidents: list[tuple[str, str, Incident]] = []
 
     def setup(self) -> None:
         return None
@@ -146,6 +148,33 @@ class MemoryStore(Store):
                 return False
             self._append([event], at)
             return True
+
+    def set_level(
+        self, agent: str, tool: str, level: Mode | None, events: Sequence[EventDraft], *, at: datetime
+    ) -> None:
+        with self._lock:
+            if level is None:
+                self._levels.pop((agent, tool), None)
+            else:
+                self._levels[(agent, tool)] = level
+            self._append(events, at)
+
+    def lanes(self) -> list[tuple[str, str]]:
+        with self._lock:
+            found = set(self._levels) | set(self._breakers)
+            found |= {(a.call.agent, a.call.tool) for a in self._actions.values()}
+            found |= {(c.agent, c.tool) for c in self._shadow.values() if c.agent and c.tool}
+        return sorted(found)
+
+    def add_incident(self, incident: Incident, agent: str, tool: str, events: Sequence[EventDraft]) -> None:
+        with self._lock:
+            self._incidents.append((agent, tool, incident))
+            self._append(events, incident.at)
+
+    def incidents(self, agent: str, tool: str) -> list[Incident]:
+        with self._lock:
+            found = [i for a, t, i in self._incidents if (a, t) == (agent, tool)]
+        return sorted(found, key=lambda i: i.at)
 
     # -- shadow mode -------------------------------------------------------------------------------------------
 

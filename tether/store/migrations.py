@@ -57,7 +57,19 @@ def _m005_unique_calls(conn: Connection) -> None:
         next(i for i in schema.actions.indexes if i.name == "ux_actions_call").create(conn)
 
 
-MIGRATIONS: list[Migration] = [_m001_initial, _m002_durable_actions, _m003_tokens, _m004_shadow, _m005_unique_calls]
+def _m006_incidents(conn: Connection) -> None:
+    """Critical errors flagged by reviewers (no-op on a fresh database)."""
+    schema.incidents.create(conn, checkfirst=True)
+
+
+MIGRATIONS: list[Migration] = [
+    _m001_initial,
+    _m002_durable_actions,
+    _m003_tokens,
+    _m004_shadow,
+    _m005_unique_calls,
+    _m006_incidents,
+]
 
 
 def current_version(conn: Connection) -> int:

@@ -135,6 +135,20 @@ shadow_cases = Table(
     Index("ix_shadow_subject", "subject", "created_at"),
 )
 
+# Critical errors flagged by reviewers (migration 6): the ladder's strongest evidence.
+incidents = Table(
+    "incidents",
+    metadata,
+    Column("id", String(64), primary_key=True),
+    Column("action_id", String(64), nullable=False),
+    Column("agent", String(200), nullable=False),
+    Column("tool", String(200), nullable=False),
+    Column("note", Text, nullable=False),
+    Column("by", String(200), nullable=False),
+    Column("at", Float, nullable=False),
+    Index("ix_incidents_lane", "agent", "tool", "at"),
+)
+
 lanes = Table(
     "lanes",
     metadata,

@@ -48,7 +48,8 @@ from tether.codec import (
     verdict_to_dict,
 )
 from tether.errors import NotFound, StoreError, UsageError
-from tether.model import Action, LaneState, Mode, Role, ShadowCase, ShadowResult, Status, TokenRecord, ToolCall
+from tether.ladder import Incident
+from tether.model import Action, LaneState, Mode, Role, ShadowCase, ShadowResult, Status, TokenRecord, ToolCall, new_id
 from tether.store import schema
 from tether.store.base import ActionFilter, Admission, Breaker, Changes, DuplicateCall, EventDraft, ShadowFilter, Store
 from tether.store.migrations import migrate
@@ -60,6 +61,7 @@ H = schema.audit_head
 L = schema.lanes
 T = schema.tokens
 S = schema.shadow_cases
+INC = schema.incidents
 U = schema.usage
 
 
@@ -312,6 +314,43 @@ class SQLStore(Store):
                 return False
             _append(conn, [event], at)
             return True
+
+    def set_level(
+        self, agent: str, tool: str, level: Mode | None, events: Sequence[EventDraft], *, at: datetime
+    ) -> None:
+        value = level.value if level is not None else None
+        with _store_errors(self.url), self._writer.begin() as conn:
+            changed = conn.execute(update(L).where(L.c.agent == agent, L.c.tool == tool).values(level=value))
+            if changed.rowcount == 0:
+                conn.execute(insert(L).values(agent=agent, tool=tool, level=value, breaker=None, breaker_at=None))
+            _append(conn, events, at)
+
+    def lanes(self) -> list[tuple[str, str]]:
+        with _store_errors(self.url), self._reader.connect() as conn:
+            found = {(r.agent, r.tool) for r in conn.execute(select(L.c.agent, L.c.tool))}
+            found |= {(r.agent, r.tool) for r in conn.execute(select(A.c.agent, A.c.tool).distinct())}
+            shadow = select(S.c.agent, func.coalesce(S.c.agent_tool, S.c.human_tool)).where(S.c.agent.is_not(None))
+            found |= {(agent, tool) for agent, tool in conn.execute(shadow.distinct()) if tool}
+        return sorted(found)
+
+    def add_incident(self, incident: Incident, agent: str, tool: str, events: Sequence[EventDraft]) -> None:
+        row = {
+            "id": new_id(),
+            "action_id": incident.action_id,
+            "agent": agent,
+            "tool": tool,
+            "note": incident.note,
+            "by": incident.by,
+            "at": ts(incident.at),
+        }
+        with _store_errors(self.url), self._writer.begin() as conn:
+            conn.execute(insert(INC).values(row))
+            _append(conn, events, incident.at)
+
+    def incidents(self, agent: str, tool: str) -> list[Incident]:
+        stmt = select(INC).where(INC.c.agent == agent, INC.c.tool == tool).order_by(INC.c.at)
+        with _store_errors(self.url), self._reader.connect() as conn:
+            return [Incident(r.action_id, _dt(r.at), r.note, r.by) for r in conn.execute(stmt)]
 
     # -- shadow mode -------------------------------------------------------------------------------------------
 

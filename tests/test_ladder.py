@@ -1,0 +1,161 @@
+"""The autonomy ladder over weeks of fake time: a lane climbs only on evidence, one step at a time, never above
+its ceiling, and falls back at once after a critical error."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+
+from tether import Approve, Executed, FakeClock, Gate, Mode, Pending, Policy, Shadowed, ToolCall, UsageError
+from tether.store import Store
+
+RULES = {"start": "shadow", "min_cases": 10, "min_accuracy": 0.9, "critical_free_days": 14, "max_override_rate": 0.2}
+POLICY = {
+    "autonomy": RULES,
+    "tools": {
+        "tag": {"risk": "low", "reversible": "yes"},  # ceiling auto
+        "refund": {"risk": "medium", "reversible": "yes"},  # ceiling override
+        "wire": {"risk": "critical", "reversible": "no"},  # locked: approve for ever
+    },
+}
+LANE = "bot/tag"
+
+
+def make_gate(store: Store, clock: FakeClock, **autonomy: object) -> Gate:
+    policy = Policy.from_dict({**POLICY, "autonomy": {**RULES, **autonomy}})
+    gate = Gate(policy, store, clock=clock)
+    gate.tool(lambda item: f"tagged {item}", name="tag", undo=lambda item: None)
+    gate.tool(lambda order: "refunded", name="refund", undo=lambda order: None)
+    gate.tool(lambda account: "wired", name="wire")
+    return gate
+
+
+def call(gate: Gate, n: int, tool: str = "tag") -> object:
+    arg = {"tag": "item", "refund": "order", "wire": "account"}[tool]
+    return gate.call(ToolCall(tool=tool, args={arg: f"x{n}"}, agent="bot", subject=f"{tool}-{n}", confidence=0.95))
+
+
+def shadow_cases(gate: Gate, count: int, *, agree: int) -> None:
+    for n in range(count):
+        assert isinstance(call(gate, n), Shadowed)
+        args = {"item": f"x{n}"} if n < agree else {"item": "something else"}
+        gate.record_human(f"tag-{n}", "tag", args, by="ana")
+
+
+def test_a_lane_climbs_from_shadow_to_auto_only_on_evidence(store: Store, clock: FakeClock) -> None:
+    gate = make_gate(store, clock)
+    plane = gate.plane
+    assert isinstance(call(gate, 0), Shadowed)
+    assert plane.lane(LANE).level is Mode.SHADOW  # type: ignore[attr-defined]
+
+    shadow_cases(gate, 10, agree=10)
+    report = plane.lane(LANE)  # type: ignore[attr-defined]
+    assert report.evidence.cases == 10
+    assert report.evidence.accuracy == 1.0
+    assert not report.step.ready
+    assert any("14 days without a critical error" in w for w in report.step.waiting_for)
+    with pytest.raises(UsageError, match="not ready to leave shadow"):
+        plane.promote(LANE, by="admin")  # type: ignore[attr-defined]
+
+    clock.advance(timedelta(days=14))
+    assert plane.lane(LANE).step.target is Mode.APPROVE  # type: ignore[attr-defined]
+    assert plane.promote(LANE, by="admin").level is Mode.APPROVE  # type: ignore[attr-defined]
+
+    for n in range(10, 20):  # at approve: held, and approved unchanged
+        held = call(gate, n)
+        assert isinstance(held, Pending)
+        gate.decide(held.action_id, Approve(by="alice"))
+        assert isinstance(gate.resume(held.action_id), Executed)
+    clock.advance(timedelta(days=14))
+    assert plane.promote(LANE, by="admin").level is Mode.OVERRIDE  # type: ignore[attr-defined]
+
+    for n in range(20, 30):  # at override: runs at once, nobody undoes, the windows pass
+        assert isinstance(call(gate, n), Executed)
+    clock.advance(timedelta(minutes=11))
+    plane.sweep()
+    report = plane.lane(LANE)  # type: ignore[attr-defined]
+    assert (report.evidence.cases, report.evidence.override_rate) == (10, 0.0)
+    clock.advance(timedelta(days=14))
+    assert plane.promote(LANE, by="admin").level is Mode.AUTO  # type: ignore[attr-defined]
+
+    top = plane.lane(LANE)  # type: ignore[attr-defined]
+    assert top.step.target is None
+    assert "at the ceiling" in top.step.waiting_for[0]
+    kinds = [e.kind for e in plane.audit_events() if e.kind.startswith("lane.")]
+    assert kinds == ["lane.promoted"] * 3
+    promoted = [e for e in plane.audit_events() if e.kind == "lane.promoted"]
+    assert promoted[0].body["evidence"]["cases"] == 10
+    assert promoted[0].body["evidence"]["accuracy"] == 1.0
+
+
+def test_a_lane_never_climbs_above_its_ceiling(store: Store, clock: FakeClock) -> None:
+    gate = make_gate(store, clock, start="override")
+    assert gate.plane.lane("bot/refund").level is Mode.OVERRIDE  # type: ignore[attr-defined]
+    report = gate.plane.lane("bot/refund")  # type: ignore[attr-defined]
+    assert report.step.target is None
+    assert "at the ceiling (override)" in report.step.waiting_for[0]
+
+
+def test_a_locked_lane_stays_at_approve_for_ever(store: Store, clock: FakeClock) -> None:
+    gate = make_gate(store, clock, start="ceiling")
+    for n in range(12):
+        held = call(gate, n, tool="wire")
+        gate.decide(held.action_id, Approve(by="alice"))
+        gate.resume(held.action_id)
+    clock.advance(timedelta(days=30))
+    report = gate.plane.lane("bot/wire")  # type: ignore[attr-defined]
+    assert (report.level, report.step.target) == (Mode.APPROVE, None)
+    assert "locked" in report.step.waiting_for[0]
+
+
+def test_a_critical_error_drops_the_lane_at_once_to_approve(store: Store, clock: FakeClock) -> None:
+    gate = make_gate(store, clock, start="ceiling")
+    done = call(gate, 1)
+    assert isinstance(done, Executed)
+    assert gate.plane.lane(LANE).level is Mode.AUTO  # type: ignore[attr-defined]
+    report = gate.plane.report_incident(done.action_id, note="tagged a VIP as spam", by="alice")  # type: ignore[attr-defined]
+    assert report.level is Mode.APPROVE
+    assert isinstance(call(gate, 2), Pending)  # the next call is held
+    demoted = [e for e in gate.plane.audit_events() if e.kind == "lane.demoted"]
+    assert demoted[0].body["reason"] == "critical error: tagged a VIP as spam"
+    waits = gate.plane.lane(LANE).step.waiting_for  # type: ignore[attr-defined]
+    assert any("14 days without a critical error (has 0.0)" in w for w in waits)
+    clock.advance(timedelta(days=20))
+    waits = gate.plane.lane(LANE).step.waiting_for  # type: ignore[attr-defined]
+    assert not any("days without a critical error" in w for w in waits)
+
+
+def test_accuracy_below_the_bar_drops_the_lane_one_level(store: Store, clock: FakeClock) -> None:
+    gate = make_gate(store, clock, start="approve")
+    for n in range(10):
+        held = call(gate, n)
+        if n < 8:
+            gate.decide(held.action_id, Approve(by="alice"))
+        else:
+            from tether import Reject
+
+            gate.decide(held.action_id, Reject(by="alice", note="wrong tag"))
+    report = gate.plane.lane(LANE)  # type: ignore[attr-defined]
+    assert report.evidence.accuracy == pytest.approx(0.8)
+    assert report.step.demote
+    [changed] = gate.plane.apply_ladder()  # type: ignore[attr-defined]
+    assert changed.level is Mode.SHADOW
+
+
+def test_promote_auto_promotes_ready_lanes_by_itself(store: Store, clock: FakeClock) -> None:
+    gate = make_gate(store, clock, promote="auto")
+    shadow_cases(gate, 10, agree=10)
+    assert gate.plane.apply_ladder() == []  # type: ignore[attr-defined]
+    clock.advance(timedelta(days=15))
+    [changed] = gate.plane.apply_ladder()  # type: ignore[attr-defined]
+    assert changed.level is Mode.APPROVE
+    assert isinstance(call(gate, 99), Pending)
+
+
+def test_a_human_can_demote_a_lane(store: Store, clock: FakeClock) -> None:
+    gate = make_gate(store, clock, start="ceiling")
+    assert gate.plane.demote(LANE, by="admin").level is Mode.OVERRIDE  # type: ignore[attr-defined]
+    assert gate.plane.demote(LANE, by="admin", to=Mode.SHADOW).level is Mode.SHADOW  # type: ignore[attr-defined]
+    with pytest.raises(UsageError, match="not lower"):
+        gate.plane.demote(LANE, by="admin", to=Mode.AUTO)  # type: ignore[attr-defined]
