@@ -474,3 +474,13 @@ def test_lanes_over_http(server: LiveServer) -> None:
     refused = admin.post("/v1/lanes/bot/classify_ticket/promote")
     assert refused.status_code == 422
     assert viewer.get("/v1/lanes/bot/classify_ticket").json()["level"] == "shadow"
+
+
+def test_viewers_see_secret_looking_arguments_redacted(server: LiveServer) -> None:
+    agent = client(server, "bot", Role.AGENT)
+    viewer = client(server, "victor", Role.VIEWER)
+    alice = client(server, "alice", Role.REVIEWER, ("finance",))
+    action_id = submit(agent, account="A", amount=1, api_key="sk-live-123")["action"]["id"]  # type: ignore[index]
+    assert viewer.get(f"/v1/actions/{action_id}").json()["action"]["call"]["args"]["api_key"] == "[redacted]"
+    assert alice.get(f"/v1/actions/{action_id}").json()["action"]["call"]["args"]["api_key"] == "sk-live-123"
+    assert agent.get(f"/v1/actions/{action_id}").json()["action"]["call"]["args"]["api_key"] == "sk-live-123"

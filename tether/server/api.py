@@ -13,7 +13,7 @@ from typing import Annotated, Any, Literal, TypeVar
 
 from fastapi import APIRouter, Depends, Query, Request
 
-from tether.audit import Anchor, AuditEvent
+from tether.audit import Anchor, AuditEvent, redact
 from tether.codec import iso, lane_to_dict, shadow_case_to_dict, stats_to_dict
 from tether.errors import Forbidden, NotFound, UsageError
 from tether.identity import Identity, Tokens
@@ -79,6 +79,20 @@ Caller = Annotated[Identity, Depends(caller)]
 
 async def run(fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
     return await asyncio.to_thread(fn, *args, **kwargs)
+
+
+def shown(action: Action, who: Identity, plane: ControlPlane) -> dict[str, Any]:
+    """An action as this caller may see it: viewers get secret-looking arguments redacted, as in the audit log."""
+    view = action_view(action)
+    if who.role is Role.VIEWER:
+        fields = plane.policy.config.audit.redact
+        view["action"]["call"]["args"] = redact(view["action"]["call"]["args"], fields)
+        for approval in view["action"]["approvals"]:
+            if "args" in approval:
+                approval["args"] = redact(approval["args"], fields)
+        if view["action"]["decision"] and "args" in view["action"]["decision"]:
+            view["action"]["decision"]["args"] = redact(view["action"]["decision"]["args"], fields)
+    return view
 
 
 def require_reader(who: Identity, action: Action | None = None) -> None:
@@ -151,7 +165,7 @@ async def wait(
         if await request.is_disconnected() or request.app.state.stopping.is_set():
             break  # nobody is listening any more (or the server is stopping): stop reading the store for them
         action = await run(_fresh, plane, action_id)
-    return action_view(action)
+    return shown(action, who, plane)
 
 
 @router.post("/actions/{action_id}/claim", tags=["agents"], summary="Claim an approved (or due deferred) action")
@@ -270,8 +284,9 @@ async def list_actions(
         offset=offset,
         oldest_first=oldest_first,
     )
-    found = await run(plane_of(request).actions, query)
-    return {"actions": [action_view(a) for a in found]}
+    plane = plane_of(request)
+    found = await run(plane.actions, query)
+    return {"actions": [shown(a, who, plane) for a in found]}
 
 
 @router.get("/actions/{action_id}", tags=["reviewers"], summary="One action with its whole timeline")
@@ -280,7 +295,7 @@ async def get_action(action_id: str, request: Request, who: Caller) -> dict[str,
     action = await run(_fresh, plane, action_id)
     require_reader(who, action)
     timeline = await run(plane.timeline, action_id)
-    return {**action_view(action), "timeline": [event_to_dict(e) for e in timeline]}
+    return {**shown(action, who, plane), "timeline": [event_to_dict(e) for e in timeline]}
 
 
 # -- reviewers ------------------------------------------------------------------------------------------------------
