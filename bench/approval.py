@@ -24,7 +24,11 @@ from tether.plane import ControlPlane
 from tether.store import open_store
 
 POLICY = {"tools": {"pay": {"risk": "critical", "reversible": "no"}}}
-CALL = ToolCall(tool="pay", args={"amount": 1}, agent="bench-agent")
+
+
+def new_call() -> ToolCall:
+    """A new call each round: the same call_id twice would be the same action."""
+    return ToolCall(tool="pay", args={"amount": 1}, agent="bench-agent")
 
 
 def in_process(rounds: int, db: str) -> list[float]:
@@ -33,7 +37,7 @@ def in_process(rounds: int, db: str) -> list[float]:
     gate.tool(lambda amount: started.append(time.perf_counter_ns()), name="pay")
     samples = []
     for _ in range(rounds):
-        agent = threading.Thread(target=gate.call, args=(CALL,), kwargs={"wait": 30})
+        agent = threading.Thread(target=gate.call, args=(new_call(),), kwargs={"wait": 30})
         agent.start()
         while not (held := gate.pending()):
             time.sleep(0.001)
@@ -72,7 +76,7 @@ def agent_main(db: str, rounds: int, poll: float) -> None:
     starts: list[int] = []
     gate.tool(lambda amount: starts.append(time.time_ns()), name="pay")
     for _ in range(rounds):
-        gate.call(CALL, wait=30)
+        gate.call(new_call(), wait=30)
     print(json.dumps(starts))
 
 

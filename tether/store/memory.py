@@ -21,6 +21,7 @@ class MemoryStore(Store):
         self.url = "memory://"
         self._lock = threading.RLock()
         self._actions: dict[str, Action] = {}
+        self._calls: dict[tuple[str, str], str] = {}  # (agent, call_id) -> action id: one action per call
         self._events: list[AuditEvent] = []
         self._levels: dict[tuple[str, str], Mode] = {}
         self._breakers: dict[tuple[str, str], Breaker] = {}
@@ -42,9 +43,10 @@ class MemoryStore(Store):
             action, at = admission.action, admission.at
             if action.id in self._actions:
                 raise ValueError(f"action {action.id} already exists")
-            if self._find_call(action.call.agent, action.call.call_id) is not None:
+            if (action.call.agent, action.call.call_id) in self._calls:
                 raise DuplicateCall(action.call.call_id)
             self._actions[action.id] = action
+            self._calls[(action.call.agent, action.call.call_id)] = action.id
             self._usage.extend((limit, agent, tool, at, amount) for limit, amount in admission.charges)
             if admission.open_breaker is not None and (agent, tool) not in self._breakers:
                 self._breakers[(agent, tool)] = Breaker(
@@ -86,7 +88,8 @@ class MemoryStore(Store):
             return self._find_call(agent, call_id)
 
     def _find_call(self, agent: str, call_id: str) -> Action | None:
-        return next((a for a in self._actions.values() if (a.call.agent, a.call.call_id) == (agent, call_id)), None)
+        action_id = self._calls.get((agent, call_id))
+        return None if action_id is None else self._actions[action_id]
 
     def get_action(self, action_id: str) -> Action:
         with self._lock:
