@@ -129,6 +129,17 @@ def safe(value: object) -> Text:
     return Text("".join(ch if ch.isprintable() or ch in "\n\t" else f"\\x{ord(ch):02x}" for ch in text))
 
 
+def _json_object(text: str, option: str) -> dict[str, Any]:
+    """A JSON object given on the command line, or exit 2 saying what is wrong with it."""
+    try:
+        parsed = json.loads(text)
+    except json.JSONDecodeError as exc:
+        _fail(f"{option} is not valid JSON: {exc.msg} at column {exc.colno}", 2)
+    if not isinstance(parsed, dict):
+        _fail(f"{option} must be a JSON object, e.g. '{{\"amount\": 50}}'", 2)
+    return parsed
+
+
 def _print_json(data: Any) -> None:
     sys.stdout.write(json.dumps(data, indent=2, ensure_ascii=False, default=str) + "\n")
 
@@ -194,12 +205,7 @@ def policy_explain(
     as_json: JsonFlag = False,
 ) -> None:
     """Show the verdict the policy gives one call now, with every reason (its lane's history included)."""
-    try:
-        parsed = json.loads(args)
-    except json.JSONDecodeError as exc:
-        _fail(f"--args is not valid JSON: {exc.msg} at column {exc.colno}", 2)
-    if not isinstance(parsed, dict):
-        _fail("--args must be a JSON object, e.g. '{\"amount\": 50}'", 2)
+    parsed = _json_object(args, "--args")
     call = ToolCall(tool=tool, args=parsed, agent=agent, confidence=confidence)
     with _plane(ctx, policy_required=True) as plane:
         verdict = plane.evaluate(call)
@@ -518,12 +524,7 @@ def shadow_record(
     as_json: JsonFlag = False,
 ) -> None:
     """Record what the human process really did for a subject; Tether pairs it with the agent's proposal."""
-    try:
-        parsed = json.loads(args)
-    except json.JSONDecodeError as exc:
-        _fail(f"--args is not valid JSON: {exc.msg} at column {exc.colno}", 2)
-    if not isinstance(parsed, dict):
-        _fail('--args must be a JSON object, e.g. \'{"order": "O-1"}\'', 2)
+    parsed = _json_object(args, "--args")
     with _plane(ctx) as plane:
         case = plane.record_human(subject, tool=tool, args=parsed, by=by)
     if as_json:

@@ -106,15 +106,8 @@ class ResultIn(_Body):
         return _bounded_json(value, "result", limit=1024 * 1024)
 
 
-class UndoResultIn(_Body):
-    worker: str = Field(min_length=1, max_length=64)
-    result: Any = None
-    error: str | None = Field(None, min_length=1, max_length=MAX_TEXT)
-
-    @field_validator("result")
-    @classmethod
-    def _result_size(cls, value: Any) -> Any:
-        return _bounded_json(value, "result", limit=1024 * 1024)
+class UndoResultIn(ResultIn):
+    """What the compensator returned (``result``) or raised (``error``)."""
 
 
 class Claim(_Body):
