@@ -82,7 +82,7 @@ def agent_main(db: str, rounds: int, poll: float) -> None:
 
 def run() -> list[tuple[str, float]]:
     rows = []
-    with tempfile.TemporaryDirectory(dir=Path.cwd()) as tmp:
+    with tempfile.TemporaryDirectory(dir=Path.cwd(), prefix=".bench-") as tmp:
         rows.append(("decide → tool start, in-process", statistics.median(in_process(100, f"sqlite:///{tmp}/a.db"))))
         for poll in (0.02, 0.005):
             samples = second_process(60, f"sqlite:///{tmp}/b{poll}.db", poll)

@@ -77,7 +77,7 @@ def main() -> None:
     memory.tool(classify_ticket)
     rows.append(("gate.call auto, memory store", median_ns(lambda: memory.call(fresh_call()), runs=5000, warmup=500)))
 
-    with tempfile.TemporaryDirectory(dir=Path.cwd()) as tmp:
+    with tempfile.TemporaryDirectory(dir=Path.cwd(), prefix=".bench-") as tmp:
         sqlite = Gate(policy, f"sqlite:///{tmp}/bench.db")
         sqlite.tool(classify_ticket)
         rows.append(
