@@ -80,7 +80,7 @@ def main_options(
     ctx: typer.Context,
     config: Annotated[
         str | None,
-        typer.Option("--config", "-c", envvar="TETHER_CONFIG", help="Policy file [default: ./tether.toml]."),
+        typer.Option("--config", "-c", envvar="TETHER_CONFIG", help="Policy file (default: ./tether.toml)."),
     ] = None,
     db: Annotated[
         str, typer.Option("--db", envvar="TETHER_DB", help="Store URL: sqlite:///file.db, postgresql://…")
@@ -170,7 +170,7 @@ def template_text() -> str:
 @policy_app.command("check")
 def policy_check(
     ctx: typer.Context,
-    file: Annotated[Path | None, typer.Argument(help="Policy file [default: --config].")] = None,
+    file: Annotated[Path | None, typer.Argument(help="Policy file (default: --config).")] = None,
     as_json: JsonFlag = False,
 ) -> None:
     """Validate a policy file: schema, risk levels, CEL rules, limits. Exit 2 with every problem if bad."""
@@ -459,7 +459,7 @@ def audit_head(ctx: typer.Context) -> None:
 @audit_app.command("export")
 def audit_export(
     ctx: typer.Context,
-    output: Annotated[Path | None, typer.Option("--output", "-o", help="File to write [default: stdout].")] = None,
+    output: Annotated[Path | None, typer.Option("--output", "-o", help="File to write (default: stdout).")] = None,
     after: Annotated[int, typer.Option("--after", min=0, help="Only events after this sequence number.")] = 0,
 ) -> None:
     """Export the audit log as JSON Lines, one event per line, in chain order."""
@@ -635,7 +635,7 @@ def lanes_demote(
     lane: Annotated[str, typer.Argument(help="AGENT/TOOL")],
     by: Annotated[str, typer.Option("--by", help="Who decides it.")] = os.environ.get("USER", "cli"),
     to: Annotated[
-        str | None, typer.Option("--to", help="shadow, approve or override [default: one level down]")
+        str | None, typer.Option("--to", help="shadow, approve or override (default: one level down)")
     ] = None,
 ) -> None:
     """Lower a lane's autonomy, one level or to a given one."""
