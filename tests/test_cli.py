@@ -249,6 +249,8 @@ def test_the_demo_runs_the_six_tasks_and_leaves_held_ones(tmp_path: Path) -> Non
         assert tool in result.stdout
     assert "4 calls are held for a human" in result.stdout
     assert "draft_marketing_email: undone" in result.stdout
+    assert "support-bot/transfer_funds" in result.stdout  # the ladder, lane by lane
+    assert "the ceiling is locked" in result.stdout
     assert "audit log intact" in result.stdout
     held = json.loads(tether(tmp_path, "pending", "--json").stdout)
     assert sorted(a["call"]["tool"] for a in held) == [

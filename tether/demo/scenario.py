@@ -12,6 +12,7 @@ from rich.console import Console
 from rich.text import Text
 
 from tether.gate import Gate
+from tether.plane import ControlPlane
 from tether.model import Action, Outcome, ToolCall
 from tether.notify import Notifier
 from tether.policy import Policy
@@ -138,6 +139,19 @@ def run(*, config: Path, db: str, console: Console | None = None) -> list[Outcom
         undone = gate.undo(draft.action_id, by="alice")
         result = undone.undo.result if undone.undo else None
         console.print(Text(f"    ↩ {undone.call.tool}: {undone.status.value} — {result}"))
+        console.print(Text("\nthe autonomy ladder, lane by lane (tether lanes):", style="bold"))
+        plane = gate.plane
+        assert isinstance(plane, ControlPlane)  # the demo runs on a local store
+        for report in plane.lanes():
+            step = report.step
+            nxt = (
+                f"next {step.target.value}, waits for {step.waiting_for[0]}"
+                if step.target and step.waiting_for
+                else (step.waiting_for[0] if step.waiting_for else "ready")
+            )
+            console.print(
+                Text(f"    {report.lane:<36} {report.level.value:<8} ceiling {report.ceiling.value:<8} {nxt}")
+            )
         held = [o for o in outcomes if o.kind == "pending"]
         verdict = gate.plane.verify()
         console.print()
@@ -147,6 +161,7 @@ def run(*, config: Path, db: str, console: Console | None = None) -> list[Outcom
             console.print(Text(f"       .venv/bin/tether approve {held[0].action_id} --by alice --note 'ok'"))
             console.print(Text(f"       .venv/bin/tether show {held[0].action_id}"))
         console.print(Text("       .venv/bin/tether audit verify"))
+        console.print(Text("       .venv/bin/tether lanes"))
     finally:
         gate.close()
     return outcomes
