@@ -12,9 +12,9 @@ from rich.console import Console
 from rich.text import Text
 
 from tether.gate import Gate
-from tether.plane import ControlPlane
 from tether.model import Action, Outcome, ToolCall
 from tether.notify import Notifier
+from tether.plane import ControlPlane
 from tether.policy import Policy
 
 AGENT = "support-bot"
