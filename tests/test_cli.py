@@ -382,3 +382,23 @@ def test_lanes_incident_promote_and_demote_from_the_cli(tmp_path: Path) -> None:
     down = tether(tmp_path, "lanes", "demote", "bot/tag", "--to", "shadow", "--by", "admin")
     assert "is now at shadow" in down.stdout
     assert tether(tmp_path, "lanes", "demote", "bot/tag", "--to", "sideways").returncode == 2
+
+
+def test_resolve_an_unknown_action_from_the_cli(workdir: Path) -> None:
+    from datetime import timedelta
+
+    from tether import Approve, FakeClock
+
+    clock = FakeClock()
+    gate = Gate(Policy.from_file(workdir / "tether.toml"), f"sqlite:///{workdir / 'tether.db'}", clock=clock)
+    held = gate.plane.submit(ToolCall(tool="delete_user_data", args={"user": "u-1"}, agent="bot"), worker="w1")
+    gate.plane.decide(held.id, Approve(by="alice"))
+    gate.plane.claim(held.id, worker="w1")
+    clock.advance(timedelta(minutes=5))
+    gate.plane.sweep()
+    gate.close()
+    result = tether(workdir, "resolve", held.id, "--ran", "--by", "bob", "--note", "the row is gone")
+    assert result.returncode == 0, result.stderr
+    assert "is now executed" in result.stdout
+    again = tether(workdir, "resolve", held.id, "--did-not-run", "--by", "bob")
+    assert again.returncode == 1

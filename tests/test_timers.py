@@ -185,3 +185,24 @@ def test_escalate_without_a_group_to_escalate_to_is_a_config_error() -> None:
 
     with pytest.raises(ConfigError, match="escalate_to"):
         Policy.from_dict({"tools": {"x": {"risk": "high", "reversible": "no", "on_timeout": "escalate"}}})
+
+
+def test_a_human_resolves_an_action_a_crash_left_unknown(store: Store, clock: FakeClock) -> None:
+    from tether import Failed, NotDecidable
+    from tether.plane import ControlPlane
+
+    plane = ControlPlane(Policy.from_dict(POLICY), store, clock=clock)
+    held = plane.submit(transfer(), worker="w1")
+    plane.decide(held.id, Approve(by="alice"))
+    plane.claim(held.id, worker="w1")  # ...and the worker dies
+    clock.advance(timedelta(minutes=5))
+    [fired] = plane.sweep()
+    assert fired.kind == "unknown"
+    resolved = plane.resolve_unknown(held.id, ran=False, by="bob", note="no transfer in the bank statement")
+    assert resolved.status is Status.FAILED
+    outcome = plane.outcome(resolved)
+    assert isinstance(outcome, Failed)
+    assert "bob checked: it did not run" in outcome.error
+    with pytest.raises(NotDecidable, match="only an unknown action"):
+        plane.resolve_unknown(held.id, ran=True, by="bob")
+    assert [e.kind for e in plane.timeline(held.id)][-1] == "action.resolved"

@@ -649,6 +649,20 @@ def lanes_demote(
 
 
 @app.command()
+def resolve(
+    ctx: typer.Context,
+    action_id: Annotated[str, typer.Argument(help="An action left unknown by a crash.")],
+    ran: Annotated[bool, typer.Option("--ran/--did-not-run", help="What you found: did it take effect?")],
+    by: Annotated[str, typer.Option("--by", help="Who checked.")],
+    note: Annotated[str, typer.Option("--note", help="How you know.")] = "",
+) -> None:
+    """Record what a human found about an action a crash left unknown: it ran, or it did not."""
+    with _plane(ctx) as plane:
+        action = plane.resolve_unknown(action_id, ran=ran, by=by, note=note)
+    out.print(Text(f"{action.id} is now {action.status.value}"))
+
+
+@app.command()
 def incident(
     ctx: typer.Context,
     action_id: Annotated[str, typer.Argument(help="The action that went wrong.")],

@@ -16,7 +16,7 @@ from dataclasses import replace
 from tether.audit import Anchor, AuditEvent, Verification, canonical_json, jsonable, verify
 from tether.codec import iso, require_json
 from tether.decisions import DecisionsMixin
-from tether.errors import ClaimConflict, NotFound, UsageError
+from tether.errors import ClaimConflict, NotDecidable, NotFound, UsageError
 from tether.lanes import LanesMixin
 from tether.model import (
     Action,
@@ -231,6 +231,32 @@ class ControlPlane(DecisionsMixin, UndoMixin, ShadowMixin, LanesMixin):
         if window is not None:
             self._notify("override_window_open", finished)
         return finished
+
+    def resolve_unknown(self, action_id: str, *, ran: bool, by: str, note: str = "") -> Action:
+        """A human checked an ``unknown`` action (its worker died mid-run) and says whether it took effect."""
+        if not by or not by.strip():
+            raise UsageError("a resolution must say who checked (by=...)")
+        action = self.store.get_action(action_id)
+        now = self.clock.now()
+        status = Status.EXECUTED if ran else Status.FAILED
+        finding = "it ran" if ran else "it did not run"
+        body = {"finding": finding, "note": note, "outcome": status.value, "policy": action.policy_version}
+        resolved = self._transition(
+            action_id,
+            expect={Status.UNKNOWN},
+            changes=Changes(
+                status=status,
+                updated_at=now,
+                error=None if ran else f"a crash interrupted it; {by} checked: {finding}. {note}".strip(),
+                lease_until=None,
+            ),
+            events=[EventDraft(f"human:{by}", "action.resolved", action_id, body)],
+            expect_version=action.version,
+        )
+        if resolved is None:
+            current = self.store.get_action(action_id)
+            raise NotDecidable(f"action {action_id} is {current.status.value}; only an unknown action is resolved")
+        return resolved
 
     def renew_leases(self, claims: list[tuple[str, str]]) -> int:
         """Tell the world these claims are alive: ``(action id, claim token)`` pairs whose tool or compensator is

@@ -43,6 +43,7 @@ from tether.server.schemas import (
     HumanOutcomeIn,
     IncidentIn,
     LeasesIn,
+    ResolveIn,
     ResultIn,
     SubmitCall,
     TokenIn,
@@ -326,6 +327,14 @@ async def undo(action_id: str, body: UndoIn, request: Request, who: Caller) -> d
     action = await run(plane.get, action_id)
     require_decider(who, action)
     return action_view(await run(plane.request_undo, action_id, by=who.name))
+
+
+@router.post("/actions/{action_id}/resolve", tags=["reviewers"], summary="Say whether an unknown action ran")
+async def resolve(action_id: str, body: ResolveIn, request: Request, who: Caller) -> dict[str, Any]:
+    plane = plane_of(request)
+    action = await run(plane.get, action_id)
+    require_decider(who, action)
+    return action_view(await run(plane.resolve_unknown, action_id, ran=body.ran, by=who.name, note=body.note))
 
 
 # -- shadow mode ----------------------------------------------------------------------------------------------------

@@ -155,3 +155,10 @@ class IncidentIn(_Body):
 
 class DemoteIn(_Body):
     to: Literal["shadow", "approve", "override"] | None = None
+
+
+class ResolveIn(_Body):
+    """What a human found about an action a crash left unknown."""
+
+    ran: bool
+    note: str = Field("", max_length=MAX_NOTE)
