@@ -294,17 +294,14 @@ class Gate:
         in_loop = _in_event_loop()  # then async tools and compensators are left to the worker thread
         now = self.plane.clock.now()
 
-        def runnable(entry: RegisteredTool, asynchronous: bool) -> bool:
-            return not (asynchronous and in_loop)
-
-        with_undo = {n for n, e in self._tools.items() if e.undo is not None and runnable(e, e.undo_is_async)}
+        with_undo = {n for n, e in self._tools.items() if e.undo is not None and not (e.undo_is_async and in_loop)}
         for action in self._oldest(Status.UNDO_REQUESTED, with_undo):
             try:
                 self._run_undo(self._tools[action.call.tool], action)
                 done += 1
             except ClaimConflict:
                 continue  # another process got there first
-        tools = {n for n, e in self._tools.items() if runnable(e, e.is_async)}
+        tools = {n for n, e in self._tools.items() if not (e.is_async and in_loop)}
         for action in self._oldest(Status.DEFERRED, tools):
             if action.run_at is None or action.run_at > now:
                 continue

@@ -125,10 +125,10 @@ class LanesMixin(PlaneBase):
             report.agent, report.tool, level, [EventDraft(actor, kind, None, body)], at=self.clock.now()
         )
         if kind == "lane.demoted":
-            self._notify_lane(report, level)
+            self._notify_lane(report)
         return self.lane(report.lane)
 
-    def _notify_lane(self, report: LaneReport, level: Mode) -> None:
+    def _notify_lane(self, report: LaneReport) -> None:
         latest: list[Action] = self.store.list_actions(ActionFilter(agent=report.agent, tool=report.tool, limit=1))
         if latest:
             self._notify("lane_demoted", latest[0])

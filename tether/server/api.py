@@ -82,6 +82,16 @@ async def run(fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
     return await asyncio.to_thread(fn, *args, **kwargs)
 
 
+async def load(
+    request: Request, action_id: str, who: Identity, check: Callable[[Identity, Action], None]
+) -> tuple[ControlPlane, Action]:
+    """The plane and the action, once ``check`` has said this caller may act on it."""
+    plane = plane_of(request)
+    action = await run(plane.get, action_id)
+    check(who, action)
+    return plane, action
+
+
 def shown(action: Action, who: Identity, plane: ControlPlane) -> dict[str, Any]:
     """An action as this caller may see it: viewers get secret-looking arguments redacted, as in the audit log."""
     view = action_view(action)
@@ -157,9 +167,7 @@ async def wait(
     version: Annotated[int, Query(ge=0, description="Return as soon as the action's version differs.")] = 0,
     timeout: Annotated[float, Query(ge=0, le=LONG_POLL_MAX, description="Seconds to wait at most.")] = 30.0,
 ) -> dict[str, Any]:
-    plane = plane_of(request)
-    action = await run(plane.get, action_id)
-    require_reader(who, action)
+    plane, action = await load(request, action_id, who, require_reader)
     deadline = time.monotonic() + timeout
     while action.version == version and time.monotonic() < deadline:
         await asyncio.sleep(_POLL)
@@ -172,9 +180,7 @@ async def wait(
 @router.post("/actions/{action_id}/claim", tags=["agents"], summary="Claim an approved (or due deferred) action")
 async def claim(action_id: str, body: ClaimIn, request: Request, who: Caller) -> dict[str, Any]:
     """Exactly one claim succeeds; every other gets 409. ``retry`` claims a crashed run again."""
-    plane = plane_of(request)
-    action = await run(plane.get, action_id)
-    require_owner(who, action)
+    plane, action = await load(request, action_id, who, require_owner)
     if body.retry:
         if plane.reversible_of(action.call.tool) is not Reversibility.YES:
             raise Forbidden(
@@ -189,9 +195,7 @@ async def claim(action_id: str, body: ClaimIn, request: Request, who: Caller) ->
 
 @router.post("/actions/{action_id}/result", tags=["agents"], summary="Report what the tool did")
 async def result(action_id: str, body: ResultIn, request: Request, who: Caller) -> dict[str, Any]:
-    plane = plane_of(request)
-    action = await run(plane.get, action_id)
-    require_owner(who, action)
+    plane, action = await load(request, action_id, who, require_owner)
     if action.claimed_by != body.worker:
         raise Forbidden(f"action {action_id} is claimed by worker {action.claimed_by!r}, not {body.worker!r}")
     finished = await run(plane.finish, action, result=body.result, error=body.error)
@@ -220,17 +224,13 @@ async def leases(body: LeasesIn, request: Request, who: Caller) -> dict[str, Any
 
 @router.post("/actions/{action_id}/undo/claim", tags=["agents"], summary="Claim a requested undo")
 async def claim_undo(action_id: str, body: ClaimIn, request: Request, who: Caller) -> dict[str, Any]:
-    plane = plane_of(request)
-    action = await run(plane.get, action_id)
-    require_owner(who, action)
+    plane, action = await load(request, action_id, who, require_owner)
     return action_view(await run(plane.claim_undo, action, worker=body.worker))
 
 
 @router.post("/actions/{action_id}/undo/result", tags=["agents"], summary="Report what the compensator did")
 async def undo_result(action_id: str, body: UndoResultIn, request: Request, who: Caller) -> dict[str, Any]:
-    plane = plane_of(request)
-    action = await run(plane.get, action_id)
-    require_owner(who, action)
+    plane, action = await load(request, action_id, who, require_owner)
     if action.claimed_by != body.worker:
         raise Forbidden(f"the undo of {action_id} is claimed by worker {action.claimed_by!r}, not {body.worker!r}")
     return action_view(await run(plane.finish_undo, action, result=body.result, error=body.error))
@@ -304,9 +304,7 @@ async def get_action(action_id: str, request: Request, who: Caller) -> dict[str,
 
 @router.post("/actions/{action_id}/decision", tags=["reviewers"], summary="Approve, edit, reject or respond")
 async def decide(action_id: str, body: DecisionIn, request: Request, who: Caller) -> dict[str, Any]:
-    plane = plane_of(request)
-    action = await run(plane.get, action_id)
-    require_decider(who, action)
+    plane, _ = await load(request, action_id, who, require_decider)
     decision: Decision
     if body.kind == "approve":
         decision = Approve(by=who.name, note=body.note)
@@ -323,17 +321,13 @@ async def decide(action_id: str, body: DecisionIn, request: Request, who: Caller
 
 @router.post("/actions/{action_id}/undo", tags=["reviewers"], summary="Undo inside the window, or veto a deferred run")
 async def undo(action_id: str, body: UndoIn, request: Request, who: Caller) -> dict[str, Any]:
-    plane = plane_of(request)
-    action = await run(plane.get, action_id)
-    require_decider(who, action)
+    plane, _ = await load(request, action_id, who, require_decider)
     return action_view(await run(plane.request_undo, action_id, by=who.name))
 
 
 @router.post("/actions/{action_id}/resolve", tags=["reviewers"], summary="Say whether an unknown action ran")
 async def resolve(action_id: str, body: ResolveIn, request: Request, who: Caller) -> dict[str, Any]:
-    plane = plane_of(request)
-    action = await run(plane.get, action_id)
-    require_decider(who, action)
+    plane, _ = await load(request, action_id, who, require_decider)
     return action_view(await run(plane.resolve_unknown, action_id, ran=body.ran, by=who.name, note=body.note))
 
 
@@ -491,9 +485,7 @@ async def demote_lane(agent: str, tool: str, body: DemoteIn, request: Request, w
 
 @router.post("/actions/{action_id}/incident", tags=["lanes"], summary="Flag a critical error on an action")
 async def incident(action_id: str, body: IncidentIn, request: Request, who: Caller) -> dict[str, Any]:
-    plane = plane_of(request)
-    action = await run(plane.get, action_id)
-    require_decider(who, action)
+    plane, _ = await load(request, action_id, who, require_decider)
     report = await run(plane.report_incident, action_id, note=body.note, by=who.name)
     return lane_to_dict(report, plane.clock.now())
 
