@@ -16,7 +16,19 @@ from typing import Any, Literal
 
 from tether.audit import Anchor, AuditEvent
 from tether.ladder import Incident
-from tether.model import Action, Approve, Decision, Edit, LaneState, Mode, ShadowCase, Status, TokenRecord, UndoRecord
+from tether.model import (
+    Action,
+    Approve,
+    Decision,
+    Edit,
+    LaneState,
+    Mode,
+    ShadowCase,
+    Status,
+    TokenRecord,
+    UndoRecord,
+    Urgency,
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -117,13 +129,51 @@ class ShadowFilter:
 
 @dataclass(frozen=True, kw_only=True, slots=True)
 class ActionFilter:
+    """Which actions to list, and in what order (newest first unless told otherwise)."""
+
     status: Collection[Status] | None = None
     agent: str | None = None
     tool: str | None = None
     tools: Collection[str] | None = None
+    modes: Collection[Mode] | None = None
+    reviewer: str | None = None  # a reviewer who approved, edited, rejected, responded to or undid it
+    since: datetime | None = None  # created at or after
+    until: datetime | None = None  # created before
     limit: int = 100
     offset: int = 0
     oldest_first: bool = False
+    urgent_first: bool = False  # the inbox's order: high urgency first, then oldest first
+
+
+def reviewers_of(action: Action) -> set[str]:
+    """Every reviewer who decided on ``action`` or asked for its undo: what ``ActionFilter.reviewer`` matches."""
+    names = {d.by for d in (*action.approvals, action.decision) if d is not None}
+    if action.undo is not None:
+        names.add(action.undo.by)
+    return names
+
+
+def matches(query: ActionFilter, action: Action) -> bool:
+    """Whether ``action`` passes ``query``'s conditions: the reference the SQL store's WHERE clause follows."""
+    return (
+        (query.status is None or action.status in query.status)
+        and (query.agent is None or action.call.agent == query.agent)
+        and (query.tool is None or action.call.tool == query.tool)
+        and (query.tools is None or action.call.tool in query.tools)
+        and (query.modes is None or action.verdict.mode in query.modes)
+        and (query.reviewer is None or query.reviewer in reviewers_of(action))
+        and (query.since is None or action.created_at >= query.since)
+        and (query.until is None or action.created_at < query.until)
+    )
+
+
+def ordered(query: ActionFilter, found: list[Action]) -> list[Action]:
+    """``found`` in ``query``'s order, paged by its offset and limit."""
+    if query.urgent_first:
+        found.sort(key=lambda a: (a.verdict.urgency is not Urgency.HIGH, a.created_at, a.id))
+    else:
+        found.sort(key=lambda a: (a.created_at, a.id), reverse=not query.oldest_first)
+    return found[query.offset : query.offset + query.limit]
 
 
 class DuplicateCall(Exception):
@@ -187,6 +237,10 @@ class Store(abc.ABC):
     @abc.abstractmethod
     def list_actions(self, query: ActionFilter) -> list[Action]:
         """Actions matching the filter, newest first (or oldest first, for work queues)."""
+
+    @abc.abstractmethod
+    def count_matching(self, query: ActionFilter) -> int:
+        """How many actions match ``query`` (its limit, offset and order aside)."""
 
     @abc.abstractmethod
     def count_actions(self) -> dict[tuple[str, str], int]:

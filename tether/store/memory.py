@@ -13,7 +13,18 @@ from tether.codec import iso
 from tether.errors import NotFound
 from tether.ladder import Incident
 from tether.model import Action, LaneState, Mode, ShadowCase, Status, TokenRecord
-from tether.store.base import ActionFilter, Admission, Breaker, Changes, DuplicateCall, EventDraft, ShadowFilter, Store
+from tether.store.base import (
+    ActionFilter,
+    Admission,
+    Breaker,
+    Changes,
+    DuplicateCall,
+    EventDraft,
+    ShadowFilter,
+    Store,
+    matches,
+    ordered,
+)
 
 
 class MemoryStore(Store):
@@ -100,16 +111,12 @@ class MemoryStore(Store):
 
     def list_actions(self, query: ActionFilter) -> list[Action]:
         with self._lock:
-            found = [
-                a
-                for a in self._actions.values()
-                if (query.status is None or a.status in query.status)
-                and (query.agent is None or a.call.agent == query.agent)
-                and (query.tool is None or a.call.tool == query.tool)
-                and (query.tools is None or a.call.tool in query.tools)
-            ]
-        found.sort(key=lambda a: (a.created_at, a.id), reverse=not query.oldest_first)
-        return found[query.offset : query.offset + query.limit]
+            found = [a for a in self._actions.values() if matches(query, a)]
+        return ordered(query, found)
+
+    def count_matching(self, query: ActionFilter) -> int:
+        with self._lock:
+            return sum(1 for a in self._actions.values() if matches(query, a))
 
     def count_actions(self) -> dict[tuple[str, str], int]:
         counts: dict[tuple[str, str], int] = {}

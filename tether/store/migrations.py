@@ -62,6 +62,13 @@ def _m006_incidents(conn: Connection) -> None:
     schema.incidents.create(conn, checkfirst=True)
 
 
+def _m007_inbox_index(conn: Connection) -> None:
+    """The inbox's order (urgency, then age) read from an index instead of sorting every pending action."""
+    index = next(i for i in schema.actions.indexes if i.name == "ix_actions_inbox")
+    if index.name not in {i["name"] for i in inspect(conn).get_indexes(schema.actions.name)}:
+        index.create(conn)
+
+
 MIGRATIONS: list[Migration] = [
     _m001_initial,
     _m002_durable_actions,
@@ -69,6 +76,7 @@ MIGRATIONS: list[Migration] = [
     _m004_shadow,
     _m005_unique_calls,
     _m006_incidents,
+    _m007_inbox_index,
 ]
 
 

@@ -53,6 +53,8 @@ actions = Table(
     Column("version", Integer, nullable=False, server_default="0"),
     Index("ix_actions_status_created", "status", "created_at"),
     Index("ix_actions_lane", "agent", "tool", "created_at"),
+    # The dashboard's inbox: pending actions, most urgent first, then oldest first (migration 7).
+    Index("ix_actions_inbox", "status", "urgency", "created_at"),
     # One action per call: an agent that submits the same call twice (a retry after a timeout) gets the first.
     Index("ux_actions_call", "agent", "call_id", unique=True),
 )

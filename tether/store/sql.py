@@ -49,7 +49,19 @@ from tether.codec import (
 )
 from tether.errors import NotFound, StoreError, UsageError
 from tether.ladder import Incident
-from tether.model import Action, LaneState, Mode, Role, ShadowCase, ShadowResult, Status, TokenRecord, ToolCall, new_id
+from tether.model import (
+    Action,
+    LaneState,
+    Mode,
+    Role,
+    ShadowCase,
+    ShadowResult,
+    Status,
+    TokenRecord,
+    ToolCall,
+    Urgency,
+    new_id,
+)
 from tether.store import schema
 from tether.store.base import ActionFilter, Admission, Breaker, Changes, DuplicateCall, EventDraft, ShadowFilter, Store
 from tether.store.migrations import migrate
@@ -243,24 +255,39 @@ class SQLStore(Store):
         return _action_from_row(row)
 
     def list_actions(self, query: ActionFilter) -> list[Action]:
-        conditions: list[ColumnElement[bool]] = []
-        if query.status is not None:
-            conditions.append(A.c.status.in_([s.value for s in query.status]))
-        if query.agent is not None:
-            conditions.append(A.c.agent == query.agent)
-        if query.tool is not None:
-            conditions.append(A.c.tool == query.tool)
-        if query.tools is not None:
-            conditions.append(A.c.tool.in_(list(query.tools)))
-        stmt = (
-            select(A)
-            .where(and_(True, *conditions))
-            .order_by(*((A.c.created_at, A.c.id) if query.oldest_first else (A.c.created_at.desc(), A.c.id.desc())))
-            .limit(query.limit)
-            .offset(query.offset)
-        )
+        where = and_(True, *_conditions(query))
         with _store_errors(self.url), self._reader.connect() as conn:
-            return [_action_from_row(row) for row in conn.execute(stmt).mappings()]
+            if not query.urgent_first:
+                order = (A.c.created_at, A.c.id) if query.oldest_first else (A.c.created_at.desc(), A.c.id.desc())
+                stmt = select(A).where(where).order_by(*order).limit(query.limit).offset(query.offset)
+                return [_action_from_row(row) for row in conn.execute(stmt).mappings()]
+            # The inbox: high urgency first, then the rest, each oldest first. Two walks of ix_actions_inbox in
+            # age order cost a page's worth of rows, where one ORDER BY over a CASE would sort every pending row.
+            rows: list[Any] = []
+            offset = query.offset
+            for part in _URGENCY_PARTS:
+                stmt = (
+                    select(A)
+                    .where(where, part)
+                    .order_by(A.c.created_at, A.c.id)
+                    .limit(query.limit - len(rows))
+                    .offset(offset)
+                )
+                found = conn.execute(stmt).mappings().all()
+                rows.extend(found)
+                if len(rows) >= query.limit:
+                    break
+                if offset and not found:  # the page starts past this part: skip all of it
+                    offset -= int(conn.execute(select(func.count()).select_from(A).where(where, part)).scalar_one())
+                    offset = max(offset, 0)
+                else:
+                    offset = 0
+            return [_action_from_row(row) for row in rows]
+
+    def count_matching(self, query: ActionFilter) -> int:
+        stmt = select(func.count()).select_from(A).where(and_(True, *_conditions(query)))
+        with _store_errors(self.url), self._reader.connect() as conn:
+            return int(conn.execute(stmt).scalar_one())
 
     def count_actions(self) -> dict[tuple[str, str], int]:
         stmt = select(A.c.mode, A.c.status, func.count()).group_by(A.c.mode, A.c.status)
@@ -598,6 +625,43 @@ def _action_row(action: Action) -> dict[str, Any]:
         "undo": _column_value("undo", action.undo),
         "version": action.version,
     }
+
+
+_URGENCY_PARTS = (
+    A.c.urgency == Urgency.HIGH.value,
+    A.c.urgency.in_([u.value for u in Urgency if u is not Urgency.HIGH]),
+)
+
+
+def _conditions(query: ActionFilter) -> list[ColumnElement[bool]]:
+    """``query`` as SQL conditions; ``tether.store.base.matches`` is the reference they follow."""
+    conditions: list[ColumnElement[bool]] = []
+    if query.status is not None:
+        conditions.append(A.c.status.in_([s.value for s in query.status]))
+    if query.agent is not None:
+        conditions.append(A.c.agent == query.agent)
+    if query.tool is not None:
+        conditions.append(A.c.tool == query.tool)
+    if query.tools is not None:
+        conditions.append(A.c.tool.in_(list(query.tools)))
+    if query.modes is not None:
+        conditions.append(A.c.mode.in_([m.value for m in query.modes]))
+    if query.since is not None:
+        conditions.append(A.c.created_at >= ts(query.since))
+    if query.until is not None:
+        conditions.append(A.c.created_at < ts(query.until))
+    if query.reviewer is not None:
+        # Decisions, approvals and undo records are JSON with a "by" key; a note that quotes it is escaped
+        # (\"by\"), so only the key itself matches.
+        pattern = "%" + _like_escape(f'"by": {json.dumps(query.reviewer)}') + "%"
+        conditions.append(
+            or_(*(column.like(pattern, escape="\\") for column in (A.c.decision, A.c.approvals, A.c.undo)))
+        )
+    return conditions
+
+
+def _like_escape(text: str) -> str:
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
 
 def _column_value(name: str, value: Any) -> Any:

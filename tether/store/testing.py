@@ -72,12 +72,15 @@ def make_action(
     created_at: datetime = T0,
     args: dict[str, Any] | None = None,
     mode: Mode = Mode.APPROVE,
+    urgency: Urgency = Urgency.NORMAL,
 ) -> Action:
     """A plain action as the plane would admit it, with only the fields a test cares about set."""
     return Action(
         id=action_id,
         call=ToolCall(tool=tool, args=args if args is not None else {"order": "O-1"}, agent=agent),
-        verdict=Verdict(mode=mode, reasons=(Reason(step="matrix", ref="medium/no", mode=mode, text="matrix"),)),
+        verdict=Verdict(
+            mode=mode, urgency=urgency, reasons=(Reason(step="matrix", ref="medium/no", mode=mode, text="matrix"),)
+        ),
         status=status,
         created_at=created_at,
         updated_at=created_at,
@@ -731,6 +734,48 @@ class StoreConformance:
     @staticmethod
     def _ids(actions: list[Action]) -> list[str]:
         return [a.id for a in actions]
+
+    def test_urgent_first_puts_high_urgency_first_then_oldest_first_and_pages(self, store: Store) -> None:
+        for i, urgency in enumerate("nhnhnnh"):
+            level = Urgency.HIGH if urgency == "h" else Urgency.NORMAL
+            add(store, make_action(f"a{i}", created_at=at(i), urgency=level))
+        inbox = ActionFilter(status={Status.PENDING}, urgent_first=True, limit=100)
+        expected = ["a1", "a3", "a6", "a0", "a2", "a4", "a5"]
+        assert self._ids(store.list_actions(inbox)) == expected
+        for offset in range(len(expected) + 1):
+            for limit in (1, 2, 3, 5):
+                page = replace(inbox, offset=offset, limit=limit)
+                assert self._ids(store.list_actions(page)) == expected[offset : offset + limit], (offset, limit)
+
+    def test_filters_by_mode_time_range_and_reviewer(self, store: Store) -> None:
+        add(store, make_action("a1", created_at=at(1), mode=Mode.APPROVE))
+        add(store, make_action("a2", created_at=at(2), mode=Mode.OVERRIDE))
+        add(store, make_action("a3", created_at=at(3), mode=Mode.APPROVE))
+        store.transition(
+            "a1",
+            expect={Status.PENDING},
+            changes=Changes(
+                status=Status.REJECTED, updated_at=at(4), decision=Reject(by="alice", note='"by": "mallory"')
+            ),
+            events=[],
+        )
+        store.transition(
+            "a3",
+            expect={Status.PENDING},
+            changes=Changes(status=Status.PENDING, updated_at=at(4), approvals=(Approve(by="bob_1"),)),
+            events=[],
+        )
+        assert self._ids(store.list_actions(ActionFilter(modes={Mode.APPROVE}))) == ["a3", "a1"]
+        assert self._ids(store.list_actions(ActionFilter(since=at(2), until=at(3)))) == ["a2"]
+        assert self._ids(store.list_actions(ActionFilter(reviewer="alice"))) == ["a1"]
+        assert self._ids(store.list_actions(ActionFilter(reviewer="bob_1"))) == ["a3"]
+        # a note quoting another name does not make its author a reviewer, and LIKE wildcards are literal
+        assert store.list_actions(ActionFilter(reviewer="mallory")) == []
+        assert store.list_actions(ActionFilter(reviewer="bob%")) == []
+        assert store.list_actions(ActionFilter(reviewer="bob_")) == []
+        assert store.count_matching(ActionFilter(modes={Mode.APPROVE})) == 2
+        assert store.count_matching(ActionFilter(status={Status.PENDING}, limit=1)) == 2
+        assert store.count_matching(ActionFilter(agent="nobody")) == 0
 
     def test_list_actions_is_newest_first(self, store: Store) -> None:
         self._five(store)
