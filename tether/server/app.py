@@ -22,13 +22,14 @@ from tether import __version__
 from tether.errors import TetherError
 from tether.identity import Tokens
 from tether.plane import ControlPlane
-from tether.server import api, events
+from tether.server import api, dashboard, events
 from tether.server.metrics import CONTENT_TYPE, Metrics
 from tether.server.wire import error_body, error_status
 
 log = logging.getLogger("tether.server")
 
 MAX_BODY_BYTES = 2 * 1024 * 1024
+API_PREFIXES = ("/v1/", "/healthz", "/readyz", "/metrics")
 DESCRIPTION = """Tether's control plane over HTTP. Agents submit tool calls, wait for decisions, claim and report
 runs; reviewers list, read and decide held actions, undo inside override windows, and read the audit log.
 Authenticate with `Authorization: Bearer tth_…` (see `tether token create`)."""
@@ -56,6 +57,7 @@ def create_app(plane: ControlPlane, *, tokens: Tokens | None = None, sweep_inter
     app.state.stopping = asyncio.Event()  # set at shutdown: long polls end at once instead of holding it up
     app.include_router(api.router)
     app.include_router(events.router)
+    dashboard.install(app)
     _install_error_handlers(app)
 
     app.add_middleware(BodyLimit, limit=MAX_BODY_BYTES)
@@ -141,7 +143,9 @@ async def _no_receive() -> Message:
 
 def _install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(TetherError)
-    async def tether_error(request: Request, exc: TetherError) -> JSONResponse:
+    async def tether_error(request: Request, exc: TetherError) -> Response:
+        if not request.url.path.startswith(API_PREFIXES):
+            return dashboard.dashboard_error(request, exc)  # a person in a browser: a page, not JSON
         status, kind = error_status(exc)
         headers = {"WWW-Authenticate": "Bearer"} if status == 401 else None
         return JSONResponse(error_body(kind, str(exc)), status_code=status, headers=headers)

@@ -1,0 +1,148 @@
+// Tether dashboard: live updates, countdowns, keyboard shortcuts and the JSON editor's checks.
+// Our own code, no dependencies. Every change still goes through a server-rendered form with its CSRF token.
+(function () {
+  "use strict";
+
+  // -- countdowns ------------------------------------------------------------------------------------------
+  function fmt(seconds) {
+    var d = Math.floor(seconds / 86400), h = Math.floor((seconds % 86400) / 3600);
+    var m = Math.floor((seconds % 3600) / 60), s = Math.floor(seconds % 60);
+    if (d) return d + "d " + h + "h";
+    if (h) return h + "h " + m + "m";
+    if (m) return m + "m " + s + "s";
+    return s + "s";
+  }
+  function tick() {
+    var now = Date.now();
+    document.querySelectorAll("[data-deadline]").forEach(function (el) {
+      var left = (Date.parse(el.getAttribute("data-deadline")) - now) / 1000;
+      if (left > 0) { el.textContent = fmt(left) + " left"; return; }
+      el.textContent = el.getAttribute("data-ended") || "ended";
+      el.classList.add("ended");
+      var holder = el.closest("[data-id]");
+      if (holder) holder.querySelectorAll("form.undo button").forEach(function (b) { b.disabled = true; });
+    });
+  }
+
+  // -- the JSON editor: same names and types as the proposal ---------------------------------------------
+  function kind(v) {
+    if (v === null) return "null";
+    if (Array.isArray(v)) return "list";
+    if (typeof v === "number") return "number";
+    if (typeof v === "object") return "object";
+    return typeof v;
+  }
+  function problem(text, originalText) {
+    var edited, original;
+    try { edited = JSON.parse(text); } catch (e) { return "not valid JSON: " + e.message; }
+    try { original = JSON.parse(originalText); } catch (e) { return ""; }
+    if (kind(edited) !== "object") return "the arguments must be a JSON object";
+    for (var k in original) if (!(k in edited)) return "argument \u201c" + k + "\u201d is missing";
+    for (var j in edited) {
+      if (!(j in original)) return "argument \u201c" + j + "\u201d was not in the call";
+      if (original[j] !== null && kind(edited[j]) !== kind(original[j])) return "\u201c" + j + "\u201d must stay a " + kind(original[j]);
+    }
+    return "";
+  }
+  function checkEditor(area) {
+    var msg = problem(area.value, area.getAttribute("data-original") || "{}");
+    area.classList.toggle("invalid", !!msg);
+    var form = area.closest("form");
+    var status = form.querySelector(".editor-status");
+    if (status) status.textContent = msg;
+    form.querySelectorAll("button[type=submit]").forEach(function (b) { b.disabled = !!msg; });
+  }
+  document.addEventListener("input", function (e) {
+    if (e.target.classList && e.target.classList.contains("json-editor")) checkEditor(e.target);
+  });
+
+  // -- inbox selection and keys ----------------------------------------------------------------------------
+  var selectedId = null;
+  function cards() { return Array.prototype.slice.call(document.querySelectorAll("#inbox .card")); }
+  function select(card) {
+    cards().forEach(function (c) { c.classList.remove("selected"); });
+    if (!card) { selectedId = null; return; }
+    card.classList.add("selected");
+    selectedId = card.getAttribute("data-id");
+    card.scrollIntoView({ block: "nearest" });
+  }
+  function current() {
+    var list = cards();
+    for (var i = 0; i < list.length; i++) if (list[i].getAttribute("data-id") === selectedId) return list[i];
+    return null;
+  }
+  function typing(target) {
+    return target && (target.tagName === "INPUT" || target.tagName === "TEXTAREA" || target.tagName === "SELECT" || target.isContentEditable);
+  }
+  function openAndFocus(card, selector, field) {
+    var details = card.querySelector(selector);
+    if (!details) return;
+    details.open = true;
+    var input = details.querySelector(field);
+    if (input) input.focus();
+  }
+  document.addEventListener("keydown", function (e) {
+    if (e.ctrlKey || e.metaKey || e.altKey || typing(e.target) || !document.getElementById("inbox")) return;
+    var list = cards(), card = current(), index = list.indexOf(card);
+    if (e.key === "j" || e.key === "k") {
+      var next = e.key === "j" ? Math.min(index + 1, list.length - 1) : Math.max(index - 1, 0);
+      select(list[next] || list[0]);
+    } else if (!card) {
+      return;
+    } else if (e.key === "a") {
+      var approve = card.querySelector("form.approve");
+      if (approve) approve.requestSubmit();
+    } else if (e.key === "r") {
+      openAndFocus(card, "details.reject", "textarea");
+    } else if (e.key === "e") {
+      openAndFocus(card, "details.edit", "textarea");
+    } else {
+      return;
+    }
+    e.preventDefault();
+  });
+  document.addEventListener("click", function (e) {
+    var card = e.target.closest && e.target.closest("#inbox .card");
+    if (card) select(card);
+  });
+
+  // -- live updates ------------------------------------------------------------------------------------------
+  var stale = false;
+  function busy() {
+    var box = document.getElementById("inbox");
+    var active = document.activeElement;
+    return box && active && box.contains(active) && typing(active) ||
+      (box && box.querySelector("details[open]"));
+  }
+  function refreshInbox() {
+    var box = document.getElementById("inbox");
+    if (!box) return;
+    if (busy()) { stale = true; return; }  // never wipe what a reviewer is typing
+    stale = false;
+    fetch(box.getAttribute("data-refresh"), { credentials: "same-origin", headers: { "Accept": "text/html" } })
+      .then(function (r) { if (r.ok) return r.text(); if (r.redirected || r.status === 401) location.reload(); })
+      .then(function (html) {
+        if (html === undefined) return;
+        box.innerHTML = html;
+        select(current() || cards()[0] || null);
+        tick();
+      })
+      .catch(function () { stale = true; });
+  }
+  document.addEventListener("focusout", function () { if (stale) setTimeout(refreshInbox, 50); });
+  document.addEventListener("toggle", function () { if (stale) setTimeout(refreshInbox, 50); }, true);
+  function connect() {
+    if (!window.EventSource || !document.getElementById("inbox")) return;
+    var source = new EventSource("/live");
+    source.addEventListener("changed", function () { refreshInbox(); });
+    source.onerror = function () { /* the browser reconnects by itself */ };
+  }
+
+  document.addEventListener("DOMContentLoaded", function () {
+    tick();
+    setInterval(tick, 1000);
+    document.querySelectorAll(".json-editor").forEach(checkEditor);
+    if (document.getElementById("inbox")) select(cards()[0] || null);
+    connect();
+  });
+})();
