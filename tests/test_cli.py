@@ -243,7 +243,7 @@ def test_agent_text_cannot_inject_terminal_markup_or_escapes(workdir: Path) -> N
 
 
 def test_the_demo_runs_the_six_tasks_and_leaves_held_ones(tmp_path: Path) -> None:
-    result = tether(tmp_path, "demo")
+    result = tether(tmp_path, "demo", "--once")
     assert result.returncode == 0, result.stderr
     for tool in ("classify_ticket", "draft_marketing_email", "send_user_notification", "cancel_order"):
         assert tool in result.stdout
