@@ -795,7 +795,7 @@ def demo(
         host=host,
         port=port,
         console=out,
-        policy_path=Path(settings.config) if own else Path("tether-demo.toml"),
+        policy_path=Path(own) if own else Path("tether-demo.toml"),
         write_policy=not own,
         run_for=run_for,
         pace=pace,
