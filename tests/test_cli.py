@@ -402,3 +402,25 @@ def test_resolve_an_unknown_action_from_the_cli(workdir: Path) -> None:
     assert "is now executed" in result.stdout
     again = tether(workdir, "resolve", held.id, "--did-not-run", "--by", "bob")
     assert again.returncode == 1
+
+
+def test_review_lists_sampled_runs_and_records_verdicts(tmp_path: Path) -> None:
+    (tmp_path / "tether.toml").write_text(
+        '[autonomy]\nsample_rate = 1.0\n[tools.tag]\nrisk = "low"\nreversible = "yes"\n', encoding="utf-8"
+    )
+    from tether import Gate, Policy, ToolCall
+
+    gate = Gate(Policy.from_file(tmp_path / "tether.toml"), f"sqlite:///{tmp_path / 'tether.db'}")
+    gate.tool(lambda item: "tagged", name="tag")
+    ran = gate.call(ToolCall(tool="tag", args={"item": "x"}, agent="bot"))
+    gate.close()
+    listed = tether(tmp_path, "review")
+    assert ran.action_id in listed.stdout
+    assert tether(tmp_path, "review", ran.action_id).returncode == 2  # no verdict given
+    wrong = tether(tmp_path, "review", ran.action_id, "--wrong", "--by", "ana")
+    assert wrong.returncode == 2
+    assert "needs a note" in wrong.stderr
+    done = tether(tmp_path, "review", ran.action_id, "--wrong", "--note", "bad tag", "--by", "ana")
+    assert done.returncode == 0, done.stderr
+    assert "accuracy 0.0%" in done.stdout
+    assert "no sampled run" in tether(tmp_path, "review").stdout

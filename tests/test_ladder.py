@@ -8,7 +8,8 @@ from datetime import timedelta
 import pytest
 
 from tether import Approve, Executed, FakeClock, Gate, Mode, Pending, Policy, Shadowed, ToolCall, UsageError
-from tether.store import Store
+from tether.ladder import gather
+from tether.store import ActionFilter, Store
 
 RULES = {"start": "shadow", "min_cases": 10, "min_accuracy": 0.9, "critical_free_days": 14, "max_override_rate": 0.2}
 POLICY = {
@@ -159,3 +160,53 @@ def test_a_human_can_demote_a_lane(store: Store, clock: FakeClock) -> None:
     assert gate.plane.demote(LANE, by="admin", to=Mode.SHADOW).level is Mode.SHADOW  # type: ignore[attr-defined]
     with pytest.raises(UsageError, match="not lower"):
         gate.plane.demote(LANE, by="admin", to=Mode.AUTO)  # type: ignore[attr-defined]
+
+
+def test_at_auto_sampled_reviews_and_incident_reports_are_the_evidence(store: Store, clock: FakeClock) -> None:
+    gate = make_gate(store, clock, start="ceiling", sample_rate=0.25)
+    plane = gate.plane
+    runs = [call(gate, n) for n in range(200)]
+    assert all(isinstance(r, Executed) for r in runs)
+    report = plane.lane(LANE)  # type: ignore[attr-defined]
+    assert report.level is Mode.AUTO
+    assert report.evidence.cases == 0  # nobody looked at a run yet: runs alone prove nothing
+    picked = plane.samples(limit=1000)  # type: ignore[attr-defined]
+    assert 30 <= len(picked) <= 70  # about a quarter, picked by a stable hash of the id
+    assert picked == plane.samples(limit=1000)  # type: ignore[attr-defined]
+    for n, action in enumerate(picked[:10]):
+        if n < 8:
+            plane.review_run(action.id, ok=True, by="ana")  # type: ignore[attr-defined]
+        else:
+            plane.review_run(action.id, ok=False, note="tagged the wrong product", by="ana")  # type: ignore[attr-defined]
+    assert len(plane.samples(limit=1000)) == len(picked) - 10  # type: ignore[attr-defined]
+    evidence = plane.lane(LANE).evidence  # type: ignore[attr-defined]
+    assert (evidence.cases, evidence.good) == (10, 8)
+    assert evidence.last_critical is None  # wrong is not critical
+    [changed] = plane.apply_ladder()  # type: ignore[attr-defined]
+    assert changed.level is Mode.OVERRIDE  # 80 % is below the 90 % bar: one level down
+    reviewed = [e for e in plane.audit_events() if e.kind == "action.reviewed"]  # type: ignore[attr-defined]
+    assert len(reviewed) == 10
+    assert reviewed[-1].body == {"lane": LANE, "ok": False, "note": "tagged the wrong product"}
+
+
+def test_a_review_needs_a_run_that_took_effect_and_a_note_when_wrong(store: Store, clock: FakeClock) -> None:
+    gate = make_gate(store, clock, start="ceiling")
+    held = gate.call(ToolCall(tool="wire", args={"account": "A"}, agent="bot"))
+    with pytest.raises(UsageError, match="only a run that took effect"):
+        gate.plane.review_run(held.action_id, ok=True, by="ana")  # type: ignore[attr-defined]
+    ran = call(gate, 1)
+    with pytest.raises(UsageError, match="needs a note"):
+        gate.plane.review_run(ran.action_id, ok=False, by="ana")  # type: ignore[attr-defined]
+
+
+def test_a_critical_incident_outweighs_a_good_review_of_the_same_run(store: Store, clock: FakeClock) -> None:
+    gate = make_gate(store, clock, start="ceiling")
+    ran = call(gate, 1)
+    gate.plane.review_run(ran.action_id, ok=True, by="ana")  # type: ignore[attr-defined]
+    assert gate.plane.lane(LANE).evidence.good == 1  # type: ignore[attr-defined]
+    clock.advance(timedelta(hours=1))
+    gate.plane.report_incident(ran.action_id, note="leaked an address", by="ana")  # type: ignore[attr-defined]
+    actions = gate.plane.actions(ActionFilter(agent="bot"))  # type: ignore[attr-defined]
+    evidence = gather(Mode.AUTO, actions, [], gate.plane.store.incidents("bot", "tag"))  # type: ignore[attr-defined]
+    assert (evidence.cases, evidence.good) == (1, 0)
+    assert evidence.last_critical == clock.now()

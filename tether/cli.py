@@ -675,6 +675,54 @@ def incident(
     out.print(Text(f"incident recorded; lane {report.lane} is at {report.level.value}"))
 
 
+@app.command()
+def review(
+    ctx: typer.Context,
+    action_id: Annotated[str | None, typer.Argument(help="The run you reviewed (omit to list runs to review).")] = None,
+    ok: Annotated[
+        bool | None, typer.Option("--ok/--wrong", help="Your verdict: the run was right, or wrong (not critical).")
+    ] = None,
+    note: Annotated[str, typer.Option("--note", help="What was wrong (required with --wrong).")] = "",
+    by: Annotated[str, typer.Option("--by", help="Who reviewed it.")] = os.environ.get("USER", "cli"),
+    as_json: JsonFlag = False,
+) -> None:
+    """Sampled reviews of runs nobody approved: the evidence that keeps a lane at auto.
+
+    Without an ACTION_ID, lists the runs picked for review (autonomy.sample_rate). With one, records your
+    verdict; report critical errors with `tether incident` instead.
+    """
+    with _plane(ctx) as plane:
+        if action_id is None:
+            waiting = plane.samples(limit=200)
+            if as_json:
+                _print_json([action_to_dict(a) for a in waiting])
+                return
+            if not waiting:
+                out.print("no sampled run is waiting for a review")
+                return
+            table = Table("id", "lane", "ran", "arguments")
+            for action in waiting:
+                table.add_row(
+                    action.id,
+                    safe(action.call.lane),
+                    iso(action.updated_at),
+                    safe(_short(json.dumps(action.call.args))),
+                )
+            out.print(table)
+            out.print(Text("review one with `tether review ID --ok` or `tether review ID --wrong --note TEXT`"))
+            return
+        if ok is None:
+            raise UsageError("say what you found: --ok or --wrong")
+        report = plane.review_run(action_id, ok=ok, note=note, by=by)
+    out.print(
+        Text(f"review recorded; lane {report.lane} at {report.level.value}, accuracy {_pct(report.evidence.accuracy)}")
+    )
+
+
+def _pct(value: float | None) -> str:
+    return "—" if value is None else f"{value:.1%}"
+
+
 # -- server and tokens ----------------------------------------------------------------------------------------------
 
 

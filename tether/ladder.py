@@ -8,9 +8,11 @@ A critical error drops it at once to at most approve; accuracy falling below the
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Literal
 
 from tether.model import Action, Approve, Edit, Mode, Reject, ShadowCase, ShadowResult, Status
 from tether.policy.config import Autonomy
@@ -44,12 +46,18 @@ def step_down(level: Mode) -> Mode:
 
 @dataclass(frozen=True, slots=True)
 class Incident:
-    """A critical error a reviewer flagged on one of the lane's actions."""
+    """A reviewer's finding on one of the lane's actions: a critical error (an incident report), or the verdict of
+    a sampled review of a run at auto — ``ok`` (it was right) or ``bad`` (wrong, but not critical)."""
 
     action_id: str
     at: datetime
     note: str
     by: str
+    finding: Literal["critical", "bad", "ok"] = "critical"
+
+    @property
+    def critical(self) -> bool:
+        return self.finding == "critical"
 
 
 @dataclass
@@ -90,19 +98,33 @@ def gather(
     level: Mode, actions: Iterable[Action], cases: Iterable[ShadowCase], incidents: Sequence[Incident]
 ) -> Evidence:
     """The evidence for ``level``: shadow — agreement with the human; approve — approved unchanged vs edited or
-    rejected; override — kept vs undone; auto — runs vs incidents reported on them."""
+    rejected; override — kept vs undone; auto — sampled reviews (right or wrong) and incident reports on its runs."""
     evidence = Evidence(level)
-    flagged = {i.action_id for i in incidents}
-    if incidents:
-        evidence.last_critical = max(i.at for i in incidents)
+    actions = list(actions)
+    worst: dict[str, Incident] = {}  # one finding per action: the gravest (critical, then bad, then ok)
+    for finding in incidents:
+        known = worst.get(finding.action_id)
+        if known is None or _GRAVITY[finding.finding] > _GRAVITY[known.finding]:
+            worst[finding.action_id] = finding
+    criticals = [i.at for i in incidents if i.critical]
+    if criticals:
+        evidence.last_critical = max(criticals)
+    flagged = {action_id for action_id, finding in worst.items() if finding.finding != "ok"}
+    for action in actions:
+        if action.decided_at is not None and action.verdict.mode is Mode.APPROVE:
+            evidence.review_latencies.append((action.decided_at - action.created_at).total_seconds())
     if level is Mode.SHADOW:
         for case in cases:
             if case.result is not None and case.compared_at is not None:
                 _count(evidence, case.compared_at, case.result is ShadowResult.AGREE)
         return evidence
+    if level in (Mode.AUTO, Mode.NOTIFY):  # nobody looks at each run: the sampled and reported ones are the evidence
+        runs = {a.id for a in actions if a.verdict.mode is level}
+        for action_id, finding in worst.items():
+            if action_id in runs:
+                _count(evidence, finding.at, finding.finding == "ok")
+        return evidence
     for action in actions:
-        if action.decided_at is not None and action.verdict.mode is Mode.APPROVE:
-            evidence.review_latencies.append((action.decided_at - action.created_at).total_seconds())
         if action.verdict.mode is not level:
             continue
         if (
@@ -116,9 +138,18 @@ def gather(
             undone = action.status is not Status.FINALIZED
             evidence.undone += undone
             _count(evidence, action.updated_at, not undone and action.id not in flagged)
-        elif level in (Mode.AUTO, Mode.NOTIFY) and action.status is Status.EXECUTED:
-            _count(evidence, action.updated_at, action.id not in flagged)
     return evidence
+
+
+_GRAVITY = {"ok": 0, "bad": 1, "critical": 2}
+
+
+def sampled(action_id: str, rate: float) -> bool:
+    """Whether a run is picked for review: a stable hash of its id under ``rate``, the same on every instance."""
+    if rate <= 0:
+        return False
+    digest = hashlib.sha256(action_id.encode()).digest()
+    return int.from_bytes(digest[:8], "big") / 2**64 < rate
 
 
 def _count(evidence: Evidence, at: datetime, good: bool) -> None:

@@ -11,8 +11,19 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from tether.errors import UsageError
-from tether.ladder import Evidence, Incident, Step, autonomy, capped, gather, next_step, review_is_bottleneck, step_down
-from tether.model import Action, Mode, ToolCall, lane_key
+from tether.ladder import (
+    Evidence,
+    Incident,
+    Step,
+    autonomy,
+    capped,
+    gather,
+    next_step,
+    review_is_bottleneck,
+    sampled,
+    step_down,
+)
+from tether.model import Action, Mode, Status, ToolCall, lane_key
 from tether.planebase import PlaneBase
 from tether.store import ActionFilter, EventDraft, ShadowFilter
 
@@ -91,6 +102,38 @@ class LanesMixin(PlaneBase):
         if autonomy(report.level) > autonomy(Mode.APPROVE):
             report = self._set_level(report, Mode.APPROVE, "system", "lane.demoted", f"critical error: {note}")
         return report
+
+    def review_run(self, action_id: str, *, ok: bool, note: str = "", by: str) -> LaneReport:
+        """A human's verdict on a run nobody approved (a sampled review at auto or notify): right, or wrong but not
+        critical (report critical errors with ``report_incident``). Either way it is evidence for the lane."""
+        action = self.store.get_action(action_id)
+        if action.status not in (Status.EXECUTED, Status.FINALIZED):
+            raise UsageError(f"action {action_id} is {action.status.value}: only a run that took effect is reviewed")
+        if not ok and not note.strip():
+            raise UsageError("a run found wrong needs a note saying what was wrong")
+        finding = Incident(action_id=action_id, at=self.clock.now(), note=note, by=by, finding="ok" if ok else "bad")
+        body = {"lane": action.call.lane, "ok": ok, "note": note}
+        event = EventDraft(f"human:{by}", "action.reviewed", action_id, body)
+        self.store.add_incident(finding, action.call.agent, action.call.tool, [event])
+        return self.lane(action.call.lane)
+
+    def samples(self, *, limit: int = 50, scan: int = 2000) -> list[Action]:
+        """Runs at auto or notify picked for a human's review (``autonomy.sample_rate``) and not reviewed yet,
+        newest first, from the latest ``scan`` runs."""
+        rate = self.policy.config.autonomy.sample_rate
+        runs = self.store.list_actions(
+            ActionFilter(status={Status.EXECUTED, Status.FINALIZED}, modes={Mode.AUTO, Mode.NOTIFY}, limit=scan)
+        )
+        picked = [a for a in runs if sampled(a.id, rate)]
+        reviewed: dict[tuple[str, str], set[str]] = {}
+        waiting = []
+        for action in picked:
+            key = (action.call.agent, action.call.tool)
+            if key not in reviewed:
+                reviewed[key] = {i.action_id for i in self.store.incidents(*key)}
+            if action.id not in reviewed[key]:
+                waiting.append(action)
+        return waiting[:limit]
 
     def apply_ladder(self) -> list[LaneReport]:
         """Demote lanes whose accuracy fell below the bar; with ``promote = "auto"``, promote the ready ones."""

@@ -358,3 +358,32 @@ def test_lanes_can_be_demoted_by_admins_only(server: LiveServer) -> None:
     admin = Browser(server).login("ada", Role.ADMIN)
     assert admin.post("/lanes/bot/lookup/demote").status_code == 303
     assert server.plane.lane("bot/lookup").level.value == "override"
+
+
+def test_sampled_runs_are_reviewed_from_the_lanes_page_and_over_the_api(tmp_path: Path) -> None:
+    policy = Policy.from_dict({**POLICY, "autonomy": {"sample_rate": 1.0}})
+    plane = ControlPlane(policy, open_store(f"sqlite:///{tmp_path / 'samples.db'}"))
+    live = LiveServer(plane, sweep_interval=0)
+    try:
+        first = plane.submit(ToolCall(tool="lookup", args={"q": "a"}, agent="bot"), worker="w")
+        plane.finish(first, result="found")
+        second = plane.submit(ToolCall(tool="lookup", args={"q": "b"}, agent="bot"), worker="w")
+        plane.finish(second, result="found")
+        alice = Browser(live).login("alice", Role.REVIEWER)
+        page = alice.page("/lanes").text
+        assert "Runs sampled for review" in page
+        assert first.id in page
+        assert alice.post(f"/actions/{first.id}/review", ok="no").status_code == 422  # wrong needs a note
+        assert alice.post(f"/actions/{first.id}/review", ok="no", note="wrong index").status_code == 303
+        assert first.id not in alice.page("/lanes").text
+        api = httpx.Client(base_url=live.url, headers={"Authorization": f"Bearer {live.token('bob', Role.REVIEWER)}"})
+        assert [a["action"]["id"] for a in api.get("/v1/samples").json()["actions"]] == [second.id]
+        reviewed = api.post(f"/v1/actions/{second.id}/review", json={"ok": True})
+        assert reviewed.status_code == 200, reviewed.text
+        assert reviewed.json()["cases"] == 2
+        assert reviewed.json()["accuracy"] == 0.5
+        viewer = httpx.Client(base_url=live.url, headers={"Authorization": f"Bearer {live.token('v', Role.VIEWER)}"})
+        assert viewer.post(f"/v1/actions/{second.id}/review", json={"ok": True}).status_code == 403
+    finally:
+        live.stop()
+        plane.store.close()

@@ -111,6 +111,7 @@ class Autonomy(_Strict):
     critical_free_days: int = Field(14, ge=0)
     max_override_rate: float = Field(0.05, ge=0.0, le=1.0)
     review_p99_bottleneck: Duration = timedelta(minutes=30)
+    sample_rate: float = Field(0.05, ge=0.0, le=1.0)  # share of runs at auto picked for a human's review
 
 
 class Audit(_Strict):

@@ -45,6 +45,7 @@ from tether.server.schemas import (
     LeasesIn,
     ResolveIn,
     ResultIn,
+    ReviewIn,
     SubmitCall,
     TokenIn,
     UndoIn,
@@ -488,6 +489,20 @@ async def incident(action_id: str, body: IncidentIn, request: Request, who: Call
     plane, _ = await load(request, action_id, who, require_decider)
     report = await run(plane.report_incident, action_id, note=body.note, by=who.name)
     return lane_to_dict(report, plane.clock.now())
+
+
+@router.post("/actions/{action_id}/review", tags=["lanes"], summary="Record a sampled review of a run")
+async def review(action_id: str, body: ReviewIn, request: Request, who: Caller) -> dict[str, Any]:
+    plane, _ = await load(request, action_id, who, require_decider)
+    report = await run(plane.review_run, action_id, ok=body.ok, note=body.note, by=who.name)
+    return lane_to_dict(report, plane.clock.now())
+
+
+@router.get("/samples", tags=["lanes"], summary="Runs at auto picked for a human's review, not reviewed yet")
+async def samples(request: Request, who: Caller, limit: Annotated[int, Query(ge=1, le=1000)] = 100) -> dict[str, Any]:
+    require_reader(who)
+    plane = plane_of(request)
+    return {"actions": [shown(a, who, plane) for a in await run(plane.samples, limit=limit)]}
 
 
 @router.post("/tokens", status_code=201, tags=["admin"], summary="Create an API token (its secret is shown once)")

@@ -153,6 +153,11 @@ class IncidentIn(_Body):
     note: str = Field(min_length=1, max_length=MAX_NOTE)
 
 
+class ReviewIn(_Body):
+    ok: bool = Field(description="The run was right (true), or wrong but not critical (false).")
+    note: str = Field("", max_length=MAX_NOTE)
+
+
 class DemoteIn(_Body):
     to: Literal["shadow", "approve", "override"] | None = None
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 
-from sqlalchemy import Connection, Engine, insert, inspect, select
+from sqlalchemy import Connection, Engine, insert, inspect, select, text
 
 from tether.audit import GENESIS
 from tether.store import schema
@@ -69,6 +69,12 @@ def _m007_inbox_index(conn: Connection) -> None:
         index.create(conn)
 
 
+def _m008_review_findings(conn: Connection) -> None:
+    """Sampled reviews share the incidents table: a finding column says critical, bad or ok."""
+    if "finding" not in {c["name"] for c in inspect(conn).get_columns(schema.incidents.name)}:
+        conn.execute(text("ALTER TABLE incidents ADD COLUMN finding VARCHAR(16) NOT NULL DEFAULT 'critical'"))
+
+
 MIGRATIONS: list[Migration] = [
     _m001_initial,
     _m002_durable_actions,
@@ -77,6 +83,7 @@ MIGRATIONS: list[Migration] = [
     _m005_unique_calls,
     _m006_incidents,
     _m007_inbox_index,
+    _m008_review_findings,
 ]
 
 

@@ -148,6 +148,8 @@ incidents = Table(
     Column("note", Text, nullable=False),
     Column("by", String(200), nullable=False),
     Column("at", Float, nullable=False),
+    # migration 8: critical (an incident report), or a sampled review's verdict, bad or ok
+    Column("finding", String(16), nullable=False, server_default="critical"),
     Index("ix_incidents_lane", "agent", "tool", "at"),
 )
 

@@ -369,6 +369,7 @@ class SQLStore(Store):
             "note": incident.note,
             "by": incident.by,
             "at": ts(incident.at),
+            "finding": incident.finding,
         }
         with _store_errors(self.url), self._writer.begin() as conn:
             conn.execute(insert(INC).values(row))
@@ -377,7 +378,7 @@ class SQLStore(Store):
     def incidents(self, agent: str, tool: str) -> list[Incident]:
         stmt = select(INC).where(INC.c.agent == agent, INC.c.tool == tool).order_by(INC.c.at)
         with _store_errors(self.url), self._reader.connect() as conn:
-            return [Incident(r.action_id, _dt(r.at), r.note, r.by) for r in conn.execute(stmt)]
+            return [Incident(r.action_id, _dt(r.at), r.note, r.by, r.finding) for r in conn.execute(stmt)]
 
     # -- shadow mode -------------------------------------------------------------------------------------------
 

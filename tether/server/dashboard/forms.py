@@ -140,6 +140,24 @@ async def incident(action_id: str, request: Request) -> Response:
     return back(f"/actions/{action_id}", f"critical error recorded; lane {report.lane} is now at {report.level.value}")
 
 
+@router.post("/actions/{action_id}/review", response_class=HTMLResponse)
+async def review(action_id: str, request: Request) -> Response:
+    session = session_of(request)
+    fields = await form_of(request, session)
+    plane = plane_of(request)
+    try:
+        if fields.get("ok") not in ("yes", "no"):
+            raise UsageError("say what you found: ok=yes (right) or ok=no (wrong)")
+        action = await run(plane.get, action_id)
+        require_decider(session.identity, action)
+        report = await run(
+            plane.review_run, action_id, ok=fields["ok"] == "yes", note=fields.get("note", ""), by=session.identity.name
+        )
+    except TetherError as exc:
+        return await _refused(request, session, action_id, exc, fields)
+    return back("/lanes", f"review recorded; {report.lane} at {report.level.value}")
+
+
 @router.post("/breakers/{agent}/{tool}/close")
 async def close_breaker(agent: str, tool: str, request: Request) -> Response:
     session = session_of(request)

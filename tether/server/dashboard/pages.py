@@ -341,7 +341,8 @@ async def lanes(request: Request, session: Visitor) -> HTMLResponse:
     reports = [lane_to_dict(r, now) for r in await run(plane.lanes)]
     for lane in reports:
         lane["bars"] = _progress(lane, rules)
-    return render(request, session, "lanes.html", active="lanes", lanes=reports, rules=rules)
+    samples = _cards(plane, session, await run(plane.samples, limit=20))
+    return render(request, session, "lanes.html", active="lanes", lanes=reports, rules=rules, samples=samples)
 
 
 def _progress(lane: dict[str, Any], rules: Any) -> list[dict[str, Any]]:
