@@ -374,7 +374,7 @@ def _progress(lane: dict[str, Any], rules: Any) -> list[dict[str, Any]]:
             {
                 "name": "override rate",
                 "value": "—" if override is None else f"{override:.1%} (needs < {rules.max_override_rate:.0%})",
-                "pct": 100 if override is None or override < rules.max_override_rate else 30,
+                "pct": 0 if override is None else min(100, int(rules.max_override_rate / max(override, 1e-9) * 100)),
                 "ok": override is not None and override < rules.max_override_rate,
             }
         )
