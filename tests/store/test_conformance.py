@@ -6,7 +6,7 @@ below runs against both.
 
 from __future__ import annotations
 
-from tether.store.testing import ShadowConformance, StoreConformance, TokenConformance
+from tether.store.testing import OutboxConformance, ShadowConformance, StoreConformance, TokenConformance
 
 
 class TestStoreConformance(StoreConformance):
@@ -19,3 +19,7 @@ class TestTokenConformance(TokenConformance):
 
 class TestShadowConformance(ShadowConformance):
     """Shadow cases, on every backend."""
+
+
+class TestOutboxConformance(OutboxConformance):
+    """The notification outbox, on every backend."""

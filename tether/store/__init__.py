@@ -6,7 +6,7 @@
 from __future__ import annotations
 
 from tether.errors import UsageError
-from tether.store.base import ActionFilter, Admission, Breaker, Changes, EventDraft, ShadowFilter, Store
+from tether.store.base import ActionFilter, Admission, Breaker, Changes, Delivery, EventDraft, ShadowFilter, Store
 from tether.store.memory import MemoryStore
 
 DEFAULT_URL = "sqlite:///tether.db"
@@ -34,6 +34,7 @@ __all__ = [
     "Admission",
     "Breaker",
     "Changes",
+    "Delivery",
     "EventDraft",
     "MemoryStore",
     "ShadowFilter",

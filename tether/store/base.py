@@ -145,6 +145,39 @@ class ActionFilter:
     urgent_first: bool = False  # the inbox's order: high urgency first, then oldest first
 
 
+@dataclass(frozen=True, kw_only=True, slots=True)
+class Delivery:
+    """One notification to one channel (and, for email, one recipient), in the outbox until it is delivered.
+
+    ``status``: pending (due at ``next_at``), sending (claimed by ``claimed_by`` until ``lease_until``), sent,
+    skipped (its condition no longer held: the action was decided before an escalation was due), or dead (out of
+    attempts; a human can retry it).
+    """
+
+    id: str
+    seq: int  # the audit event that caused it
+    action_id: str | None
+    kind: str  # approval_needed, override_executed, alert_executed, escalated, breaker_opened, lane_demoted, unknown
+    channel: str
+    recipient: str | None = None
+    status: str = "pending"
+    attempts: int = 0
+    created_at: datetime
+    next_at: datetime
+    only_if_pending: bool = False
+    last_error: str | None = None
+    sent_at: datetime | None = None
+    claimed_by: str | None = None
+    lease_until: datetime | None = None
+
+
+def deliverable(delivery: Delivery, now: datetime) -> bool:
+    """Due now: pending and its time has come, or claimed by a worker whose lease lapsed (it died sending)."""
+    if delivery.status == "pending":
+        return delivery.next_at <= now
+    return delivery.status == "sending" and delivery.lease_until is not None and delivery.lease_until <= now
+
+
 def reviewers_of(action: Action) -> set[str]:
     """Every reviewer who decided on ``action`` or asked for its undo: what ``ActionFilter.reviewer`` matches."""
     names = {d.by for d in (*action.approvals, action.decision) if d is not None}
@@ -282,6 +315,52 @@ class Store(abc.ABC):
     @abc.abstractmethod
     def incidents(self, agent: str, tool: str) -> list[Incident]:
         """The lane's critical errors, oldest first."""
+
+    # -- the notification outbox -------------------------------------------------------------------------------
+
+    @abc.abstractmethod
+    def outbox_cursor(self) -> int:
+        """The last audit sequence number whose notifications are in the outbox (0 at first)."""
+
+    @abc.abstractmethod
+    def outbox_fill(self, deliveries: Sequence[Delivery], *, after: int, upto: int) -> bool:
+        """Add the deliveries caused by events ``after+1 .. upto`` and move the cursor to ``upto``, atomically and
+        only if the cursor is still ``after`` (another instance may have filled them): False then, nothing added."""
+
+    @abc.abstractmethod
+    def outbox_claim(self, now: datetime, *, worker: str, lease_until: datetime, limit: int = 50) -> list[Delivery]:
+        """Claim up to ``limit`` deliveries due at ``now`` (pending, or sending with a lapsed lease), oldest first;
+        each claimed by exactly one worker."""
+
+    @abc.abstractmethod
+    def outbox_settle(
+        self,
+        delivery_id: str,
+        *,
+        worker: str,
+        status: str,
+        attempts: int,
+        next_at: datetime,
+        error: str | None = None,
+        sent_at: datetime | None = None,
+    ) -> bool:
+        """Record what a claimed delivery came to; False if ``worker`` no longer holds the claim."""
+
+    @abc.abstractmethod
+    def outbox_list(self, *, status: str | None = None, limit: int = 100) -> list[Delivery]:
+        """Deliveries, newest first, optionally of one status."""
+
+    @abc.abstractmethod
+    def outbox_retry(self, delivery_id: str, *, now: datetime) -> Delivery:
+        """Put a dead (or skipped) delivery back in the queue, due now, with its attempts reset; NotFound if none."""
+
+    @abc.abstractmethod
+    def use_nonce(self, key: str, *, at: datetime) -> bool:
+        """Mark a single-use key used; False if it was used before (a replayed link or a duplicate delivery)."""
+
+    @abc.abstractmethod
+    def secret(self, name: str) -> str:
+        """A random secret kept in the store under ``name``, made on first use: every instance signs alike."""
 
     # -- shadow mode -------------------------------------------------------------------------------------------
 

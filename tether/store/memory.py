@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import secrets
 import threading
 from collections.abc import Callable, Collection, Iterator, Sequence
 from dataclasses import replace
@@ -18,12 +19,16 @@ from tether.store.base import (
     Admission,
     Breaker,
     Changes,
+    Delivery,
     DuplicateCall,
     EventDraft,
     ShadowFilter,
     Store,
     matches,
     ordered,
+)
+from tether.store.base import (
+    deliverable as _deliverable,
 )
 
 
@@ -40,6 +45,10 @@ class MemoryStore(Store):
         self._tokens: dict[str, TokenRecord] = {}
         self._shadow: dict[str, ShadowCase] = {}
         self._incidents: list[tuple[str, str, Incident]] = []
+        self._outbox: dict[str, Delivery] = {}
+        self._outbox_cursor = 0
+        self._nonces: set[str] = set()
+        self._secrets: dict[str, str] = {}
 
     def setup(self) -> None:
         return None
@@ -185,6 +194,85 @@ class MemoryStore(Store):
         with self._lock:
             found = [i for a, t, i in self._incidents if (a, t) == (agent, tool)]
         return sorted(found, key=lambda i: i.at)
+
+    # -- the notification outbox -------------------------------------------------------------------------------
+
+    def outbox_cursor(self) -> int:
+        with self._lock:
+            return self._outbox_cursor
+
+    def outbox_fill(self, deliveries: Sequence[Delivery], *, after: int, upto: int) -> bool:
+        with self._lock:
+            if self._outbox_cursor != after:
+                return False
+            for delivery in deliveries:
+                self._outbox[delivery.id] = delivery
+            self._outbox_cursor = upto
+            return True
+
+    def outbox_claim(self, now: datetime, *, worker: str, lease_until: datetime, limit: int = 50) -> list[Delivery]:
+        with self._lock:
+            due = [d for d in self._outbox.values() if _deliverable(d, now)]
+            due.sort(key=lambda d: (d.next_at, d.id))
+            claimed = []
+            for delivery in due[:limit]:
+                taken = replace(delivery, status="sending", claimed_by=worker, lease_until=lease_until)
+                self._outbox[delivery.id] = taken
+                claimed.append(taken)
+            return claimed
+
+    def outbox_settle(
+        self,
+        delivery_id: str,
+        *,
+        worker: str,
+        status: str,
+        attempts: int,
+        next_at: datetime,
+        error: str | None = None,
+        sent_at: datetime | None = None,
+    ) -> bool:
+        with self._lock:
+            known = self._outbox.get(delivery_id)
+            if known is None or known.status != "sending" or known.claimed_by != worker:
+                return False
+            self._outbox[delivery_id] = replace(
+                known,
+                status=status,
+                attempts=attempts,
+                next_at=next_at,
+                last_error=error,
+                sent_at=sent_at,
+                claimed_by=None,
+                lease_until=None,
+            )
+            return True
+
+    def outbox_list(self, *, status: str | None = None, limit: int = 100) -> list[Delivery]:
+        with self._lock:
+            found = [d for d in self._outbox.values() if status is None or d.status == status]
+        found.sort(key=lambda d: (d.created_at, d.id), reverse=True)
+        return found[:limit]
+
+    def outbox_retry(self, delivery_id: str, *, now: datetime) -> Delivery:
+        with self._lock:
+            known = self._outbox.get(delivery_id)
+            if known is None or known.status not in ("dead", "skipped"):
+                raise NotFound(f"no dead or skipped delivery {delivery_id!r}")
+            again = replace(known, status="pending", attempts=0, next_at=now, last_error=None)
+            self._outbox[delivery_id] = again
+            return again
+
+    def use_nonce(self, key: str, *, at: datetime) -> bool:
+        with self._lock:
+            if key in self._nonces:
+                return False
+            self._nonces.add(key)
+            return True
+
+    def secret(self, name: str) -> str:
+        with self._lock:
+            return self._secrets.setdefault(name, secrets.token_hex(32))
 
     # -- shadow mode -------------------------------------------------------------------------------------------
 

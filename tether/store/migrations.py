@@ -75,6 +75,12 @@ def _m008_review_findings(conn: Connection) -> None:
         conn.execute(text("ALTER TABLE incidents ADD COLUMN finding VARCHAR(16) NOT NULL DEFAULT 'critical'"))
 
 
+def _m009_outbox(conn: Connection) -> None:
+    """The notification outbox, its cursor, single-use keys and stored secrets (no-op on a fresh database)."""
+    for table in (schema.outbox, schema.outbox_cursor, schema.nonces, schema.secrets):
+        table.create(conn, checkfirst=True)
+
+
 MIGRATIONS: list[Migration] = [
     _m001_initial,
     _m002_durable_actions,
@@ -84,6 +90,7 @@ MIGRATIONS: list[Migration] = [
     _m006_incidents,
     _m007_inbox_index,
     _m008_review_findings,
+    _m009_outbox,
 ]
 
 

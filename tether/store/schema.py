@@ -174,3 +174,50 @@ usage = Table(
     Column("amount", Float, nullable=False),
     Index("ix_usage_window", "limit_id", "agent", "tool", "at"),
 )
+
+# The notification outbox (migration 9): filled from the audit log, which is written in the same transaction as
+# every state change, so a notification is never lost between a commit and a send.
+outbox = Table(
+    "outbox",
+    metadata,
+    Column("id", String(64), primary_key=True),
+    Column("seq", Integer, nullable=False),
+    Column("action_id", String(64)),
+    Column("kind", String(32), nullable=False),
+    Column("channel", String(100), nullable=False),
+    Column("recipient", String(200)),
+    Column("status", String(16), nullable=False),
+    Column("attempts", Integer, nullable=False, server_default="0"),
+    Column("created_at", Float, nullable=False),
+    Column("next_at", Float, nullable=False),
+    Column("only_if_pending", Integer, nullable=False, server_default="0"),
+    Column("last_error", Text),
+    Column("sent_at", Float),
+    Column("claimed_by", String(64)),
+    Column("lease_until", Float),
+    Index("ix_outbox_due", "status", "next_at"),
+)
+
+# One row (id = 1): the last audit sequence number turned into deliveries.
+outbox_cursor = Table(
+    "outbox_cursor",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=False),
+    Column("seq", Integer, nullable=False),
+)
+
+# Single-use keys: email links followed, Slack deliveries seen.
+nonces = Table(
+    "nonces",
+    metadata,
+    Column("key", String(128), primary_key=True),
+    Column("at", Float, nullable=False),
+)
+
+# Random secrets made on first use (link signing), shared by every instance on the store.
+secrets = Table(
+    "secrets",
+    metadata,
+    Column("name", String(64), primary_key=True),
+    Column("value", String(128), nullable=False),
+)

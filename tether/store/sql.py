@@ -10,6 +10,7 @@ which serialises chain appends across instances.
 from __future__ import annotations
 
 import json
+import secrets
 from collections.abc import Callable, Collection, Iterator, Sequence
 from dataclasses import replace
 from datetime import datetime
@@ -63,7 +64,17 @@ from tether.model import (
     new_id,
 )
 from tether.store import schema
-from tether.store.base import ActionFilter, Admission, Breaker, Changes, DuplicateCall, EventDraft, ShadowFilter, Store
+from tether.store.base import (
+    ActionFilter,
+    Admission,
+    Breaker,
+    Changes,
+    Delivery,
+    DuplicateCall,
+    EventDraft,
+    ShadowFilter,
+    Store,
+)
 from tether.store.migrations import migrate
 
 _SYNC_LEVELS = {"off", "normal", "full", "extra"}
@@ -74,6 +85,10 @@ L = schema.lanes
 T = schema.tokens
 S = schema.shadow_cases
 INC = schema.incidents
+OB = schema.outbox
+OC = schema.outbox_cursor
+NONCE = schema.nonces
+SECRET = schema.secrets
 U = schema.usage
 
 
@@ -379,6 +394,106 @@ class SQLStore(Store):
         stmt = select(INC).where(INC.c.agent == agent, INC.c.tool == tool).order_by(INC.c.at)
         with _store_errors(self.url), self._reader.connect() as conn:
             return [Incident(r.action_id, _dt(r.at), r.note, r.by, r.finding) for r in conn.execute(stmt)]
+
+    # -- the notification outbox -------------------------------------------------------------------------------
+
+    def outbox_cursor(self) -> int:
+        with _store_errors(self.url), self._reader.connect() as conn:
+            return int(conn.execute(select(OC.c.seq).where(OC.c.id == 1)).scalar() or 0)
+
+    def outbox_fill(self, deliveries: Sequence[Delivery], *, after: int, upto: int) -> bool:
+        with _store_errors(self.url), self._writer.begin() as conn:
+            current = conn.execute(select(OC.c.seq).where(OC.c.id == 1).with_for_update()).scalar()
+            if (current or 0) != after:
+                return False
+            if current is None:
+                conn.execute(insert(OC).values(id=1, seq=upto))
+            else:
+                conn.execute(update(OC).where(OC.c.id == 1).values(seq=upto))
+            if deliveries:
+                conn.execute(insert(OB), [_delivery_row(d) for d in deliveries])
+            return True
+
+    def outbox_claim(self, now: datetime, *, worker: str, lease_until: datetime, limit: int = 50) -> list[Delivery]:
+        moment = ts(now)
+        due = or_(
+            and_(OB.c.status == "pending", OB.c.next_at <= moment),
+            and_(OB.c.status == "sending", OB.c.lease_until <= moment),
+        )
+        with _store_errors(self.url), self._writer.begin() as conn:
+            # SKIP LOCKED: on PostgreSQL, two instances claiming at once take different rows (SQLite serialises).
+            oldest = select(OB.c.id).where(due).order_by(OB.c.next_at, OB.c.id).limit(limit)
+            ids = [r[0] for r in conn.execute(oldest.with_for_update(skip_locked=True))]
+            if not ids:
+                return []
+            conn.execute(
+                update(OB)
+                .where(OB.c.id.in_(ids), due)
+                .values(status="sending", claimed_by=worker, lease_until=ts(lease_until))
+            )
+            rows = conn.execute(select(OB).where(OB.c.id.in_(ids), OB.c.claimed_by == worker)).mappings()
+            claimed = [_delivery_from_row(r) for r in rows]
+        return sorted(claimed, key=lambda d: (d.next_at, d.id))
+
+    def outbox_settle(
+        self,
+        delivery_id: str,
+        *,
+        worker: str,
+        status: str,
+        attempts: int,
+        next_at: datetime,
+        error: str | None = None,
+        sent_at: datetime | None = None,
+    ) -> bool:
+        stmt = (
+            update(OB)
+            .where(OB.c.id == delivery_id, OB.c.status == "sending", OB.c.claimed_by == worker)
+            .values(
+                status=status,
+                attempts=attempts,
+                next_at=ts(next_at),
+                last_error=error,
+                sent_at=ts(sent_at),
+                claimed_by=None,
+                lease_until=None,
+            )
+        )
+        with _store_errors(self.url), self._writer.begin() as conn:
+            return bool(conn.execute(stmt).rowcount)
+
+    def outbox_list(self, *, status: str | None = None, limit: int = 100) -> list[Delivery]:
+        stmt = select(OB).order_by(OB.c.created_at.desc(), OB.c.id.desc()).limit(limit)
+        if status is not None:
+            stmt = stmt.where(OB.c.status == status)
+        with _store_errors(self.url), self._reader.connect() as conn:
+            return [_delivery_from_row(r) for r in conn.execute(stmt).mappings()]
+
+    def outbox_retry(self, delivery_id: str, *, now: datetime) -> Delivery:
+        stmt = (
+            update(OB)
+            .where(OB.c.id == delivery_id, OB.c.status.in_(["dead", "skipped"]))
+            .values(status="pending", attempts=0, next_at=ts(now), last_error=None)
+        )
+        with _store_errors(self.url), self._writer.begin() as conn:
+            if not conn.execute(stmt).rowcount:
+                raise NotFound(f"no dead or skipped delivery {delivery_id!r}")
+            return _delivery_from_row(conn.execute(select(OB).where(OB.c.id == delivery_id)).mappings().one())
+
+    def use_nonce(self, key: str, *, at: datetime) -> bool:
+        with _store_errors(self.url), self._writer.begin() as conn:
+            if conn.execute(select(NONCE.c.key).where(NONCE.c.key == key)).first() is not None:
+                return False
+            conn.execute(insert(NONCE).values(key=key, at=ts(at)))
+            return True
+
+    def secret(self, name: str) -> str:
+        with _store_errors(self.url), self._writer.begin() as conn:
+            known = conn.execute(select(SECRET.c.value).where(SECRET.c.name == name)).scalar()
+            if known is None:
+                known = secrets.token_hex(32)
+                conn.execute(insert(SECRET).values(name=name, value=known))
+            return str(known)
 
     # -- shadow mode -------------------------------------------------------------------------------------------
 
@@ -857,6 +972,46 @@ class _store_errors:
         unreachable = isinstance(exc, OperationalError) or type(original).__name__ == "OperationalError"
         hint = " (the store is unreachable)" if unreachable else ""
         raise StoreError(f"store {_redacted(self.url)} failed{hint}: {reason}") from exc
+
+
+def _delivery_row(d: Delivery) -> dict[str, Any]:
+    return {
+        "id": d.id,
+        "seq": d.seq,
+        "action_id": d.action_id,
+        "kind": d.kind,
+        "channel": d.channel,
+        "recipient": d.recipient,
+        "status": d.status,
+        "attempts": d.attempts,
+        "created_at": ts(d.created_at),
+        "next_at": ts(d.next_at),
+        "only_if_pending": int(d.only_if_pending),
+        "last_error": d.last_error,
+        "sent_at": ts(d.sent_at),
+        "claimed_by": d.claimed_by,
+        "lease_until": ts(d.lease_until),
+    }
+
+
+def _delivery_from_row(row: Any) -> Delivery:
+    return Delivery(
+        id=row["id"],
+        seq=row["seq"],
+        action_id=row["action_id"],
+        kind=row["kind"],
+        channel=row["channel"],
+        recipient=row["recipient"],
+        status=row["status"],
+        attempts=row["attempts"],
+        created_at=_dt(row["created_at"]),
+        next_at=_dt(row["next_at"]),
+        only_if_pending=bool(row["only_if_pending"]),
+        last_error=row["last_error"],
+        sent_at=from_ts(row["sent_at"]),
+        claimed_by=row["claimed_by"],
+        lease_until=from_ts(row["lease_until"]),
+    )
 
 
 def _redacted(url: str) -> str:

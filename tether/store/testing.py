@@ -46,7 +46,7 @@ from tether.model import (
     Urgency,
     Verdict,
 )
-from tether.store.base import ActionFilter, Admission, Breaker, Changes, EventDraft, ShadowFilter, Store
+from tether.store.base import ActionFilter, Admission, Breaker, Changes, Delivery, EventDraft, ShadowFilter, Store
 
 T0 = datetime(2026, 3, 1, 12, 0, tzinfo=UTC)
 AGENT = "support-bot"
@@ -1110,3 +1110,67 @@ class ShadowConformance:
             "shadow.human_recorded",
             "shadow.human_recorded",
         ]
+
+
+class OutboxConformance:
+    """The notification outbox: fills that follow the audit cursor once, claims that one worker wins, retries."""
+
+    @staticmethod
+    def _delivery(delivery_id: str, *, seq: int = 1, minutes: float = 0, **fields: Any) -> Delivery:
+        return Delivery(
+            id=delivery_id,
+            seq=seq,
+            action_id="a1",
+            kind="approval_needed",
+            channel="ops",
+            created_at=at(0),
+            next_at=at(minutes),
+            **fields,
+        )
+
+    def test_fill_moves_the_cursor_once(self, store: Store) -> None:
+        assert store.outbox_cursor() == 0
+        assert store.outbox_fill([self._delivery("d1")], after=0, upto=3)
+        assert store.outbox_cursor() == 3
+        assert not store.outbox_fill([self._delivery("d2")], after=0, upto=5)  # another instance got there first
+        assert [d.id for d in store.outbox_list()] == ["d1"]
+        assert store.outbox_fill([], after=3, upto=7)
+        assert store.outbox_cursor() == 7
+
+    def test_claims_take_due_deliveries_once_and_lapsed_leases_come_back(self, store: Store) -> None:
+        store.outbox_fill(
+            [self._delivery("now"), self._delivery("later", minutes=10), self._delivery("soon", minutes=1)],
+            after=0,
+            upto=1,
+        )
+        first = store.outbox_claim(at(2), worker="w1", lease_until=at(3))
+        assert [d.id for d in first] == ["now", "soon"]
+        assert all(d.status == "sending" and d.claimed_by == "w1" for d in first)
+        assert store.outbox_claim(at(2), worker="w2", lease_until=at(3)) == []
+        again = store.outbox_claim(at(4), worker="w2", lease_until=at(5))  # w1 died: its lease lapsed
+        assert [d.id for d in again] == ["now", "soon"]
+        assert not store.outbox_settle("now", worker="w1", status="sent", attempts=1, next_at=at(4))
+        assert store.outbox_settle("now", worker="w2", status="sent", attempts=1, next_at=at(4), sent_at=at(4))
+        sent = next(d for d in store.outbox_list() if d.id == "now")
+        assert (sent.status, sent.attempts, sent.sent_at, sent.claimed_by) == ("sent", 1, at(4), None)
+
+    def test_dead_letters_are_listed_and_retried(self, store: Store) -> None:
+        store.outbox_fill([self._delivery("d1")], after=0, upto=1)
+        assert len(store.outbox_claim(at(0), worker="w", lease_until=at(1))) == 1
+        store.outbox_settle("d1", worker="w", status="dead", attempts=5, next_at=at(0), error="HTTP 500")
+        [dead] = store.outbox_list(status="dead")
+        assert (dead.id, dead.last_error, dead.attempts) == ("d1", "HTTP 500", 5)
+        again = store.outbox_retry("d1", now=at(9))
+        assert (again.status, again.attempts, again.next_at) == ("pending", 0, at(9))
+        with pytest.raises(NotFound):
+            store.outbox_retry("d1", now=at(9))  # pending, not dead
+        assert store.outbox_list(status="dead") == []
+
+    def test_nonces_are_single_use_and_secrets_stable(self, store: Store) -> None:
+        assert store.use_nonce("link-1", at=at(0))
+        assert not store.use_nonce("link-1", at=at(1))
+        assert store.use_nonce("link-2", at=at(1))
+        secret = store.secret("links")
+        assert len(secret) >= 32
+        assert store.secret("links") == secret
+        assert store.secret("other") != secret
