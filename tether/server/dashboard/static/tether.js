@@ -120,7 +120,12 @@
     if (busy()) { stale = true; return; }  // never wipe what a reviewer is typing
     stale = false;
     fetch(box.getAttribute("data-refresh"), { credentials: "same-origin", headers: { "Accept": "text/html" } })
-      .then(function (r) { if (r.ok) return r.text(); if (r.redirected || r.status === 401) location.reload(); })
+      .then(function (r) {
+        // A session that ended is answered with a redirect to the login page, which fetch follows (200): check
+        // that first, or the login page would be pasted into the inbox. Reloading shows it as a page.
+        if (r.redirected || r.status === 401) { location.reload(); return undefined; }
+        return r.ok ? r.text() : undefined;
+      })
       .then(function (html) {
         if (html === undefined) return;
         box.innerHTML = html;
