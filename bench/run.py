@@ -1,4 +1,5 @@
-"""Benchmarks for the foundation (``make bench``): gate overhead and policy evaluation.
+"""Benchmarks for the foundation (``make bench``): gate overhead and policy evaluation, then the approval round trip
+(bench/approval.py) and the dashboard at scale (bench/inbox.py, whose dataset is built once and cached).
 
 Method: every figure is the median of many single-call timings with ``time.perf_counter_ns`` after a warm-up,
 all in one process and one run so the ratios compare like with like. The SQLite store runs with its defaults
@@ -20,6 +21,7 @@ from tether import Gate, LaneState, Policy, ToolCall
 
 sys.path.insert(0, str(Path(__file__).parent))
 import approval
+import inbox
 
 POLICY = {
     "tools": {
@@ -101,10 +103,14 @@ def main() -> None:
     print("|---|---:|")
     for name, ms in approval_rows:
         print(f"| {name} | {ms:.2f} ms |")
+    inbox_figures, dataset = inbox.run()
+    print(inbox.table(inbox_figures, dataset))
     print(
         f"\nTargets: gate.call (SQLite, FULL) ≤ 1 ms → {gate_ns / 1e6:.3f} ms; Policy.evaluate ≤ 20 µs → "
         f"{rows[1][1] / 1000:.1f} µs (auto), {rows[3][1] / 1000:.1f} µs (with a CEL fan-out limit); "
-        f"decide → tool start in-process ≤ 5 ms → {approval_rows[0][1]:.2f} ms."
+        f"decide → tool start in-process ≤ 5 ms → {approval_rows[0][1]:.2f} ms; the inbox's first page with "
+        f"{dataset['pending']:,} pending actions and {dataset['events']:,} audit events ≤ {inbox.TARGET_MS:.0f} ms "
+        f"server time → {inbox.inbox_ms(inbox_figures):.1f} ms."
     )
 
 
