@@ -29,11 +29,11 @@ from tether.policy.config import (
     LimitConfig,
     PolicyConfig,
     RuleConfig,
-    format_duration,
     load_config,
     parse_config,
     raise_problems,
 )
+from tether.policy.durations import format_duration
 from tether.policy.expressions import Expression, ExpressionFailed, activation
 from tether.policy.matrix import RiskMatrix
 

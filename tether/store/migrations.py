@@ -64,9 +64,14 @@ def _m006_incidents(conn: Connection) -> None:
 
 def _m007_inbox_index(conn: Connection) -> None:
     """The inbox's order (urgency, then age) read from an index instead of sorting every pending action."""
-    index = next(i for i in schema.actions.indexes if i.name == "ix_actions_inbox")
-    if index.name not in {i["name"] for i in inspect(conn).get_indexes(schema.actions.name)}:
-        index.create(conn)
+    _create_indexes(conn, "ix_actions_inbox")
+
+
+def _create_indexes(conn: Connection, *names: str) -> None:
+    present = {i["name"] for i in inspect(conn).get_indexes(schema.actions.name)}
+    for index in schema.actions.indexes:
+        if index.name in names and index.name not in present:
+            index.create(conn)
 
 
 def _m008_review_findings(conn: Connection) -> None:
@@ -79,6 +84,19 @@ def _m009_outbox(conn: Connection) -> None:
     """The notification outbox, its cursor, single-use keys and stored secrets (no-op on a fresh database)."""
     for table in (schema.outbox, schema.outbox_cursor, schema.nonces, schema.secrets):
         table.create(conn, checkfirst=True)
+    if conn.execute(select(schema.outbox_cursor.c.id)).first() is None:
+        # Notifications start from now: an upgraded database does not page people about last year's events.
+        head = conn.execute(select(schema.audit_head.c.seq).where(schema.audit_head.c.id == 1)).scalar() or 0
+        conn.execute(insert(schema.outbox_cursor).values(id=1, seq=head))
+
+
+def _m010_listing_indexes(conn: Connection) -> None:
+    """Indexes for listing newest first (the activity page) and a wider inbox index that pages deeply without
+    sorting: measured in bench/inbox.py at 350k actions, the activity page went from 1.3 s to 12 ms."""
+    present = {i["name"]: i["column_names"] for i in inspect(conn).get_indexes(schema.actions.name)}
+    if present.get("ix_actions_inbox") not in (None, ["status", "urgency", "created_at", "id"]):
+        conn.execute(text("DROP INDEX ix_actions_inbox"))
+    _create_indexes(conn, "ix_actions_inbox", "ix_actions_created", "ix_actions_agent_created")
 
 
 MIGRATIONS: list[Migration] = [
@@ -91,6 +109,7 @@ MIGRATIONS: list[Migration] = [
     _m007_inbox_index,
     _m008_review_findings,
     _m009_outbox,
+    _m010_listing_indexes,
 ]
 
 

@@ -54,7 +54,10 @@ actions = Table(
     Index("ix_actions_status_created", "status", "created_at"),
     Index("ix_actions_lane", "agent", "tool", "created_at"),
     # The dashboard's inbox: pending actions, most urgent first, then oldest first (migration 7).
-    Index("ix_actions_inbox", "status", "urgency", "created_at"),
+    Index("ix_actions_inbox", "status", "urgency", "created_at", "id"),
+    # The activity page: newest first, overall and per agent (migration 10).
+    Index("ix_actions_created", "created_at", "id"),
+    Index("ix_actions_agent_created", "agent", "created_at", "id"),
     # One action per call: an agent that submits the same call twice (a retry after a timeout) gets the first.
     Index("ux_actions_call", "agent", "call_id", unique=True),
 )
