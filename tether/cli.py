@@ -23,7 +23,16 @@ from rich.table import Table
 from rich.text import Text
 
 from tether.audit import Anchor, AuditEvent
-from tether.codec import action_to_dict, iso, lane_to_dict, shadow_case_to_dict, stats_to_dict, verdict_to_dict
+from tether.codec import (
+    DELIVERY_STATUSES,
+    action_to_dict,
+    delivery_to_dict,
+    iso,
+    lane_to_dict,
+    shadow_case_to_dict,
+    stats_to_dict,
+    verdict_to_dict,
+)
 from tether.errors import (
     ConfigError,
     DecisionError,
@@ -61,6 +70,8 @@ app.add_typer(breaker_app, name="breaker")
 app.add_typer(token_app, name="token")
 app.add_typer(shadow_app, name="shadow")
 app.add_typer(lanes_app, name="lanes")
+outbox_app = typer.Typer(help="Notifications waiting, sent and dead; retry dead letters.", invoke_without_command=True)
+app.add_typer(outbox_app, name="outbox")
 
 out = Console(highlight=False, soft_wrap=True)
 err = Console(stderr=True, highlight=False, soft_wrap=True)
@@ -509,6 +520,57 @@ def breaker_close(
     with _plane(ctx) as plane:
         plane.close_breaker(lane, by=by)
     out.print(Text(f"closed the breaker of {lane}"))
+
+
+# -- notifications --------------------------------------------------------------------------------------------------
+
+
+@outbox_app.callback()
+def outbox_list(
+    ctx: typer.Context,
+    status: Annotated[
+        str | None, typer.Option("--status", help="Only pending, sending, sent, skipped or dead deliveries.")
+    ] = None,
+    limit: Annotated[int, typer.Option(min=1, max=10_000, help="At most this many, newest first.")] = 50,
+    as_json: JsonFlag = False,
+) -> None:
+    """List notification deliveries, newest first (dead letters: --status dead)."""
+    if ctx.invoked_subcommand is not None:
+        return
+    if status is not None and status not in DELIVERY_STATUSES:
+        raise UsageError(f"--status {status!r}: use one of {', '.join(DELIVERY_STATUSES)}")
+    with _plane(ctx) as plane:
+        found = plane.store.outbox_list(status=status, limit=limit)
+    if as_json:
+        _print_json([delivery_to_dict(d) for d in found])
+        return
+    if not found:
+        out.print("no deliveries" + (f" with status {status}" if status else ""))
+        return
+    table = Table("id", "event", "channel", "to", "status", "attempts", "last error")
+    for d in found:
+        table.add_row(
+            d.id, d.kind, safe(d.channel), safe(d.recipient or ""), d.status, str(d.attempts), safe(d.last_error or "")
+        )
+    out.print(table)
+
+
+@outbox_app.command("retry")
+def outbox_retry(ctx: typer.Context, delivery_id: Annotated[str, typer.Argument(help="A dead delivery's id.")]) -> None:
+    """Queue a dead (or skipped) delivery again, due now, with its attempts reset."""
+    with _plane(ctx) as plane:
+        again = plane.store.outbox_retry(delivery_id, now=plane.clock.now())
+    out.print(Text(f"delivery {again.id} to {again.channel} queued again"))
+
+
+@outbox_app.command("deliver")
+def outbox_deliver(ctx: typer.Context) -> None:
+    """One pass of the outbox worker: queue new notifications, send what is due (the server does this itself)."""
+    from tether.notify.outbox import Outbox
+
+    with _plane(ctx) as plane:
+        added, sent = Outbox(plane, env=os.environ).run_once()
+    out.print(Text(f"queued {added}, sent {sent}"))
 
 
 # -- shadow mode ----------------------------------------------------------------------------------------------------

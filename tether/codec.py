@@ -32,6 +32,7 @@ from tether.model import (
 if TYPE_CHECKING:
     from tether.lanes import LaneReport
     from tether.shadow import ShadowStats
+    from tether.store import Delivery
 
 
 def require_json(args: dict[str, Any], what: str) -> dict[str, Any]:
@@ -349,6 +350,26 @@ def stats_to_dict(row: ShadowStats) -> dict[str, Any]:
         "false_negatives": row.false_negatives,
         "mismatches": row.mismatches,
         "edge_cases": [shadow_case_to_dict(c) for c in row.edge_cases],
+    }
+
+
+DELIVERY_STATUSES = ("pending", "sending", "sent", "skipped", "dead")
+
+
+def delivery_to_dict(d: Delivery) -> dict[str, Any]:
+    return {
+        "id": d.id,
+        "event": d.kind,
+        "seq": d.seq,
+        "action_id": d.action_id,
+        "channel": d.channel,
+        "recipient": d.recipient,
+        "status": d.status,
+        "attempts": d.attempts,
+        "created_at": iso(d.created_at),
+        "next_at": iso(d.next_at),
+        "last_error": d.last_error,
+        "sent_at": iso(d.sent_at),
     }
 
 

@@ -96,6 +96,17 @@ class Tokens:
             raise NotFound(f"no active token with id or name {name_or_id!r}")
         return count
 
+    def person(self, name: str) -> Identity | None:
+        """The reviewer or admin called ``name`` (their newest active token says their role and groups), or None:
+        how a Slack user or an email recipient becomes the identity a decision is recorded under."""
+        found = [
+            t for t in self.store.list_tokens() if t.name == name and t.revoked_at is None and t.role != Role.AGENT
+        ]
+        if not found:
+            return None
+        record = found[-1]
+        return Identity(name=record.name, role=record.role, groups=record.groups)
+
     def authenticate(self, presented: str | None) -> Identity:
         """The identity behind a token string; Unauthenticated (never a hint which part was wrong) otherwise."""
         parts = split_token(presented or "")

@@ -14,7 +14,7 @@ from typing import Annotated, Any, Literal, TypeVar
 from fastapi import APIRouter, Depends, Query, Request
 
 from tether.audit import Anchor, AuditEvent, redact
-from tether.codec import iso, lane_to_dict, shadow_case_to_dict, stats_to_dict
+from tether.codec import delivery_to_dict, iso, lane_to_dict, shadow_case_to_dict, stats_to_dict
 from tether.errors import Forbidden, NotFound, UsageError
 from tether.identity import Identity, Tokens
 from tether.model import (
@@ -543,6 +543,25 @@ async def revoke_token(name_or_id: str, request: Request, who: Caller) -> dict[s
     require_role(who, Role.ADMIN)
     tokens: Tokens = request.app.state.tokens
     return {"revoked": await run(tokens.revoke, name_or_id, by=who.name)}
+
+
+@router.get("/outbox", tags=["admin"], summary="Notification deliveries, newest first")
+async def outbox(
+    request: Request,
+    who: Caller,
+    status: Literal["pending", "sending", "sent", "skipped", "dead"] | None = None,
+    limit: Annotated[int, Query(ge=1, le=1000)] = 100,
+) -> dict[str, Any]:
+    require_reader(who)
+    found = await run(plane_of(request).store.outbox_list, status=status, limit=limit)
+    return {"deliveries": [delivery_to_dict(d) for d in found]}
+
+
+@router.post("/outbox/{delivery_id}/retry", tags=["admin"], summary="Queue a dead delivery again")
+async def outbox_retry(delivery_id: str, request: Request, who: Caller) -> dict[str, Any]:
+    require_role(who, Role.ADMIN)
+    plane = plane_of(request)
+    return delivery_to_dict(await run(plane.store.outbox_retry, delivery_id, now=plane.clock.now()))
 
 
 @router.get("/breakers", tags=["admin"], summary="Open breakers")

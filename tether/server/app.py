@@ -9,7 +9,8 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from collections.abc import AsyncIterator
+import os
+from collections.abc import AsyncIterator, Mapping
 from typing import Any
 
 from fastapi import FastAPI, Request, Response
@@ -21,8 +22,9 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from tether import __version__
 from tether.errors import TetherError
 from tether.identity import Tokens
+from tether.notify.outbox import Outbox
 from tether.plane import ControlPlane
-from tether.server import api, dashboard, events
+from tether.server import api, dashboard, events, links, slack
 from tether.server.metrics import CONTENT_TYPE, Metrics
 from tether.server.wire import error_body, error_status
 
@@ -35,12 +37,24 @@ runs; reviewers list, read and decide held actions, undo inside override windows
 Authenticate with `Authorization: Bearer tth_…` (see `tether token create`)."""
 
 
-def create_app(plane: ControlPlane, *, tokens: Tokens | None = None, sweep_interval: float = 1.0) -> FastAPI:
-    """An app serving ``plane``; ``sweep_interval`` ≤ 0 disables the background sweeper (tests drive time)."""
+def create_app(
+    plane: ControlPlane,
+    *,
+    tokens: Tokens | None = None,
+    sweep_interval: float = 1.0,
+    env: Mapping[str, str] | None = None,
+) -> FastAPI:
+    """An app serving ``plane``; ``sweep_interval`` ≤ 0 disables the background sweeper (tests drive time).
+
+    ``env`` (default: the process environment) holds the notification channels' secrets; a channel whose secret
+    is missing is a ConfigError here, when the server starts.
+    """
+    environment = dict(os.environ if env is None else env)
+    outbox = Outbox(plane, env=environment)
 
     @contextlib.asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        sweeper = asyncio.create_task(_sweep_forever(plane, sweep_interval)) if sweep_interval > 0 else None
+        sweeper = asyncio.create_task(_sweep_forever(plane, outbox, sweep_interval)) if sweep_interval > 0 else None
         try:
             yield
         finally:
@@ -55,8 +69,12 @@ def create_app(plane: ControlPlane, *, tokens: Tokens | None = None, sweep_inter
     app.state.tokens = tokens or Tokens(plane.store, plane.clock)
     app.state.metrics = Metrics(plane)
     app.state.stopping = asyncio.Event()  # set at shutdown: long polls end at once instead of holding it up
+    app.state.env = environment
+    app.state.outbox = outbox
     app.include_router(api.router)
     app.include_router(events.router)
+    app.include_router(slack.router)
+    app.include_router(links.router)
     dashboard.install(app)
     _install_error_handlers(app)
 
@@ -171,11 +189,12 @@ def _install_error_handlers(app: FastAPI) -> None:
 LADDER_EVERY = 60.0  # seconds between passes of the autonomy ladder (demotions, and promote = "auto")
 
 
-async def _sweep_forever(plane: ControlPlane, interval: float) -> None:
+async def _sweep_forever(plane: ControlPlane, outbox: Outbox, interval: float) -> None:
     last_ladder = 0.0
     while True:
         try:
             await asyncio.to_thread(plane.sweep)
+            await asyncio.to_thread(outbox.run_once)  # notifications: never on an agent's path
             if asyncio.get_running_loop().time() - last_ladder >= LADDER_EVERY:
                 last_ladder = asyncio.get_running_loop().time()
                 await asyncio.to_thread(plane.apply_ladder)

@@ -170,6 +170,19 @@ async def close_breaker(agent: str, tool: str, request: Request) -> Response:
     return back("/alerts", f"breaker of {agent}/{tool} closed")
 
 
+@router.post("/outbox/{delivery_id}/retry")
+async def retry_delivery(delivery_id: str, request: Request) -> Response:
+    session = session_of(request)
+    await form_of(request, session)
+    plane = plane_of(request)
+    try:
+        require_role(session.identity, Role.ADMIN)
+        again = await run(plane.store.outbox_retry, delivery_id, now=plane.clock.now())
+    except TetherError as exc:
+        return _page_error(request, session, exc, "alerts")
+    return back("/alerts", f"delivery {again.id} to {again.channel} queued again")
+
+
 @router.post("/lanes/{agent}/{tool}/{move}")
 async def move_lane(agent: str, tool: str, move: str, request: Request) -> Response:
     session = session_of(request)

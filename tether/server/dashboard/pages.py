@@ -12,7 +12,7 @@ from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, StreamingResponse
 from sse_starlette import EventSourceResponse, ServerSentEvent
 
-from tether.codec import lane_to_dict, stats_to_dict
+from tether.codec import delivery_to_dict, lane_to_dict, stats_to_dict
 from tether.errors import NotFound, TetherError
 from tether.model import Action, Mode, Role, Status
 from tether.plane import ControlPlane
@@ -21,7 +21,7 @@ from tether.server.auth import Session
 from tether.server.dashboard import charts
 from tether.server.dashboard.present import card, duration, pretty
 from tether.server.dashboard.web import SECURITY_HEADERS, LoginRequired, render, safe_next, session_of
-from tether.store import ActionFilter
+from tether.store import ActionFilter, Delivery
 
 router = APIRouter(include_in_schema=False)
 Visitor = Annotated[Session, Depends(session_of)]
@@ -264,10 +264,11 @@ async def alerts(request: Request, session: Visitor) -> HTMLResponse:
     plane = plane_of(request)
     limits = {limit.id: limit for limit in plane.policy.config.limits}
 
-    def read() -> tuple[list[Any], list[Action]]:
-        return plane.breakers(), plane.actions(ActionFilter(status={Status.UNKNOWN}, oldest_first=True, limit=500))
+    def read() -> tuple[list[Any], list[Action], list[Delivery]]:
+        unknown = plane.actions(ActionFilter(status={Status.UNKNOWN}, oldest_first=True, limit=500))
+        return plane.breakers(), unknown, plane.store.outbox_list(status="dead", limit=100)
 
-    breakers, unknown = await run(read)
+    breakers, unknown, dead = await run(read)
     rows = []
     for b in breakers:
         limit = limits.get(b.limit)
@@ -282,7 +283,13 @@ async def alerts(request: Request, session: Visitor) -> HTMLResponse:
             }
         )
     return render(
-        request, session, "alerts.html", active="alerts", breakers=rows, unknown=_cards(plane, session, unknown)
+        request,
+        session,
+        "alerts.html",
+        active="alerts",
+        breakers=rows,
+        unknown=_cards(plane, session, unknown),
+        dead=[delivery_to_dict(d) for d in dead],
     )
 
 
