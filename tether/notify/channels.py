@@ -12,13 +12,13 @@ import smtplib
 import ssl
 import time
 from collections.abc import Mapping
-from datetime import datetime, timedelta
 from email.message import EmailMessage
 from typing import Any, Protocol
 from urllib.parse import urlsplit
 
 import httpx
 
+from tether.clock import Clock, SystemClock
 from tether.errors import ConfigError
 from tether.notify.messages import Message, to_blocks, to_text
 from tether.notify.signing import LinkSigner, sign_webhook
@@ -67,7 +67,10 @@ class SlackSender:
 
 
 class EmailSender:
-    def __init__(self, channel: EmailChannel, config: NotifyConfig, links: LinkSigner, env: Mapping[str, str]) -> None:
+    def __init__(
+        self, channel: EmailChannel, config: NotifyConfig, links: LinkSigner, env: Mapping[str, str], clock: Clock
+    ) -> None:
+        self.clock = clock
         self.channel = channel
         self.config = config
         self.links = links
@@ -100,7 +103,7 @@ class EmailSender:
     def _links(self, message: Message, reviewer: str) -> dict[str, str]:
         if not message.action_id or not self.config.base_url:
             return {}
-        expires = int((datetime.now().timestamp()) + self.channel.link_ttl.total_seconds())
+        expires = int(self.clock.now().timestamp() + self.channel.link_ttl.total_seconds())
         base = self.config.base_url.rstrip("/")
         return {
             verb: f"{base}/links/{self.links.make(message.action_id, reviewer, verb, expires)}"
@@ -125,7 +128,9 @@ class AppriseSender:
         return None
 
 
-def build_senders(config: NotifyConfig, env: Mapping[str, str], links: LinkSigner) -> dict[str, Sender]:
+def build_senders(
+    config: NotifyConfig, env: Mapping[str, str], links: LinkSigner, clock: Clock | None = None
+) -> dict[str, Sender]:
     """One sender per channel; ConfigError naming the channel and variable when a secret is missing."""
     senders: dict[str, Sender] = {}
     problems = []
@@ -145,7 +150,7 @@ def build_senders(config: NotifyConfig, env: Mapping[str, str], links: LinkSigne
             if token:
                 senders[name] = SlackSender(channel, token)
         elif isinstance(channel, EmailChannel):
-            senders[name] = EmailSender(channel, config, links, env)
+            senders[name] = EmailSender(channel, config, links, env, clock or SystemClock())
         else:
             urls = need(name, channel.urls_env)
             if urls:
@@ -153,7 +158,3 @@ def build_senders(config: NotifyConfig, env: Mapping[str, str], links: LinkSigne
     if problems:
         raise ConfigError("; ".join(problems), key=f"notify.channels.{problems[0].split('.')[2].split(':')[0]}")
     return senders
-
-
-def link_expiry(ttl: timedelta, now: datetime) -> int:
-    return int(now.timestamp() + ttl.total_seconds())

@@ -41,7 +41,9 @@ class Outbox:
         self.plane = plane
         self.config = plane.policy.config.notify
         self.links = LinkSigner(plane.store.secret(LINK_SECRET))
-        self.senders = dict(senders) if senders is not None else build_senders(self.config, env or {}, self.links)
+        if senders is None:
+            senders = build_senders(self.config, env or {}, self.links, plane.clock)
+        self.senders = dict(senders)
         self.lease = lease
         self.worker = f"outbox-{secrets.token_hex(4)}"
 
