@@ -387,3 +387,16 @@ def test_sampled_runs_are_reviewed_from_the_lanes_page_and_over_the_api(tmp_path
     finally:
         live.stop()
         plane.store.close()
+
+
+def test_activity_times_are_read_in_the_browsers_zone_and_paging_keeps_the_filters(server: LiveServer) -> None:
+    plane = server.plane
+    for n in range(101):
+        plane.submit(ToolCall(tool="lookup", args={"q": f"a&b {n}"}, agent="a&b"), worker="w")
+    alice = Browser(server).login("alice", Role.REVIEWER)
+    page = alice.page("/activity?agent=a%26b").text
+    assert "agent=a%26b&amp;page=1" in page  # the filter survives into the next page's link
+    assert alice.page("/activity?agent=a%26b&page=1").text.count('<tr data-id="') == 1
+    # FakeClock starts at 2026-01-01T00:00Z; in a browser at UTC+2 that is 02:00 local
+    assert alice.page("/activity?since=2026-01-01T01:59&tz=120").text.count('<tr data-id="') == 100
+    assert alice.page("/activity?since=2026-01-01T02:01&tz=120").text.count('<tr data-id="') == 0

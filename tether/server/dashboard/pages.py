@@ -5,8 +5,9 @@ from __future__ import annotations
 import asyncio
 import json
 from collections.abc import AsyncIterator, Iterator
-from datetime import datetime, timedelta
+from datetime import datetime, timedelta, timezone
 from typing import Annotated, Any
+from urllib.parse import urlencode
 
 from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, StreamingResponse
@@ -130,14 +131,19 @@ async def windows(request: Request, session: Visitor) -> HTMLResponse:
     )
 
 
-def _moment(text: str | None, field: str) -> datetime | None:
+def _moment(text: str | None, field: str, offset_minutes: int | None) -> datetime | None:
+    """A time from the filter form; one without a zone is in the browser's (its offset comes with the form, set by
+    our script), or the server's when the script did not run."""
     if not text:
         return None
     try:
         moment = datetime.fromisoformat(text)
     except ValueError:
         raise ValueError(f"{field}: {text!r} is not a date and time (use YYYY-MM-DDTHH:MM)") from None
-    return moment if moment.tzinfo else moment.replace(tzinfo=datetime.now().astimezone().tzinfo)
+    if moment.tzinfo:
+        return moment
+    zone = timezone(timedelta(minutes=offset_minutes)) if offset_minutes is not None else None
+    return moment.replace(tzinfo=zone or datetime.now().astimezone().tzinfo)
 
 
 @router.get("/activity", response_class=HTMLResponse)
@@ -151,6 +157,7 @@ async def activity(
     reviewer: Annotated[str, Query(max_length=200)] = "",
     since: Annotated[str, Query(max_length=40)] = "",
     until: Annotated[str, Query(max_length=40)] = "",
+    tz: Annotated[int | None, Query(ge=-24 * 60, le=24 * 60, description="the browser's UTC offset in minutes")] = None,
     page: Annotated[int, Query(ge=0, le=10_000)] = 0,
 ) -> HTMLResponse:
     plane = plane_of(request)
@@ -171,7 +178,7 @@ async def activity(
     moments: dict[str, datetime | None] = {}
     for name, text in (("since", since), ("until", until)):
         try:
-            moments[name] = _moment(text, name)
+            moments[name] = _moment(text, name, tz)
         except ValueError as exc:
             problems.append(str(exc))
     if problems:
@@ -200,7 +207,7 @@ async def activity(
         problems=[],
         page=page,
         more=len(found) > LIST_PAGE,
-        query="&".join(f"{k}={v}" for k, v in request.query_params.items() if k != "page"),
+        query=urlencode([(k, v) for k, v in request.query_params.multi_items() if k != "page"]),
     )
 
 
@@ -309,17 +316,21 @@ async def charts_page(request: Request, session: Visitor) -> HTMLResponse:
     recent = await run(plane.actions, ActionFilter(since=now - timedelta(hours=26), limit=CHART_SCAN))
     data = charts.series(recent, now)
     labels = [s.astimezone().strftime("%H:00") for s in data.starts]
+    rates = {"undone / override runs": data.override_rate, "rejected / decisions": data.rejection_rate}
     figures = [
-        charts.bar_chart("Actions per mode, per hour", labels, data.per_mode, charts.MODE_COLOURS),
-        charts.line_chart("Approvals waiting at the end of each hour", labels, {"pending": list(data.pending)}),
-        charts.line_chart(
-            "Review latency (seconds)", labels, {"p50": data.latency_p50, "p99": data.latency_p99}, unit="s"
+        (
+            "Actions per mode, per hour",
+            charts.bar_chart("Actions per mode", labels, data.per_mode, charts.MODE_COLOURS),
         ),
-        charts.line_chart(
-            "Override and rejection rates",
-            labels,
-            {"undone / override runs": data.override_rate, "rejected / decisions": data.rejection_rate},
+        (
+            "Approvals waiting at the end of each hour",
+            charts.line_chart("Approvals waiting", labels, {"pending": list(data.pending)}),
         ),
+        (
+            "Review latency, p50 and p99 (seconds)",
+            charts.line_chart("Review latency", labels, {"p50": data.latency_p50, "p99": data.latency_p99}, unit="s"),
+        ),
+        ("Override (undone) and rejection rates", charts.line_chart("Rates", labels, rates)),
     ]
     return render(
         request,

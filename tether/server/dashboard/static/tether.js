@@ -147,6 +147,8 @@
     tick();
     setInterval(tick, 1000);
     document.querySelectorAll(".json-editor").forEach(checkEditor);
+    // Filter times typed without a zone are the reviewer's local time: tell the server the browser's offset.
+    document.querySelectorAll("input.browser-tz").forEach(function (el) { el.value = String(-new Date().getTimezoneOffset()); });
     if (document.getElementById("inbox")) select(cards()[0] || null);
     connect();
   });
