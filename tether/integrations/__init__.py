@@ -20,5 +20,5 @@ def require(module: str, extra: str) -> ModuleType:
         return importlib.import_module(module)
     except ImportError as exc:
         raise ImportError(
-            f"this integration needs {module.split('.')[0]}: pip install \\"tether[{extra}]\\" ({exc})"
+            f"this integration needs {module.split('.')[0]}: pip install 'tether[{extra}]' ({exc})"
         ) from exc
