@@ -1,4 +1,5 @@
-"""Shared fixtures. ``store`` runs a test once per backend: memory and a real SQLite file."""
+"""Shared fixtures. ``store`` runs a test once per backend: memory, a real SQLite file and a real PostgreSQL
+database (a private server started once per session, see tests/postgres.py)."""
 
 from __future__ import annotations
 
@@ -7,15 +8,34 @@ from pathlib import Path
 
 import pytest
 
+from postgres import PgServer
+
 from tether import FakeClock, Gate, Policy
 from tether.store import MemoryStore, Store, open_store
 
-STORE_KINDS = ["memory", "sqlite"]
+STORE_KINDS = ["memory", "sqlite", "postgres"]
+_PG: list[PgServer] = []
+
+
+def pg_server() -> PgServer:
+    """The session's PostgreSQL server, started on first use."""
+    if not _PG:
+        _PG.append(PgServer())
+    return _PG[0]
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _stop_postgres() -> Iterator[None]:
+    yield
+    for server in _PG:
+        server.destroy()
 
 
 def make_store(kind: str, tmp_path: Path) -> Store:
     if kind == "memory":
         return MemoryStore()
+    if kind == "postgres":
+        return open_store(pg_server().fresh_database())
     return open_store(f"sqlite:///{tmp_path / 'tether.db'}")
 
 

@@ -9,6 +9,7 @@ which serialises chain appends across instances.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import secrets
 from collections.abc import Callable, Collection, Iterator, Sequence
@@ -199,6 +200,7 @@ class SQLStore(Store):
         self, agent: str, tool: str, windows: dict[str, datetime], admit: Callable[[LaneState], Admission]
     ) -> Action:
         with _store_errors(self.url), self._writer.begin() as conn:
+            _lock_lane(conn, agent, tool)
             admission = admit(_lane_state(conn, agent, tool, windows))
             action, at = admission.action, admission.at
             _INSERT_ACTION.run(conn, _action_row(action))
@@ -362,6 +364,7 @@ class SQLStore(Store):
     ) -> None:
         value = level.value if level is not None else None
         with _store_errors(self.url), self._writer.begin() as conn:
+            _lock_lane(conn, agent, tool)
             changed = conn.execute(update(L).where(L.c.agent == agent, L.c.tool == tool).values(level=value))
             if changed.rowcount == 0:
                 conn.execute(insert(L).values(agent=agent, tool=tool, level=value, breaker=None, breaker_at=None))
@@ -481,19 +484,20 @@ class SQLStore(Store):
             return _delivery_from_row(conn.execute(select(OB).where(OB.c.id == delivery_id)).mappings().one())
 
     def use_nonce(self, key: str, *, at: datetime) -> bool:
-        with _store_errors(self.url), self._writer.begin() as conn:
-            if conn.execute(select(NONCE.c.key).where(NONCE.c.key == key)).first() is not None:
-                return False
-            conn.execute(insert(NONCE).values(key=key, at=ts(at)))
-            return True
+        # The primary key decides: of two instances spending one key at once, the second insert fails.
+        try:
+            with _store_errors(self.url), self._writer.begin() as conn:
+                conn.execute(insert(NONCE).values(key=key, at=ts(at)))
+        except DuplicateKey:
+            return False
+        return True
 
     def secret(self, name: str) -> str:
-        with _store_errors(self.url), self._writer.begin() as conn:
-            known = conn.execute(select(SECRET.c.value).where(SECRET.c.name == name)).scalar()
-            if known is None:
-                known = secrets.token_hex(32)
-                conn.execute(insert(SECRET).values(name=name, value=known))
-            return str(known)
+        made = secrets.token_hex(32)
+        with contextlib.suppress(DuplicateKey), _store_errors(self.url), self._writer.begin() as conn:
+            conn.execute(insert(SECRET).values(name=name, value=made))  # the first instance to ask makes it
+        with _store_errors(self.url), self._reader.connect() as conn:
+            return str(conn.execute(select(SECRET.c.value).where(SECRET.c.name == name)).scalar_one())
 
     # -- shadow mode -------------------------------------------------------------------------------------------
 
@@ -613,6 +617,17 @@ class SQLStore(Store):
 
 
 # -- helpers that run inside a transaction -------------------------------------------------------------------
+
+
+def _lock_lane(conn: Connection, agent: str, tool: str) -> None:
+    """Serialise writers of one lane until the transaction ends, so a limit's usage is read and charged by one
+    submit at a time and the lane's row is created once. SQLite's ``BEGIN IMMEDIATE`` already serialises every
+    writer; PostgreSQL takes a transaction-scoped advisory lock on the lane."""
+    if conn.dialect.name == "postgresql":
+        _LOCK_LANE.run(conn, {"lane": f"{agent}/{tool}"})
+
+
+_LOCK_LANE = _Prepared(select(func.pg_advisory_xact_lock(func.hashtextextended(bindparam("lane"), 0))))
 
 
 def _lane_state(conn: Connection, agent: str, tool: str, windows: dict[str, datetime]) -> LaneState:
@@ -951,6 +966,10 @@ def _sqlite_engines(parts: Any) -> tuple[Engine, Engine]:
     return build("BEGIN IMMEDIATE"), build("BEGIN")
 
 
+class DuplicateKey(Exception):
+    """Internal: an insert met a row with the same key (a spent nonce, a secret another instance made)."""
+
+
 class _store_errors:
     """Turn driver failures into StoreError naming the store, so callers see why and nothing runs."""
 
@@ -966,8 +985,11 @@ class _store_errors:
         if exc is None or not (isinstance(exc, SQLAlchemyError) or driver):
             return
         original = getattr(exc, "orig", None) or exc
-        if type(original).__name__ in ("IntegrityError", "UniqueViolation") and "call" in str(original):
-            raise DuplicateCall(str(original)) from exc
+        if type(original).__name__ in ("IntegrityError", "UniqueViolation"):
+            if "call" in str(original):
+                raise DuplicateCall(str(original)) from exc
+            if "nonces" in str(original) or "secrets" in str(original):
+                raise DuplicateKey(str(original)) from exc
         reason = str(original).strip().splitlines()[0] if str(original).strip() else type(original).__name__
         unreachable = isinstance(exc, OperationalError) or type(original).__name__ == "OperationalError"
         hint = " (the store is unreachable)" if unreachable else ""
