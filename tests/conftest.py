@@ -7,7 +7,6 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-
 from postgres import PgServer
 
 from tether import FakeClock, Gate, Policy

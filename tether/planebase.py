@@ -7,6 +7,7 @@ module of one job while all of them write through ``_transition`` — the compar
 from __future__ import annotations
 
 import logging
+import secrets
 import threading
 from datetime import datetime, timedelta
 
@@ -45,6 +46,7 @@ class PlaneBase:
         self.lease = lease
         self.comparators: dict[str, Comparator] = {}  # shadow mode: custom comparators, by tool
         self._changed = threading.Condition()
+        self.sweeper = f"sweep-{secrets.token_hex(6)}"  # this process's name when it claims due timers
 
     # -- shared internals ----------------------------------------------------------------------
 

@@ -9,11 +9,14 @@ moment, and a decision or undo racing it has exactly one winner. Mixed into Cont
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import timedelta
 
 from tether.codec import iso
 from tether.model import Action, Status
 from tether.planebase import PlaneBase
 from tether.store import Changes, EventDraft
+
+SWEEP_LEASE = timedelta(seconds=60)  # a sweeper that died mid-sweep leaves its claimed timers to others after this
 
 
 @dataclass(frozen=True, slots=True)
@@ -28,7 +31,8 @@ class TimersMixin(PlaneBase):
     def sweep(self, *, limit: int = 500) -> list[Fired]:
         """Fire every timer that has fallen due; safe to call from any number of processes at once."""
         fired: list[Fired] = []
-        for action in self.store.due_actions(self.clock.now(), limit=limit):
+        now = self.clock.now()
+        for action in self.store.claim_due(now, worker=self.sweeper, lease_until=now + SWEEP_LEASE, limit=limit):
             if action.status is Status.PENDING:
                 after, won = self._expire(action)
                 if won:

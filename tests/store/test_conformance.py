@@ -6,7 +6,13 @@ below runs against both.
 
 from __future__ import annotations
 
-from tether.store.testing import OutboxConformance, ShadowConformance, StoreConformance, TokenConformance
+from tether.store.testing import (
+    OutboxConformance,
+    ShadowConformance,
+    StoreConformance,
+    SweepConformance,
+    TokenConformance,
+)
 
 
 class TestStoreConformance(StoreConformance):
@@ -23,3 +29,7 @@ class TestShadowConformance(ShadowConformance):
 
 class TestOutboxConformance(OutboxConformance):
     """The notification outbox, on every backend."""
+
+
+class TestSweepConformance(SweepConformance):
+    """Sweep claims, on every backend."""

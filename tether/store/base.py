@@ -280,6 +280,14 @@ class Store(abc.ABC):
         """How many actions there are per (mode, status): what ``/metrics`` reports."""
 
     @abc.abstractmethod
+    def claim_due(self, now: datetime, *, worker: str, lease_until: datetime, limit: int = 500) -> list[Action]:
+        """Claim up to ``limit`` due actions (as ``due_actions``) that no live sweeper holds, oldest deadline first.
+
+        Several instances sweeping at once take different actions (PostgreSQL: ``FOR UPDATE SKIP LOCKED``); a
+        claim lapses at ``lease_until``, so the timers of a sweeper that died are fired by another. The claim does
+        not change the action's version: firing is still a compare-and-set, exactly once."""
+
+    @abc.abstractmethod
     def due_actions(self, now: datetime, *, limit: int = 500) -> list[Action]:
         """Actions whose timer has fallen due, oldest deadline first: a pending approval past ``expires_at``,
         an executed override past ``window_ends_at``, a running tool or compensator past ``lease_until``."""

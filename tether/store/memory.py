@@ -46,6 +46,7 @@ class MemoryStore(Store):
         self._shadow: dict[str, ShadowCase] = {}
         self._incidents: list[tuple[str, str, Incident]] = []
         self._outbox: dict[str, Delivery] = {}
+        self._sweeps: dict[str, datetime] = {}  # action id -> until when a sweeper holds its timer
         self._outbox_cursor = 0
         self._nonces: set[str] = set()
         self._secrets: dict[str, str] = {}
@@ -134,6 +135,19 @@ class MemoryStore(Store):
                 key = (a.verdict.mode.value, a.status.value)
                 counts[key] = counts.get(key, 0) + 1
         return counts
+
+    def claim_due(self, now: datetime, *, worker: str, lease_until: datetime, limit: int = 500) -> list[Action]:
+        with self._lock:
+            due = [
+                (deadline, a)
+                for a in self._actions.values()
+                if (deadline := _due(a, now)) is not None and self._sweeps.get(a.id, now) <= now
+            ]
+            due.sort(key=lambda pair: (pair[0], pair[1].id))
+            claimed = [a for _, a in due[:limit]]
+            for action in claimed:
+                self._sweeps[action.id] = lease_until
+            return claimed
 
     def due_actions(self, now: datetime, *, limit: int = 500) -> list[Action]:
         with self._lock:

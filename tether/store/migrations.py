@@ -99,6 +99,15 @@ def _m010_listing_indexes(conn: Connection) -> None:
     _create_indexes(conn, "ix_actions_inbox", "ix_actions_created", "ix_actions_agent_created")
 
 
+def _m011_sweep_claims(conn: Connection) -> None:
+    """Sweepers claim due timers (several instances split the work; a dead one's claims lapse)."""
+    present = {c["name"] for c in inspect(conn).get_columns(schema.actions.name)}
+    for name in ("swept_by", "sweep_until"):
+        if name not in present:
+            ddl_type = schema.actions.c[name].type.compile(dialect=conn.dialect)
+            conn.exec_driver_sql(f"ALTER TABLE actions ADD COLUMN {name} {ddl_type}")
+
+
 MIGRATIONS: list[Migration] = [
     _m001_initial,
     _m002_durable_actions,
@@ -110,6 +119,7 @@ MIGRATIONS: list[Migration] = [
     _m008_review_findings,
     _m009_outbox,
     _m010_listing_indexes,
+    _m011_sweep_claims,
 ]
 
 

@@ -51,6 +51,9 @@ actions = Table(
     Column("lease_until", Float),
     Column("undo", Text),
     Column("version", Integer, nullable=False, server_default="0"),
+    # migration 11: the sweeper instance that claimed this action's due timer, until when (dead ones lapse)
+    Column("swept_by", String(64)),
+    Column("sweep_until", Float),
     Index("ix_actions_status_created", "status", "created_at"),
     Index("ix_actions_lane", "agent", "tool", "created_at"),
     # The dashboard's inbox: pending actions, most urgent first, then oldest first (migration 7).

@@ -311,25 +311,21 @@ class SQLStore(Store):
         with _store_errors(self.url), self._reader.connect() as conn:
             return {(mode, status): int(count) for mode, status, count in conn.execute(stmt)}
 
-    def due_actions(self, now: datetime, *, limit: int = 500) -> list[Action]:
+    def claim_due(self, now: datetime, *, worker: str, lease_until: datetime, limit: int = 500) -> list[Action]:
         moment = ts(now)
-        deadline = case(
-            (A.c.status == Status.PENDING.value, A.c.expires_at),
-            (A.c.status == Status.EXECUTED.value, A.c.window_ends_at),
-            else_=A.c.lease_until,
-        )
-        stmt = (
-            select(A)
-            .where(
-                or_(
-                    and_(A.c.status == Status.PENDING.value, A.c.expires_at <= moment),
-                    and_(A.c.status == Status.EXECUTED.value, A.c.window_ends_at <= moment),
-                    and_(A.c.status.in_([Status.RUNNING.value, Status.UNDOING.value]), A.c.lease_until <= moment),
-                )
-            )
-            .order_by(deadline, A.c.id)
-            .limit(limit)
-        )
+        free = or_(A.c.sweep_until.is_(None), A.c.sweep_until <= moment)
+        oldest = select(A.c.id).where(_due(moment), free).order_by(_deadline(), A.c.id).limit(limit)
+        with _store_errors(self.url), self._writer.begin() as conn:
+            ids = [r[0] for r in conn.execute(oldest.with_for_update(skip_locked=True))]
+            if not ids:
+                return []
+            # no version bump: a claim is not a change of the action, and must not fail a decision's compare-and-set
+            conn.execute(update(A).where(A.c.id.in_(ids)).values(swept_by=worker, sweep_until=ts(lease_until)))
+            rows = conn.execute(select(A).where(A.c.id.in_(ids)).order_by(_deadline(), A.c.id)).mappings()
+            return [_action_from_row(row) for row in rows]
+
+    def due_actions(self, now: datetime, *, limit: int = 500) -> list[Action]:
+        stmt = select(A).where(_due(ts(now))).order_by(_deadline(), A.c.id).limit(limit)
         with _store_errors(self.url), self._reader.connect() as conn:
             return [_action_from_row(row) for row in conn.execute(stmt).mappings()]
 
@@ -619,6 +615,24 @@ class SQLStore(Store):
 # -- helpers that run inside a transaction -------------------------------------------------------------------
 
 
+def _deadline() -> ColumnElement[Any]:
+    """The deadline of whichever timer an action has now."""
+    return case(
+        (A.c.status == Status.PENDING.value, A.c.expires_at),
+        (A.c.status == Status.EXECUTED.value, A.c.window_ends_at),
+        else_=A.c.lease_until,
+    )
+
+
+def _due(moment: float | None) -> ColumnElement[bool]:
+    """A pending approval past its expiry, an override past its window, a run or undo past its lease."""
+    return or_(
+        and_(A.c.status == Status.PENDING.value, A.c.expires_at <= moment),
+        and_(A.c.status == Status.EXECUTED.value, A.c.window_ends_at <= moment),
+        and_(A.c.status.in_([Status.RUNNING.value, Status.UNDOING.value]), A.c.lease_until <= moment),
+    )
+
+
 def _lock_lane(conn: Connection, agent: str, tool: str) -> None:
     """Serialise writers of one lane until the transaction ends, so a limit's usage is read and charged by one
     submit at a time and the lane's row is created once. SQLite's ``BEGIN IMMEDIATE`` already serialises every
@@ -755,6 +769,8 @@ def _action_row(action: Action) -> dict[str, Any]:
         "lease_until": ts(action.lease_until),
         "undo": _column_value("undo", action.undo),
         "version": action.version,
+        "swept_by": None,
+        "sweep_until": None,
     }
 
 

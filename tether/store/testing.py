@@ -1174,3 +1174,33 @@ class OutboxConformance:
         assert len(secret) >= 32
         assert store.secret("links") == secret
         assert store.secret("other") != secret
+
+
+class SweepConformance:
+    """Due timers claimed by one sweeper at a time; a dead sweeper's claims lapse."""
+
+    def test_sweepers_split_due_timers_and_a_dead_ones_claims_lapse(self, store: Store) -> None:
+        for n in range(6):
+            add(store, make_action(f"a{n}"))
+            store.transition(
+                f"a{n}",
+                expect={Status.PENDING},
+                changes=Changes(status=Status.PENDING, updated_at=at(0), expires_at=at(n)),
+                events=[],
+            )
+        first = store.claim_due(at(10), worker="s1", lease_until=at(11), limit=4)
+        second = store.claim_due(at(10), worker="s2", lease_until=at(11), limit=4)
+        assert [a.id for a in first] == ["a0", "a1", "a2", "a3"]
+        assert [a.id for a in second] == ["a4", "a5"]
+        assert store.claim_due(at(10.5), worker="s3", lease_until=at(12)) == []
+        version = store.get_action("a0").version
+        store.transition(  # s1 fires a0; then dies holding a1..a3
+            "a0",
+            expect={Status.PENDING},
+            changes=Changes(status=Status.EXPIRED, updated_at=at(10)),
+            events=[],
+            expect_version=version,  # the claim did not move the version
+        )
+        again = store.claim_due(at(11), worker="s3", lease_until=at(12))
+        assert [a.id for a in again] == ["a1", "a2", "a3", "a4", "a5"]
+        assert len(store.due_actions(at(11))) == 5
