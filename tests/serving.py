@@ -10,6 +10,7 @@ from __future__ import annotations
 import socket
 import threading
 import time
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 import uvicorn
@@ -38,11 +39,12 @@ class LiveServer:
     sweep_interval: float = 1.0
     port: int = field(default_factory=free_port)
     tokens: dict[tuple[str, str], str] = field(default_factory=dict)
+    env: Mapping[str, str] | None = None  # the notification channels' secrets (default: the process environment)
 
     def __post_init__(self) -> None:
         self.issuer = Tokens(self.plane.store, self.plane.clock)
         config = uvicorn.Config(
-            create_app(self.plane, sweep_interval=self.sweep_interval),
+            create_app(self.plane, sweep_interval=self.sweep_interval, env=self.env),
             host="127.0.0.1",
             port=self.port,
             log_level="warning",

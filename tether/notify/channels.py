@@ -20,7 +20,7 @@ import httpx
 
 from tether.clock import Clock, SystemClock
 from tether.errors import ConfigError
-from tether.notify.messages import Message, to_blocks, to_text
+from tether.notify.messages import Message, escape_mrkdwn, to_blocks, to_text
 from tether.notify.signing import LinkSigner, sign_webhook
 from tether.policy.notify import AppriseChannel, EmailChannel, NotifyConfig, SlackChannel, WebhookChannel
 from tether.store import Delivery
@@ -62,7 +62,9 @@ class SlackSender:
 
     def send(self, message: Message, delivery: Delivery) -> str | None:
         blocks = to_blocks(message)
-        reply = self.client.chat_postMessage(channel=self.channel.channel, text=message.summary, blocks=blocks)
+        # the top-level text is the notification's fallback, and Slack reads it as mrkdwn too: escaped like the blocks
+        text = escape_mrkdwn(message.summary)
+        reply = self.client.chat_postMessage(channel=self.channel.channel, text=text, blocks=blocks)
         return str(reply.get("ts")) if reply.get("ts") else None
 
 

@@ -110,12 +110,13 @@ def to_blocks(message: Message, *, outcome: str | None = None) -> list[dict[str,
         {
             "type": "section",
             "fields": [
-                {"type": "mrkdwn", "text": f"*{name}*\n{_mrkdwn(value)[:1900]}"} for name, value in message.fields[:10]
+                {"type": "mrkdwn", "text": f"*{name}*\n{escape_mrkdwn(value)[:1900]}"}
+                for name, value in message.fields[:10]
             ],
         },
     ]
     if outcome:
-        blocks.append({"type": "context", "elements": [{"type": "mrkdwn", "text": _mrkdwn(outcome)}]})
+        blocks.append({"type": "context", "elements": [{"type": "mrkdwn", "text": escape_mrkdwn(outcome)}]})
     elif message.verbs and message.action_id:
         style = {"approve": "primary", "reject": "danger", "undo": "danger"}
         blocks.append(
@@ -139,7 +140,7 @@ def to_blocks(message: Message, *, outcome: str | None = None) -> list[dict[str,
     return blocks
 
 
-def _mrkdwn(text: str) -> str:
+def escape_mrkdwn(text: str) -> str:
     """Slack's three control characters escaped, so agent text cannot become links or mentions."""
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 

@@ -19,10 +19,10 @@ import httpx
 from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse, Response
 
-from tether.errors import TetherError
+from tether.errors import AccessError, SeparationOfDuties, TetherError
 from tether.identity import Tokens
 from tether.notify.acting import act, outcome_text, refuse
-from tether.notify.messages import build, to_blocks
+from tether.notify.messages import build, escape_mrkdwn, to_blocks
 from tether.notify.signing import Refused, verify_slack
 from tether.plane import ControlPlane
 from tether.policy.notify import SlackChannel
@@ -79,14 +79,17 @@ def _act_for(plane: ControlPlane, tokens: Tokens, user: str, verb: str, action_i
         return "You are not a Tether reviewer: nothing was done."
     try:
         done = act(plane, who, verb, action_id, via="Slack")
-    except TetherError as exc:
+    except (AccessError, SeparationOfDuties) as exc:  # not theirs to decide: refused, with a trace in the audit log
+        refuse(plane, "slack", str(exc), slack_user=user, action_id=action_id or None)
+        return f"{who.name} could not {verb}: {exc}"
+    except TetherError as exc:  # the action's state says no (decided, expired, window closed): the message says why
         return f"{who.name} could not {verb}: {exc}"
     return outcome_text(done, verb, who.name)
 
 
 def _update_message(plane: ControlPlane, response_url: str, verb: str, action_id: str, text: str) -> None:
     """Replace the buttons with the outcome (best effort: the decision stands whatever Slack answers)."""
-    message: dict[str, Any] = {"replace_original": True, "text": text}
+    message: dict[str, Any] = {"replace_original": True, "text": escape_mrkdwn(text)}
     try:
         action = plane.get(action_id)
         event = next(e for e in plane.timeline(action_id) if e.kind == "action.proposed")
