@@ -9,6 +9,7 @@ from __future__ import annotations
 import logging
 import secrets
 import threading
+from collections.abc import Callable
 from datetime import datetime, timedelta
 
 from tether.audit import redact
@@ -46,6 +47,8 @@ class PlaneBase:
         self.lease = lease
         self.comparators: dict[str, Comparator] = {}  # shadow mode: custom comparators, by tool
         self._changed = threading.Condition()
+        self._watchers: list[Callable[[], None]] = []
+        self.store.subscribe(self._wake)  # PostgreSQL: other instances' changes wake our waiters too
         self.sweeper = f"sweep-{secrets.token_hex(6)}"  # this process's name when it claims due timers
 
     # -- shared internals ----------------------------------------------------------------------
@@ -65,9 +68,19 @@ class PlaneBase:
             action_id, expect=expect, changes=changes, events=events, expect_version=expect_version, current=current
         )
         if updated is not None:
-            with self._changed:
-                self._changed.notify_all()
+            self._wake()
         return updated
+
+    def _wake(self) -> None:
+        """Something changed (here, or in another instance): wake blocked waiters and async watchers."""
+        with self._changed:
+            self._changed.notify_all()
+        for watcher in list(self._watchers):
+            watcher()
+
+    def on_change(self, watcher: Callable[[], None]) -> None:
+        """Call ``watcher`` (from any thread, quickly) whenever this plane or another instance changes something."""
+        self._watchers.append(watcher)
 
     def _lane(self, call: ToolCall) -> LaneState:
         now = self.clock.now()

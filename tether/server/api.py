@@ -59,7 +59,6 @@ router = APIRouter(prefix="/v1")
 
 LONG_POLL_MAX = 60.0
 MAX_SEQ = 2**62  # sequence numbers fit a signed 64-bit column with room to spare
-_POLL = 0.02
 _SCAN = 10_000
 
 
@@ -170,8 +169,9 @@ async def wait(
 ) -> dict[str, Any]:
     plane, action = await load(request, action_id, who, require_reader)
     deadline = time.monotonic() + timeout
+    changes = request.app.state.changes
     while action.version == version and time.monotonic() < deadline:
-        await asyncio.sleep(_POLL)
+        await changes.wait(min(deadline - time.monotonic(), changes.fallback))
         if await request.is_disconnected() or request.app.state.stopping.is_set():
             break  # nobody is listening any more (or the server is stopping): stop reading the store for them
         action = await run(_fresh, plane, action_id)

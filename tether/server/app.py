@@ -25,6 +25,7 @@ from tether.identity import Tokens
 from tether.notify.outbox import Outbox
 from tether.plane import ControlPlane
 from tether.server import api, dashboard, events, links, slack
+from tether.server.changes import ChangeSignal
 from tether.server.metrics import CONTENT_TYPE, Metrics
 from tether.server.wire import error_body, error_status
 
@@ -54,11 +55,13 @@ def create_app(
 
     @contextlib.asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        app.state.changes = ChangeSignal(plane, asyncio.get_running_loop())
         sweeper = asyncio.create_task(_sweep_forever(plane, outbox, sweep_interval)) if sweep_interval > 0 else None
         try:
             yield
         finally:
             app.state.stopping.set()
+            app.state.changes.close()
             if sweeper is not None:
                 sweeper.cancel()
                 with contextlib.suppress(asyncio.CancelledError):

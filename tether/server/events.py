@@ -6,7 +6,6 @@ where it stopped, on any instance. Filters: agent, tool, kind (prefix match, e.g
 
 from __future__ import annotations
 
-import asyncio
 import json
 import time
 from collections.abc import AsyncIterator
@@ -70,7 +69,7 @@ async def _stream(
                 data = {**event.to_dict(), "agent": lane[0] if lane else None, "tool": lane[1] if lane else None}
                 yield ServerSentEvent(data=json.dumps(data), event=event.kind, id=str(event.seq))
         if len(batch) < _PAGE:
-            await asyncio.sleep(_IDLE)
+            await request.app.state.changes.wait(max(_IDLE, request.app.state.changes.fallback))
 
 
 def _page(plane: ControlPlane, after: int) -> list[AuditEvent]:

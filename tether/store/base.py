@@ -225,6 +225,14 @@ class Store(abc.ABC):
     def close(self) -> None:  # noqa: B027 - optional for stores that hold nothing
         """Release connections."""
 
+    @property
+    def wakes_across_processes(self) -> bool:
+        """Whether ``subscribe`` hears other processes' changes (PostgreSQL); otherwise they are seen by polling."""
+        return False
+
+    def subscribe(self, callback: Callable[[], None]) -> None:  # noqa: B027 - optional: polling is the fallback
+        """Call ``callback`` (from any thread) soon after another process commits a change."""
+
     # -- actions ---------------------------------------------------------------------------------------------
 
     @abc.abstractmethod

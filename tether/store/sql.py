@@ -76,6 +76,7 @@ from tether.store.base import (
     ShadowFilter,
     Store,
 )
+from tether.store.listen import CHANNEL, Listener
 from tether.store.migrations import migrate
 
 _SYNC_LEVELS = {"off", "normal", "full", "extra"}
@@ -180,6 +181,7 @@ class SQLStore(Store):
     def __init__(self, url: str) -> None:
         self.url = url
         self._writer, self._reader = _engines(url)
+        self._listener: Listener | None = None
 
     @classmethod
     def from_url(cls, url: str) -> SQLStore:
@@ -189,7 +191,21 @@ class SQLStore(Store):
         with _store_errors(self.url):
             migrate(self._writer)
 
+    @property
+    def wakes_across_processes(self) -> bool:
+        return self._writer.dialect.name == "postgresql"
+
+    def subscribe(self, callback: Callable[[], None]) -> None:
+        if not self.wakes_across_processes:
+            return  # SQLite: one machine; other processes' changes are seen by polling
+        if self._listener is None:
+            self._listener = Listener(_libpq_dsn(self.url))
+        self._listener.add(callback)
+
     def close(self) -> None:
+        if self._listener is not None:
+            self._listener.close()
+            self._listener = None
         self._writer.dispose()
         if self._reader is not self._writer:
             self._reader.dispose()
@@ -641,6 +657,7 @@ def _lock_lane(conn: Connection, agent: str, tool: str) -> None:
         _LOCK_LANE.run(conn, {"lane": f"{agent}/{tool}"})
 
 
+_NOTIFY = _Prepared(select(func.pg_notify(CHANNEL, bindparam("seq"))))
 _LOCK_LANE = _Prepared(select(func.pg_advisory_xact_lock(func.hashtextextended(bindparam("lane"), 0))))
 
 
@@ -723,6 +740,8 @@ def _append(conn: Connection, drafts: Sequence[EventDraft], at: datetime) -> lis
         ],
     )
     cache.head = (made[-1].seq, made[-1].hash)
+    if conn.dialect.name == "postgresql":
+        _NOTIFY.run(conn, {"seq": str(made[-1].seq)})  # delivered at commit: other instances' waiters wake
     return made
 
 
@@ -1050,6 +1069,12 @@ def _delivery_from_row(row: Any) -> Delivery:
         claimed_by=row["claimed_by"],
         lease_until=from_ts(row["lease_until"]),
     )
+
+
+def _libpq_dsn(url: str) -> str:
+    """A SQLAlchemy-style PostgreSQL URL as libpq takes it (no ``+driver`` in the scheme)."""
+    parts = urlsplit(url)
+    return urlunsplit(parts._replace(scheme="postgresql"))
 
 
 def _redacted(url: str) -> str:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import json
 from collections.abc import AsyncIterator, Iterator
 from datetime import datetime, timedelta, timezone
@@ -419,7 +418,7 @@ async def live(request: Request, session: Visitor) -> EventSourceResponse:
                 kinds = sorted({e.kind for e in batch})
                 seen = head.seq
                 yield ServerSentEvent(data=json.dumps({"seq": seen, "kinds": kinds}), event="changed", id=str(seen))
-            await asyncio.sleep(_LIVE_IDLE)
+            await request.app.state.changes.wait(max(_LIVE_IDLE, request.app.state.changes.fallback))
 
     return EventSourceResponse(stream(), ping=15, headers={"Cache-Control": "no-store"})
 

@@ -1,0 +1,543 @@
+"""The MCP gateway: serve an upstream MCP server's tools to any MCP client, every call through the gate.
+
+``pip install "tether[mcp]"``, then ``tether mcp-gateway --upstream "COMMAND"`` (stdio) or
+``--upstream-url URL`` (streamable HTTP). The gateway is an MCP client of the upstream server and an MCP server to
+the agent's client (over stdio, or streamable HTTP with ``--listen HOST:PORT``). See docs/integrations/mcp.md.
+
+**Classification.** The policy classifies each upstream tool by name, exactly like a Python tool; a tool the
+policy does not know is held (fail closed). MCP tool annotations are hints from a server Tether does not trust,
+so they only ever tighten: an explicit ``destructiveHint: true`` is declared as at least risk ``medium``,
+reversible ``no`` (held for approval by the default matrix), and ``readOnlyHint`` is ignored — it never loosens.
+
+**Calls.** Auto (and notify) calls run upstream at once and return the upstream result unchanged. A held call
+waits up to ``wait`` seconds for a decision and runs if approved in time; otherwise it returns an error result
+``Awaiting approval (action ID): ...``. Rejections, responses, expiries, denials and shadow mode come back as
+error results with the reviewer's note. Every result that is not the upstream tool's own is an error result, so
+a client that checks structured output never mistakes it for the tool's output.
+
+**A later identical call picks up the earlier action.** An MCP call carries no id, so the gateway derives the
+call's idempotency key from what the agent asked for: ``mcp-<sha256 of (tool, canonical args)>-<generation>``,
+scoped to the gateway's agent. Identical calls share the digest; the generation says which of them this is. A
+call looks up the latest generation (a few indexed reads: generations are numbered 1, 2, 3 … without gaps) and
+
+- **picks it up** (same call id: the plane returns the same action, never a second one) while that action is
+  open — held, approved but not yet run, deferred, running, or left ``unknown`` by a crash (a human must say
+  whether it ran before an identical call may run again) — or while it was held and its final outcome (the
+  run after an approval, a rejection with its note, an expiry …) has not yet been returned to the agent;
+- otherwise **starts the next generation**: a new action, evaluated and gated afresh.
+
+So a retry of a held call gets the decision (and an approved call runs exactly once, in the call that picks it
+up), while the same call made again after its outcome was delivered is a new call: auto tools run again, held
+tools are held again. "Returned to the agent" is recorded durably as an ``mcp.outcome_delivered`` audit event on
+the action (only for held actions: an auto call's outcome is always returned by the call that ran it), so the
+rule survives restarts of the gateway. Identical calls made at the same moment share one action.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import concurrent.futures
+import functools
+import hashlib
+import json
+import os
+import shlex
+import sys
+import threading
+from collections.abc import AsyncIterator, Callable
+from contextlib import AsyncExitStack, asynccontextmanager
+from dataclasses import dataclass
+from typing import Any, TextIO
+
+import anyio
+import anyio.abc
+
+from tether import __version__
+from tether.errors import TetherError, UsageError
+from tether.gate import Gate
+from tether.integrations import require
+from tether.model import (
+    Action,
+    Deferred,
+    Executed,
+    Mode,
+    Outcome,
+    Pending,
+    Rejected,
+    Reversibility,
+    Risk,
+    Status,
+    ToolCall,
+)
+from tether.plane import ControlPlane
+from tether.policy import Declared
+from tether.store import EventDraft
+
+require("mcp", "mcp")
+
+from mcp.client.session import ClientSession  # noqa: E402
+from mcp.client.stdio import StdioServerParameters, stdio_client  # noqa: E402
+from mcp.client.streamable_http import streamable_http_client  # noqa: E402
+from mcp.server.context import ServerRequestContext  # noqa: E402
+from mcp.server.lowlevel import Server  # noqa: E402
+from mcp.server.stdio import stdio_server  # noqa: E402
+from mcp.shared._stream_protocols import ReadStream  # noqa: E402
+from mcp.shared.exceptions import MCPError  # noqa: E402
+from mcp.shared.message import SessionMessage  # noqa: E402
+from mcp.types import (  # noqa: E402
+    CONNECTION_CLOSED,
+    REQUEST_TIMEOUT,
+    CallToolRequestParams,
+    CallToolResult,
+    ListToolsResult,
+    PaginatedRequestParams,
+    TextContent,
+    Tool,
+    ToolAnnotations,
+)
+
+DELIVERED = "mcp.outcome_delivered"  # audit event: a held action's final outcome was returned to the agent
+CONNECT_TIMEOUT = 30.0  # seconds for the upstream server to start and complete the MCP handshake
+OPEN = frozenset({Status.PENDING, Status.APPROVED, Status.DEFERRED, Status.RUNNING, Status.UNKNOWN})
+INSTRUCTIONS = (
+    "Every tool call passes through Tether, a human-in-the-loop gate. A call a human must approve first returns "
+    "'Awaiting approval (action ID)' and has not run: call the same tool again with the same arguments later to "
+    "get the decision (and the result, once approved). A rejection returns the reviewer's note."
+)
+
+
+class UpstreamUnavailable(TetherError):
+    """The upstream MCP server could not be started or reached, or closed the connection."""
+
+
+class UpstreamToolError(Exception):
+    """The upstream server answered a call with an error (``isError``, or a JSON-RPC error): the call failed."""
+
+
+class UpstreamLost(BaseException):
+    """The connection to the upstream server broke while a call was in flight: it may or may not have taken
+    effect. Not an ``Exception``, so that the Gate records no result for the run: the action stays ``running``
+    until its lease lapses and then becomes ``unknown``, for a human to check (``tether resolve``)."""
+
+
+class _Lost(Exception):
+    """``UpstreamLost`` while it crosses the event loop (which should carry only ordinary exceptions)."""
+
+
+def declared_from(annotations: ToolAnnotations | None) -> Declared:
+    """What a tool's MCP annotations add to the policy. Only an explicit ``destructiveHint: true`` counts, and
+    only to tighten: at least risk medium, irreversible. ``readOnlyHint`` (and the spec's default of
+    destructive for tools without annotations) is not trusted either way: the policy decides."""
+    if annotations is not None and annotations.destructive_hint is True:
+        return Declared(risk=Risk.MEDIUM, reversible=Reversibility.NO)
+    return Declared()
+
+
+def call_digest(tool: str, args: dict[str, Any]) -> str:
+    """The identity of "the same call": the tool and its arguments as canonical JSON, hashed."""
+    canonical = json.dumps([tool, args], sort_keys=True, separators=(",", ":"), ensure_ascii=False, default=repr)
+    return hashlib.sha256(canonical.encode()).hexdigest()[:32]
+
+
+@dataclass(frozen=True, slots=True)
+class Upstream:
+    """A live MCP client session with the upstream server; ``closed`` is set when its connection ends."""
+
+    session: ClientSession
+    closed: anyio.Event
+    label: str
+    instructions: str | None = None
+
+
+@asynccontextmanager
+async def connect_upstream(
+    command: str | None = None, url: str | None = None, *, errlog: TextIO | None = None
+) -> AsyncIterator[Upstream]:
+    """Start the upstream server (``command``, over stdio; it inherits this process's environment) or connect to
+    it (``url``, streamable HTTP), and complete the MCP handshake."""
+    if (command is None) == (url is None):
+        raise UsageError("give the upstream MCP server as a command (--upstream) or a URL (--upstream-url), not both")
+    async with AsyncExitStack() as stack:
+        if command is not None:
+            argv = shlex.split(command)
+            if not argv:
+                raise UsageError("--upstream is an empty command")
+            params = StdioServerParameters(command=argv[0], args=argv[1:], env=dict(os.environ))
+            try:
+                read, write = await stack.enter_async_context(stdio_client(params, errlog=errlog or sys.stderr))
+            except OSError as exc:
+                raise UpstreamUnavailable(f"could not start the upstream server {command!r}: {exc}") from None
+            label = command
+        else:
+            assert url is not None
+            read, write = await stack.enter_async_context(streamable_http_client(url))
+            label = url
+        closed = anyio.Event()
+        relay_send, relay_receive = anyio.create_memory_object_stream[SessionMessage | Exception](0)
+        group = await stack.enter_async_context(anyio.create_task_group())
+        stack.callback(group.cancel_scope.cancel)
+        group.start_soon(_relay, read, relay_send, closed)
+        session = await stack.enter_async_context(ClientSession(relay_receive, write))
+        try:
+            with anyio.fail_after(CONNECT_TIMEOUT):
+                init = await session.initialize()
+        except (MCPError, TimeoutError) as exc:
+            raise UpstreamUnavailable(f"the upstream server {label} did not start an MCP session: {exc}") from None
+        yield Upstream(session=session, closed=closed, label=label, instructions=init.instructions)
+
+
+async def _relay(
+    source: ReadStream[SessionMessage | Exception],
+    sink: anyio.abc.ObjectSendStream[SessionMessage | Exception],
+    closed: anyio.Event,
+) -> None:
+    """Pass the upstream's messages to the session, and say when the connection ends."""
+    try:
+        async with sink:
+            async for item in source:
+                await sink.send(item)
+    except (anyio.BrokenResourceError, anyio.ClosedResourceError):
+        pass
+    finally:
+        closed.set()
+
+
+class Gateway:
+    """The upstream's tools registered with ``gate`` (each forwards to the upstream session) and served as an
+    MCP server whose every call goes through the gate. Needs a Gate on a local store (``Gate(policy, db)``)."""
+
+    def __init__(self, gate: Gate, upstream: Upstream, *, agent: str = "mcp", wait: float = 30.0) -> None:
+        if not isinstance(gate.plane, ControlPlane):
+            raise UsageError("the MCP gateway needs a Gate on a local store (--db): it keeps its bookkeeping there")
+        if not agent:
+            raise UsageError("the MCP gateway needs an agent name (--agent)")
+        if wait < 0:
+            raise UsageError(f"--wait must not be negative, got {wait}")
+        self.gate = gate
+        self.upstream = upstream
+        self.agent = agent
+        self.wait = wait
+        self.tools: dict[str, Tool] = {}
+        self._plane: ControlPlane = gate.plane
+        self._loop: asyncio.AbstractEventLoop | None = None
+        self._loop_thread: int | None = None
+
+    # -- tools ---------------------------------------------------------------------------------------------------
+
+    async def load_tools(self) -> list[Tool]:
+        """List the upstream's tools (every page) and register each with the gate under its own name."""
+        self._loop = asyncio.get_running_loop()
+        self._loop_thread = threading.get_ident()
+        listed: list[Tool] = []
+        cursor: str | None = None
+        for _ in range(1000):  # a server whose cursor never ends is not followed for ever
+            params = PaginatedRequestParams(cursor=cursor) if cursor else None
+            page = await self.upstream.session.list_tools(params=params)
+            listed.extend(page.tools)
+            cursor = page.next_cursor
+            if not cursor:
+                break
+        registered = self.gate.tools()
+        for tool in listed:
+            if tool.name in self.tools or tool.name in registered:
+                continue
+            hint = declared_from(tool.annotations)
+            self.gate.tool(name=tool.name, risk=hint.risk, reversible=hint.reversible)(self._forwarder(tool.name))
+            self.tools[tool.name] = tool
+        return list(self.tools.values())
+
+    def describe(self) -> list[str]:
+        """One line per tool: the mode its classification gives (before lane levels, rules and limits)."""
+        policy = self.gate.policy
+        lines = [
+            f"tether mcp-gateway: {len(self.tools)} tools from {self.upstream.label} as agent {self.agent!r}, "
+            f"policy {policy.source}; held calls wait up to {self.wait:g}s"
+        ]
+        for name, tool in sorted(self.tools.items()):
+            verdict = policy.evaluate(ToolCall(tool=name, agent=self.agent), declared=declared_from(tool.annotations))
+            why = "; ".join(r.text for r in verdict.reasons if r.step in ("matrix", "unknown_tool", "declared"))
+            lines.append(f"  {name} → {verdict.ceiling.value} ({why})")
+        return lines
+
+    def server(self) -> Server[Any]:
+        """The MCP server the agent's client talks to: the upstream's tools, each call gated."""
+
+        async def list_tools(ctx: ServerRequestContext[Any], params: PaginatedRequestParams | None) -> ListToolsResult:
+            return ListToolsResult(tools=list(self.tools.values()))
+
+        async def call_tool(ctx: ServerRequestContext[Any], params: CallToolRequestParams) -> CallToolResult:
+            return await self.call_tool(params.name, params.arguments)
+
+        instructions = "\n\n".join(part for part in (self.upstream.instructions, INSTRUCTIONS) if part)
+        return Server(
+            "tether-mcp-gateway",
+            version=__version__,
+            instructions=instructions,
+            on_list_tools=list_tools,
+            on_call_tool=call_tool,
+        )
+
+    # -- one call ------------------------------------------------------------------------------------------------
+
+    async def call_tool(self, name: str, arguments: dict[str, Any] | None) -> CallToolResult:
+        """Gate one call from the agent's client and say what happened, as an MCP tool result."""
+        if name not in self.tools:
+            return _error(f"Unknown tool {name!r}; this gateway serves: {', '.join(sorted(self.tools)) or 'none'}.")
+        args = dict(arguments or {})
+        call_id = ""
+        try:
+            call_id = await asyncio.to_thread(self._call_id, name, args)
+            call = ToolCall(tool=name, args=args, agent=self.agent, call_id=call_id)
+            outcome = await self.gate.acall(call, wait=self.wait)
+            action = await asyncio.to_thread(self._returning, outcome)
+        except UpstreamLost:
+            found = await asyncio.to_thread(self._plane.store.find_call, self.agent, call_id)
+            ref = f" (action {found.id})" if found is not None else ""
+            return _error(
+                f"The connection to the upstream server broke while {name} ran{ref}: whether it took effect is "
+                f"unknown, and a human must check it. Until then, calling {name} again with the same arguments "
+                "reports this, without running it again."
+            )
+        except TetherError as exc:
+            return _error(f"Tether could not gate this call: {exc}")
+        return _result(name, outcome, action)
+
+    def _call_id(self, tool: str, args: dict[str, Any]) -> str:
+        """The idempotency key of this call: the open (or undelivered) generation, or the next one."""
+        prefix = f"mcp-{call_digest(tool, args)}-"
+        generation, latest = self._latest(prefix)
+        if latest is not None and (latest.status in OPEN or (_held(latest) and not self._delivered(latest))):
+            return f"{prefix}{generation}"
+        return f"{prefix}{generation + 1}"
+
+    def _latest(self, prefix: str) -> tuple[int, Action | None]:
+        """The highest generation with an action, found in O(log n) indexed reads (generations have no gaps)."""
+        store = self._plane.store
+
+        def find(n: int) -> Action | None:
+            return store.find_call(self.agent, f"{prefix}{n}")
+
+        found = find(1)
+        if found is None:
+            return 0, None
+        low, high = 1, 2
+        while (probe := find(high)) is not None:
+            low, found, high = high, probe, high * 2
+        while high - low > 1:  # low exists, high does not
+            middle = (low + high) // 2
+            probe = find(middle)
+            if probe is None:
+                high = middle
+            else:
+                low, found = middle, probe
+        return low, found
+
+    def _delivered(self, action: Action) -> bool:
+        return any(event.kind == DELIVERED for event in self._plane.store.events_for(action.id))
+
+    def _returning(self, outcome: Outcome) -> Action:
+        """Note (durably) that a held action's final outcome is being returned to the agent."""
+        action = self._plane.get(outcome.action_id)
+        if action.status not in OPEN and _held(action):
+            body = {"outcome": outcome.kind, "status": action.status.value, "via": "mcp-gateway"}
+            draft = EventDraft(f"agent:{self.agent}", DELIVERED, action.id, body)
+            self._plane.store.append_events([draft], at=self._plane.clock.now())
+        return action
+
+    # -- running a tool upstream -----------------------------------------------------------------------------------
+
+    def _forwarder(self, name: str) -> Callable[..., dict[str, Any]]:
+        def forward(**arguments: Any) -> dict[str, Any]:
+            return self._forward(name, arguments)
+
+        return forward
+
+    def _forward(self, name: str, arguments: dict[str, Any]) -> dict[str, Any]:
+        """Run the call upstream. The Gate calls this from a thread (a call's, or the worker's); the session lives
+        on the gateway's event loop, so the call is handed to that loop and this thread waits for it."""
+        loop = self._loop
+        if loop is None or threading.get_ident() == self._loop_thread:
+            raise UsageError("the gateway's tools run from a thread, with the gateway's event loop running")
+        if self.upstream.closed.is_set():
+            raise UpstreamUnavailable("the upstream server is not connected")
+        future = asyncio.run_coroutine_threadsafe(self._call_upstream(name, arguments), loop)
+        try:
+            return future.result()
+        except (_Lost, concurrent.futures.CancelledError) as exc:
+            raise UpstreamLost(str(exc) or "the call was cancelled") from None
+
+    async def _call_upstream(self, name: str, arguments: dict[str, Any]) -> dict[str, Any]:
+        try:
+            result = await self.upstream.session.call_tool(name, arguments)
+        except MCPError as exc:
+            if exc.code in (CONNECTION_CLOSED, REQUEST_TIMEOUT):
+                raise _Lost(exc.message) from None
+            raise UpstreamToolError(f"the upstream server refused the call: {exc.message} (code {exc.code})") from None
+        if result.is_error:
+            raise UpstreamToolError(_text(result) or "the upstream tool reported an error")
+        return result.model_dump(mode="json", by_alias=True, exclude_none=True)
+
+
+def _held(action: Action) -> bool:
+    """Whether the action waited for someone (a reviewer, or its override window) instead of running at once."""
+    return action.verdict.mode is Mode.APPROVE or action.run_at is not None
+
+
+def _result(name: str, outcome: Outcome, action: Action) -> CallToolResult:
+    again = f"Call {name} again with the same arguments"
+    match outcome:
+        case Executed():
+            return _executed(outcome, action)
+        case Pending() if action.status is Status.RUNNING:
+            return _error(
+                f"Action {action.id}: {name} is running now (an identical call started it). {again} for its result."
+            )
+        case Pending():
+            text = f"Awaiting approval (action {action.id}): {name} is held for a human decision and has not run."
+            if outcome.reasons:
+                text += " Held because: " + "; ".join(outcome.reasons) + "."
+            if outcome.quorum > 1:
+                text += f" It needs {outcome.quorum} approvals ({outcome.approvals} so far)."
+            if outcome.expires_at is not None:
+                text += f" The request expires at {outcome.expires_at.isoformat()}."
+            return _error(f"{text} {again} to pick up the decision.")
+        case Deferred():
+            return _error(f"{outcome.to_tool_result()} {again} after that for its result.")
+        case Rejected():
+            by = f" by {outcome.by}" if outcome.by else ""
+            return _error(f"Rejected{by} (action {action.id}): {outcome.note or 'no reason given'}")
+        case _:
+            return _error(f"{outcome.to_tool_result()} (action {action.id})")
+
+
+def _executed(outcome: Executed, action: Action) -> CallToolResult:
+    try:
+        result = CallToolResult.model_validate(outcome.result)
+    except ValueError:  # not recorded by a forwarder: e.g. a human resolved a crashed run as "it ran"
+        result = CallToolResult(content=[TextContent(type="text", text=outcome.to_tool_result())])
+    if action.run_args != action.call.args:
+        edited = json.dumps(action.run_args, ensure_ascii=False)
+        result.content.append(TextContent(type="text", text=f"(A reviewer changed the arguments to {edited}.)"))
+    return result
+
+
+def _error(text: str) -> CallToolResult:
+    return CallToolResult(content=[TextContent(type="text", text=text)], is_error=True)
+
+
+def _text(result: CallToolResult) -> str:
+    return "\n".join(block.text for block in result.content if isinstance(block, TextContent))
+
+
+# -- running it -------------------------------------------------------------------------------------------------
+
+
+def _announce(line: str) -> None:
+    print(line, file=sys.stderr, flush=True)
+
+
+def _exit_when_lost(message: str) -> None:
+    """The default on losing the upstream: say so and exit at once, like a crash (calls in flight are left for the
+    lease to turn ``unknown``). A clean shutdown could hang: the stdio transport reads stdin in a thread that
+    cannot be interrupted."""
+    _announce(f"tether mcp-gateway: {message}; exiting")
+    os._exit(1)
+
+
+async def serve_gateway(
+    gate: Gate,
+    *,
+    upstream: str | None = None,
+    upstream_url: str | None = None,
+    agent: str = "mcp",
+    wait: float = 30.0,
+    listen: str | None = None,
+    announce: Callable[[str], None] = _announce,
+    on_upstream_lost: Callable[[str], None] = _exit_when_lost,
+) -> None:
+    """Connect to the upstream, register its tools with ``gate`` and serve them — over stdio until the client
+    closes it, or over streamable HTTP at ``listen`` (``HOST:PORT``, path ``/mcp``) until interrupted. The gate's
+    worker runs meanwhile (timers, deferred calls)."""
+    async with connect_upstream(upstream, upstream_url) as connection:
+        gateway = Gateway(gate, connection, agent=agent, wait=wait)
+        await gateway.load_tools()
+        for line in gateway.describe():
+            announce(line)
+        gate.start_worker()
+        try:
+            async with anyio.create_task_group() as group:
+                group.start_soon(_watch, connection, on_upstream_lost, group.cancel_scope)
+                server = gateway.server()
+                if listen is None:
+                    async with stdio_server() as (read, write):
+                        await server.run(read, write, server.create_initialization_options())
+                else:
+                    await _serve_http(server, listen, announce)
+                group.cancel_scope.cancel()
+        finally:
+            await asyncio.to_thread(gate.stop_worker)
+
+
+async def _watch(connection: Upstream, on_lost: Callable[[str], None], scope: anyio.CancelScope) -> None:
+    await connection.closed.wait()
+    on_lost(f"the upstream server {connection.label} closed the connection")
+    scope.cancel()
+
+
+async def _serve_http(server: Server[Any], listen: str, announce: Callable[[str], None]) -> None:
+    import uvicorn
+
+    host, port = parse_listen(listen)
+    app = server.streamable_http_app(host=host)
+    http = uvicorn.Server(uvicorn.Config(app, host=host, port=port, log_level="warning"))
+    async with anyio.create_task_group() as group:
+        group.start_soon(http.serve)
+        while not http.started:  # uvicorn sets it once its socket accepts connections
+            await anyio.sleep(0.01)
+        bound = http.servers[0].sockets[0].getsockname()
+        shown = f"[{bound[0]}]" if ":" in bound[0] else bound[0]
+        announce(f"tether mcp-gateway: serving MCP on http://{shown}:{bound[1]}/mcp")
+
+
+def parse_listen(listen: str) -> tuple[str, int]:
+    """``HOST:PORT`` (``[::1]:8000`` for IPv6; port 0 picks a free one)."""
+    host, sep, port = listen.rpartition(":")
+    host = host.strip("[]")
+    if not sep or not host or not port.isdigit() or int(port) > 65535:
+        raise UsageError(f"--listen takes HOST:PORT, e.g. 127.0.0.1:8765; got {listen!r}")
+    return host, int(port)
+
+
+def run_gateway(gate: Gate, **options: Any) -> None:
+    """``serve_gateway`` from synchronous code (the CLI); closes the gate afterwards."""
+    try:
+        anyio.run(functools.partial(serve_gateway, gate, **options), backend="asyncio")
+    except BaseExceptionGroup as group:
+        raise _single(group) from None
+    finally:
+        gate.close()
+
+
+def _single(group: BaseExceptionGroup[BaseException]) -> BaseException:
+    """A task group's lone error (an upstream that would not start, a bad option) as itself, so the CLI can say it
+    in one line; anything else stays the group it was."""
+    errors = list(group.exceptions)
+    while len(errors) == 1 and isinstance(errors[0], BaseExceptionGroup):
+        errors = list(errors[0].exceptions)
+    return errors[0] if len(errors) == 1 and isinstance(errors[0], TetherError) else group
+
+
+__all__ = [
+    "DELIVERED",
+    "Gateway",
+    "Upstream",
+    "UpstreamLost",
+    "UpstreamToolError",
+    "UpstreamUnavailable",
+    "call_digest",
+    "connect_upstream",
+    "declared_from",
+    "parse_listen",
+    "run_gateway",
+    "serve_gateway",
+]
