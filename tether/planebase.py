@@ -23,6 +23,7 @@ from tether.store import Changes, EventDraft, Store
 
 log = logging.getLogger("tether")
 
+DEFAULT_SWEEP_LEASE = timedelta(seconds=60)
 DEFAULT_LEASE = timedelta(seconds=30)
 
 
@@ -39,8 +40,10 @@ class PlaneBase:
         clock: Clock | None = None,
         notifier: Notifier | None = None,
         lease: timedelta = DEFAULT_LEASE,
+        sweep_lease: timedelta = DEFAULT_SWEEP_LEASE,
     ) -> None:
         self.policy = policy
+        self.sweep_lease = sweep_lease  # how long a sweeper's claim on due timers lasts if it dies mid-sweep
         self.store = store
         self.clock = clock or SystemClock()
         self.notifier = notifier or LogNotifier()

@@ -9,14 +9,11 @@ moment, and a decision or undo racing it has exactly one winner. Mixed into Cont
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import timedelta
 
 from tether.codec import iso
 from tether.model import Action, Status
 from tether.planebase import PlaneBase
 from tether.store import Changes, EventDraft
-
-SWEEP_LEASE = timedelta(seconds=60)  # a sweeper that died mid-sweep leaves its claimed timers to others after this
 
 
 @dataclass(frozen=True, slots=True)
@@ -32,7 +29,7 @@ class TimersMixin(PlaneBase):
         """Fire every timer that has fallen due; safe to call from any number of processes at once."""
         fired: list[Fired] = []
         now = self.clock.now()
-        for action in self.store.claim_due(now, worker=self.sweeper, lease_until=now + SWEEP_LEASE, limit=limit):
+        for action in self.store.claim_due(now, worker=self.sweeper, lease_until=now + self.sweep_lease, limit=limit):
             if action.status is Status.PENDING:
                 after, won = self._expire(action)
                 if won:
