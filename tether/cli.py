@@ -13,6 +13,7 @@ import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from datetime import timedelta
 from importlib import resources
 from pathlib import Path
 from typing import Annotated, Any, NoReturn
@@ -793,14 +794,21 @@ def serve(
     ctx: typer.Context,
     host: Annotated[str, typer.Option(help="Interface to bind.")] = "127.0.0.1",
     port: Annotated[int, typer.Option(min=0, max=65535, help="Port to listen on.")] = 8700,
+    sweep_lease: Annotated[
+        float,
+        typer.Option(
+            "--sweep-lease", min=0.5, help="Seconds before due timers claimed by an instance that died go to another."
+        ),
+    ] = 60.0,
 ) -> None:
-    """Serve the REST API (/v1, OpenAPI at /docs), live events, /healthz, /readyz and /metrics."""
+    """Serve the dashboard at /, the REST API (/v1, OpenAPI at /docs), live events, Slack and email endpoints,
+    /healthz, /readyz and /metrics. Several instances may share one PostgreSQL database."""
     import uvicorn
 
     from tether.server import create_app
 
     settings = _settings(ctx)
-    plane = ControlPlane(_load_policy(settings), open_store(settings.db))
+    plane = ControlPlane(_load_policy(settings), open_store(settings.db), sweep_lease=timedelta(seconds=sweep_lease))
     err.print(Text(f"tether serving {settings.db} on http://{host}:{port} (policy {plane.policy.source})"))
     uvicorn.run(create_app(plane), host=host, port=port, log_level="warning", timeout_graceful_shutdown=5)
 
