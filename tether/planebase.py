@@ -85,6 +85,10 @@ class PlaneBase:
         """Call ``watcher`` (from any thread, quickly) whenever this plane or another instance changes something."""
         self._watchers.append(watcher)
 
+    def off_change(self, watcher: Callable[[], None]) -> None:
+        if watcher in self._watchers:
+            self._watchers.remove(watcher)
+
     def _lane(self, call: ToolCall) -> LaneState:
         now = self.clock.now()
         windows = {limit.id: now - limit.per for limit in self.policy.limits_for(call.tool)}

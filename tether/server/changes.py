@@ -25,8 +25,7 @@ class ChangeSignal:
         plane.on_change(self._from_any_thread)
 
     def close(self) -> None:
-        with contextlib.suppress(ValueError):
-            self.plane._watchers.remove(self._from_any_thread)
+        self.plane.off_change(self._from_any_thread)
 
     def _from_any_thread(self) -> None:
         with contextlib.suppress(RuntimeError):  # the loop closed at shutdown
