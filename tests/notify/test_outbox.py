@@ -307,3 +307,17 @@ def test_routes_must_name_defined_channels() -> None:
                 }
             }
         )
+
+
+def test_a_flood_of_refused_requests_is_capped_in_the_audit_log(tmp_path: Path, clock: FakeClock) -> None:
+    from tether.notify import acting
+
+    plane = make_plane(tmp_path, Policy.from_dict({}), clock)
+    for n in range(acting.REFUSALS_PER_MINUTE + 15):
+        acting.refuse(plane, "slack", f"forged {n}")
+    refused = [e for e in plane.audit_events() if e.kind == "notify.refused"]
+    assert len(refused) == acting.REFUSALS_PER_MINUTE
+    acting.budget_of(plane).window.clear()  # a minute later
+    acting.refuse(plane, "slack", "forged again")
+    last = [e for e in plane.audit_events() if e.kind == "notify.refused"][-1]
+    assert last.body["unaudited_before"] == 15
