@@ -7,27 +7,18 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from postgres import PgServer
+from postgres import pg_server, stop_session_server
 
 from tether import FakeClock, Gate, Policy
 from tether.store import MemoryStore, Store, open_store
 
 STORE_KINDS = ["memory", "sqlite", "postgres"]
-_PG: list[PgServer] = []
-
-
-def pg_server() -> PgServer:
-    """The session's PostgreSQL server, started on first use."""
-    if not _PG:
-        _PG.append(PgServer())
-    return _PG[0]
 
 
 @pytest.fixture(scope="session", autouse=True)
 def _stop_postgres() -> Iterator[None]:
     yield
-    for server in _PG:
-        server.destroy()
+    stop_session_server()
 
 
 def make_store(kind: str, tmp_path: Path) -> Store:

@@ -90,3 +90,18 @@ class PgServer:
         with contextlib.suppress(Exception):
             self.stop("immediate")
         shutil.rmtree(self.root, ignore_errors=True)
+
+
+_SESSION: list[PgServer] = []
+
+
+def pg_server() -> PgServer:
+    """The test session's PostgreSQL server, started on first use (stopped by ``stop_session_server``)."""
+    if not _SESSION:
+        _SESSION.append(PgServer())
+    return _SESSION[0]
+
+
+def stop_session_server() -> None:
+    while _SESSION:
+        _SESSION.pop().destroy()

@@ -11,8 +11,8 @@ from pathlib import Path
 
 import httpx
 import pytest
-from conftest import pg_server
 from instances import Instance
+from postgres import pg_server
 from sqlalchemy import create_engine, text
 
 from tether import Policy
