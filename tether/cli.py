@@ -831,7 +831,7 @@ def mcp_gateway(
     ] = None,
 ) -> None:
     """Serve an upstream MCP server's tools to any MCP client, every call gated by the policy (needs
-    `pip install "tether[mcp]"`). Held calls return "awaiting approval (action ID)"; calling the same tool with
+    `pip install "tether\\[mcp]"`). Held calls return "awaiting approval (action ID)"; calling the same tool with
     the same arguments again picks up the decision. See docs/integrations/mcp.md."""
     try:
         from tether.integrations.mcp_gateway import run_gateway

@@ -37,14 +37,15 @@ from __future__ import annotations
 
 import asyncio
 import concurrent.futures
-import functools
+import contextlib
 import hashlib
 import json
 import os
 import shlex
+import signal
 import sys
 import threading
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterable, AsyncIterator, Callable, Iterator
 from contextlib import AsyncExitStack, asynccontextmanager
 from dataclasses import dataclass
 from typing import Any, TextIO
@@ -78,10 +79,8 @@ require("mcp", "mcp")
 from mcp.client.session import ClientSession  # noqa: E402
 from mcp.client.stdio import StdioServerParameters, stdio_client  # noqa: E402
 from mcp.client.streamable_http import streamable_http_client  # noqa: E402
-from mcp.server.context import ServerRequestContext  # noqa: E402
-from mcp.server.lowlevel import Server  # noqa: E402
+from mcp.server import Server, ServerRequestContext  # noqa: E402
 from mcp.server.stdio import stdio_server  # noqa: E402
-from mcp.shared._stream_protocols import ReadStream  # noqa: E402
 from mcp.shared.exceptions import MCPError  # noqa: E402
 from mcp.shared.message import SessionMessage  # noqa: E402
 from mcp.types import (  # noqa: E402
@@ -156,38 +155,54 @@ async def connect_upstream(
     """Start the upstream server (``command``, over stdio; it inherits this process's environment) or connect to
     it (``url``, streamable HTTP), and complete the MCP handshake."""
     if (command is None) == (url is None):
-        raise UsageError("give the upstream MCP server as a command (--upstream) or a URL (--upstream-url), not both")
-    async with AsyncExitStack() as stack:
-        if command is not None:
-            argv = shlex.split(command)
-            if not argv:
-                raise UsageError("--upstream is an empty command")
-            params = StdioServerParameters(command=argv[0], args=argv[1:], env=dict(os.environ))
+        raise UsageError("give exactly one upstream MCP server: a command (--upstream) or a URL (--upstream-url)")
+    label = command if command is not None else str(url)
+    ready = False
+    try:
+        async with AsyncExitStack() as stack:
+            if command is not None:
+                argv = shlex.split(command)
+                if not argv:
+                    raise UsageError("--upstream is an empty command")
+                params = StdioServerParameters(command=argv[0], args=argv[1:], env=dict(os.environ))
+                try:
+                    read, write = await stack.enter_async_context(stdio_client(params, errlog=errlog or sys.stderr))
+                except OSError as exc:
+                    raise UpstreamUnavailable(f"could not start the upstream server {command!r}: {exc}") from None
+            else:
+                read, write = await stack.enter_async_context(streamable_http_client(label))
+            closed = anyio.Event()
+            relay_send, relay_receive = anyio.create_memory_object_stream[SessionMessage | Exception](0)
+            group = await stack.enter_async_context(anyio.create_task_group())
+            stack.callback(group.cancel_scope.cancel)
+            group.start_soon(_relay, read, relay_send, closed)
+            session = await stack.enter_async_context(ClientSession(relay_receive, write))
             try:
-                read, write = await stack.enter_async_context(stdio_client(params, errlog=errlog or sys.stderr))
-            except OSError as exc:
-                raise UpstreamUnavailable(f"could not start the upstream server {command!r}: {exc}") from None
-            label = command
-        else:
-            assert url is not None
-            read, write = await stack.enter_async_context(streamable_http_client(url))
-            label = url
-        closed = anyio.Event()
-        relay_send, relay_receive = anyio.create_memory_object_stream[SessionMessage | Exception](0)
-        group = await stack.enter_async_context(anyio.create_task_group())
-        stack.callback(group.cancel_scope.cancel)
-        group.start_soon(_relay, read, relay_send, closed)
-        session = await stack.enter_async_context(ClientSession(relay_receive, write))
-        try:
-            with anyio.fail_after(CONNECT_TIMEOUT):
-                init = await session.initialize()
-        except (MCPError, TimeoutError) as exc:
-            raise UpstreamUnavailable(f"the upstream server {label} did not start an MCP session: {exc}") from None
-        yield Upstream(session=session, closed=closed, label=label, instructions=init.instructions)
+                with anyio.fail_after(CONNECT_TIMEOUT):
+                    init = await session.initialize()
+            except (MCPError, TimeoutError) as exc:
+                raise UpstreamUnavailable(f"the upstream server {label} did not start an MCP session: {exc}") from None
+            ready = True
+            yield Upstream(session=session, closed=closed, label=label, instructions=init.instructions)
+    except Exception as exc:  # an ExceptionGroup too: the transports fail from their task groups
+        if ready:
+            raise
+        leaves = _leaves(exc)
+        ours = [leaf for leaf in leaves if isinstance(leaf, TetherError)]
+        if ours:
+            raise ours[0] from None
+        why = "; ".join(f"{type(leaf).__name__}: {leaf}" for leaf in leaves)
+        raise UpstreamUnavailable(f"could not connect to the upstream server {label}: {why}") from None
+
+
+def _leaves(exc: BaseException) -> list[BaseException]:
+    if isinstance(exc, BaseExceptionGroup):
+        return [leaf for inner in exc.exceptions for leaf in _leaves(inner)]
+    return [exc]
 
 
 async def _relay(
-    source: ReadStream[SessionMessage | Exception],
+    source: AsyncIterable[SessionMessage | Exception],
     sink: anyio.abc.ObjectSendStream[SessionMessage | Exception],
     closed: anyio.Event,
 ) -> None:
@@ -232,7 +247,10 @@ class Gateway:
         cursor: str | None = None
         for _ in range(1000):  # a server whose cursor never ends is not followed for ever
             params = PaginatedRequestParams(cursor=cursor) if cursor else None
-            page = await self.upstream.session.list_tools(params=params)
+            try:
+                page = await self.upstream.session.list_tools(params=params)
+            except MCPError as exc:
+                raise UpstreamUnavailable(f"the upstream server did not list its tools: {exc.message}") from None
             listed.extend(page.tools)
             cursor = page.next_cursor
             if not cursor:
@@ -485,18 +503,37 @@ async def _watch(connection: Upstream, on_lost: Callable[[str], None], scope: an
 
 
 async def _serve_http(server: Server[Any], listen: str, announce: Callable[[str], None]) -> None:
+    """Serve streamable HTTP until SIGINT or SIGTERM, which end it cleanly (uvicorn's own handlers would re-raise
+    the signal at the end, killing the process before the upstream and the gate are closed)."""
     import uvicorn
+
+    class Uvicorn(uvicorn.Server):
+        @contextlib.contextmanager
+        def capture_signals(self) -> Iterator[None]:
+            yield
 
     host, port = parse_listen(listen)
     app = server.streamable_http_app(host=host)
-    http = uvicorn.Server(uvicorn.Config(app, host=host, port=port, log_level="warning"))
-    async with anyio.create_task_group() as group:
-        group.start_soon(http.serve)
+    http = Uvicorn(uvicorn.Config(app, host=host, port=port, log_level="warning"))
+
+    async def stop_on_signal() -> None:
+        with anyio.open_signal_receiver(signal.SIGINT, signal.SIGTERM) as signals:
+            async for _ in signals:
+                http.should_exit = True
+                return
+
+    async def announce_when_started() -> None:
         while not http.started:  # uvicorn sets it once its socket accepts connections
             await anyio.sleep(0.01)
         bound = http.servers[0].sockets[0].getsockname()
         shown = f"[{bound[0]}]" if ":" in bound[0] else bound[0]
         announce(f"tether mcp-gateway: serving MCP on http://{shown}:{bound[1]}/mcp")
+
+    async with anyio.create_task_group() as group:
+        group.start_soon(stop_on_signal)
+        group.start_soon(announce_when_started)
+        await http.serve()
+        group.cancel_scope.cancel()
 
 
 def parse_listen(listen: str) -> tuple[str, int]:
@@ -509,9 +546,17 @@ def parse_listen(listen: str) -> tuple[str, int]:
 
 
 def run_gateway(gate: Gate, **options: Any) -> None:
-    """``serve_gateway`` from synchronous code (the CLI); closes the gate afterwards."""
+    """``serve_gateway`` from synchronous code (the CLI), on an event loop of its own; closes the gate afterwards.
+
+    The loop gets a larger thread pool than asyncio's default (a few threads per CPU): every call in flight holds
+    a thread while its tool runs upstream, and the store is used from threads too."""
+
+    async def main() -> None:
+        asyncio.get_running_loop().set_default_executor(concurrent.futures.ThreadPoolExecutor(max_workers=64))
+        await serve_gateway(gate, **options)
+
     try:
-        anyio.run(functools.partial(serve_gateway, gate, **options), backend="asyncio")
+        anyio.run(main, backend="asyncio")
     except BaseExceptionGroup as group:
         raise _single(group) from None
     finally:

@@ -1,0 +1,104 @@
+"""A small real MCP server for the gateway tests, built with the SDK's ``MCPServer``.
+
+Every tool that runs appends one JSON line ``{"tool": ..., "args": ...}`` to the ledger file, so a test can count
+effects exactly (``crash_server`` records, then kills the process mid-call). Run it over stdio (the default) or,
+with ``--http``, as a streamable HTTP server on 127.0.0.1 at a free port; it then prints
+``listening on http://127.0.0.1:PORT/mcp`` on stderr once it accepts connections.
+
+    python tests/integrations/mcp_upstream.py --ledger /tmp/ledger.jsonl [--http]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+from pathlib import Path
+from typing import Any
+
+import anyio
+import uvicorn
+from mcp.server.mcpserver import MCPServer
+from mcp.server.mcpserver.exceptions import ToolError
+from mcp.types import ToolAnnotations
+
+READ_ONLY = ToolAnnotations(read_only_hint=True)
+DESTRUCTIVE = ToolAnnotations(read_only_hint=False, destructive_hint=True)
+
+
+def build(ledger: Path) -> MCPServer:
+    server = MCPServer("upstream-test", instructions="A test server: docs, repos, email.", log_level="WARNING")
+
+    def record(tool: str, **args: Any) -> None:
+        with ledger.open("a", encoding="utf-8") as file:
+            file.write(json.dumps({"tool": tool, "args": args}) + "\n")
+
+    @server.tool(description="Search the documentation.", annotations=READ_ONLY)
+    def search_docs(query: str) -> str:
+        record("search_docs", query=query)
+        return f"3 pages match {query!r}"
+
+    @server.tool(description="Delete a repository for good.", annotations=DESTRUCTIVE)
+    def delete_repo(name: str) -> str:
+        record("delete_repo", name=name)
+        return f"deleted {name}"
+
+    @server.tool(description="Send an email.")
+    def send_email(to: str, subject: str) -> str:
+        record("send_email", to=to, subject=subject)
+        return f"sent {subject!r} to {to}"
+
+    @server.tool(description="List the stored secrets (claims to be read-only).", annotations=READ_ONLY)
+    def list_secrets() -> str:
+        record("list_secrets")
+        return "db-password, api-key"
+
+    @server.tool(description="Purge the CDN cache.", annotations=DESTRUCTIVE)
+    def purge_cache(path: str) -> str:
+        record("purge_cache", path=path)
+        return f"purged {path}"
+
+    @server.tool(description="Look up an order; fails for unknown orders.", annotations=READ_ONLY)
+    def lookup_order(order: str) -> str:
+        record("lookup_order", order=order)
+        raise ToolError(f"no order {order}")
+
+    @server.tool(description="Post a note to the team channel.")
+    def post_note(text: str) -> str:
+        record("post_note", text=text)
+        return f"posted {text!r}"
+
+    @server.tool(description="Crash the server in the middle of the call.")
+    def crash_server() -> str:
+        record("crash_server")
+        os._exit(3)
+
+    return server
+
+
+async def serve_http(server: MCPServer) -> None:
+    app = server.streamable_http_app(host="127.0.0.1")
+    http = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=0, log_level="warning"))
+    async with anyio.create_task_group() as group:
+        group.start_soon(http.serve)
+        while not http.started:  # uvicorn sets it once the socket accepts connections
+            await anyio.sleep(0.01)
+        port = http.servers[0].sockets[0].getsockname()[1]
+        print(f"listening on http://127.0.0.1:{port}/mcp", file=sys.stderr, flush=True)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--ledger", type=Path, required=True)
+    parser.add_argument("--http", action="store_true")
+    options = parser.parse_args()
+    server = build(options.ledger)
+    if options.http:
+        anyio.run(serve_http, server)
+    else:
+        server.run()
+
+
+if __name__ == "__main__":
+    main()
