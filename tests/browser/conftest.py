@@ -24,8 +24,10 @@ from tether.store import open_store
 expect.set_options(timeout=10_000)
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def browser() -> Iterator[Browser]:
+    """One chromium for the browser tests, stopped when they end: Playwright's sync API keeps an event loop running
+    in the main thread while it lives, which would break every asyncio test collected after these."""
     with sync_playwright() as p:
         launched = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
         yield launched
