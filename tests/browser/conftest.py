@@ -24,10 +24,11 @@ from tether.store import open_store
 expect.set_options(timeout=10_000)
 
 
-@pytest.fixture(scope="package")
+@pytest.fixture(scope="module")
 def browser() -> Iterator[Browser]:
-    """One chromium for the browser tests, stopped when they end: Playwright's sync API keeps an event loop running
-    in the main thread while it lives, which would break every asyncio test collected after these."""
+    """One chromium per test module, stopped when it ends: Playwright's sync API keeps an event loop running in
+    the main thread while it lives, which would break every asyncio test collected after these. (A "package"
+    scope would not do: this directory is no package, so pytest would keep it for the whole session.)"""
     with sync_playwright() as p:
         launched = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
         yield launched
