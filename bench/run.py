@@ -1,5 +1,7 @@
 """Benchmarks for the foundation (``make bench``): gate overhead and policy evaluation, then the approval round trip
-(bench/approval.py) and the dashboard at scale (bench/inbox.py, whose dataset is built once and cached).
+(bench/approval.py), PostgreSQL against SQLite with one and two ``tether serve`` instances (bench/postgres.py;
+skipped when Debian's PostgreSQL binaries are missing) and the dashboard at scale (bench/inbox.py, whose dataset
+is built once and cached).
 
 Method: every figure is the median of many single-call timings with ``time.perf_counter_ns`` after a warm-up,
 all in one process and one run so the ratios compare like with like. The SQLite store runs with its defaults
@@ -22,6 +24,8 @@ from tether import Gate, LaneState, Policy, ToolCall
 sys.path.insert(0, str(Path(__file__).parent))
 import approval
 import inbox
+import pg_server
+import postgres
 
 POLICY = {
     "tools": {
@@ -103,6 +107,12 @@ def main() -> None:
     print("|---|---:|")
     for name, ms in approval_rows:
         print(f"| {name} | {ms:.2f} ms |")
+    if pg_server.available():
+        print(postgres.table(postgres.run()))
+    else:
+        print(
+            "\nPostgreSQL against SQLite: skipped, PostgreSQL's binaries are not installed (`make postgres-binaries`)."
+        )
     inbox_figures, dataset = inbox.run()
     print(inbox.table(inbox_figures, dataset))
     print(
