@@ -133,7 +133,7 @@ def run_loop(
     ``create`` goes to ``client.messages.create`` as is (``system=...``, ``temperature=...``)."""
     conversation = list(messages)
     tool_list = list(tools)
-    loop = _Loop(gate, agent, thread, confidence, wait, held)
+    loop = _Loop(agent, thread, confidence, held)
     final: Message | None = None
     turns = 0
     while True:
@@ -145,7 +145,7 @@ def run_loop(
         if turns >= max_turns:
             return loop.result(conversation, final, turns, finished=False)
         final = client.messages.create(
-            model=model, max_tokens=max_tokens, messages=conversation, tools=tool_list, **create
+            model=model, max_tokens=max_tokens, messages=conversation, tools=tool_list, stream=False, **create
         )
         turns += 1
         conversation.append(final.to_param())
@@ -174,7 +174,7 @@ async def arun_loop(
     """The async twin of ``run_loop``, with an ``AsyncAnthropic`` client."""
     conversation = list(messages)
     tool_list = list(tools)
-    loop = _Loop(gate, agent, thread, confidence, wait, held)
+    loop = _Loop(agent, thread, confidence, held)
     final: Message | None = None
     turns = 0
     while True:
@@ -186,7 +186,7 @@ async def arun_loop(
         if turns >= max_turns:
             return loop.result(conversation, final, turns, finished=False)
         final = await client.messages.create(
-            model=model, max_tokens=max_tokens, messages=conversation, tools=tool_list, **create
+            model=model, max_tokens=max_tokens, messages=conversation, tools=tool_list, stream=False, **create
         )
         turns += 1
         conversation.append(final.to_param())
@@ -201,11 +201,9 @@ async def arun_loop(
 
 @dataclass
 class _Loop:
-    gate: Gate
     agent: str
     thread: str | None
     confidence: float | None
-    wait: Wait
     held: Held
     outcomes: dict[str, Outcome] = field(default_factory=dict)
 
