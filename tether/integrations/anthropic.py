@@ -19,15 +19,19 @@ answered with an error without being submitted.
 
 from __future__ import annotations
 
-import time
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import timedelta
 from typing import Any, Literal
 
 from tether.gate import Gate
 from tether.integrations import require
-from tether.model import Outcome, Pending, ToolCall
+from tether.integrations._calls import Use as _Use
+from tether.integrations._calls import Wait
+from tether.integrations._calls import Who as _Who
+from tether.integrations._calls import agate_all as _agate_all
+from tether.integrations._calls import gate_all as _gate_all
+from tether.integrations._calls import get as _get
+from tether.model import Outcome, Pending
 
 try:
     from anthropic import Anthropic, AsyncAnthropic
@@ -39,7 +43,6 @@ except ImportError:  # pragma: no cover - the message names the extra to install
 __all__ = ["LoopResult", "arun_loop", "atool_results", "run_loop", "tool_results"]
 
 Held = Literal["tell_model", "return"]
-Wait = float | timedelta | None
 
 _ERRORS = frozenset({"rejected", "denied", "failed"})
 
@@ -63,16 +66,6 @@ class LoopResult:
     def pending(self) -> list[Pending]:
         """Calls still waiting for a human when the loop ended: they have not run."""
         return [outcome for outcome in self.outcomes.values() if isinstance(outcome, Pending)]
-
-
-@dataclass(frozen=True, slots=True)
-class _Use:
-    """One ``tool_use`` block, from a response or from a stored message."""
-
-    id: str
-    name: str
-    input: Any
-    toolset: str | None = None
 
 
 def tool_results(
@@ -226,86 +219,6 @@ class _Loop:
         return LoopResult(conversation, final, dict(self.outcomes), turns, finished)
 
 
-# -- submitting and waiting ------------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True, slots=True)
-class _Who:
-    agent: str
-    thread: str | None
-    reasoning: str | None
-    confidence: float | None
-
-
-def _gate_all(gate: Gate, uses: Sequence[_Use], who: _Who, wait: Wait) -> dict[str, Outcome | str]:
-    """Submit every call first (so reviewers see them all at once), then wait for the held ones together."""
-    answers: dict[str, Outcome | str] = {}
-    calls: dict[str, ToolCall] = {}
-    for use in uses:
-        problem = _problem(gate, use)
-        if problem is not None:
-            answers[use.id] = problem
-            continue
-        calls[use.id] = _call(use, who)
-        answers[use.id] = gate.call(calls[use.id])
-    deadline = _deadline(wait)
-    for use_id, call in calls.items():
-        if deadline is not None and isinstance(answers[use_id], Pending):
-            answers[use_id] = gate.call(call, wait=_left(deadline))
-    return answers
-
-
-async def _agate_all(gate: Gate, uses: Sequence[_Use], who: _Who, wait: Wait) -> dict[str, Outcome | str]:
-    answers: dict[str, Outcome | str] = {}
-    calls: dict[str, ToolCall] = {}
-    for use in uses:
-        problem = _problem(gate, use)
-        if problem is not None:
-            answers[use.id] = problem
-            continue
-        calls[use.id] = _call(use, who)
-        answers[use.id] = await gate.acall(calls[use.id])
-    deadline = _deadline(wait)
-    for use_id, call in calls.items():
-        if deadline is not None and isinstance(answers[use_id], Pending):
-            answers[use_id] = await gate.acall(call, wait=_left(deadline))
-    return answers
-
-
-def _problem(gate: Gate, use: _Use) -> str | None:
-    """Why this call cannot even be submitted: a tool the gate does not know, or arguments that do not fit."""
-    entry = gate.tools().get(use.name)
-    if entry is None:
-        return f"Not run: there is no tool named {use.name!r}."
-    if not isinstance(use.input, dict):
-        return f"Not run: the input for {use.name} must be a JSON object."
-    problem = entry.args_problem(use.input)
-    return f"Not run: {problem}." if problem is not None else None
-
-
-def _call(use: _Use, who: _Who) -> ToolCall:
-    return ToolCall(
-        tool=use.name,
-        args=dict(use.input),
-        agent=who.agent,
-        thread=who.thread,
-        reasoning=who.reasoning,
-        confidence=who.confidence,
-        call_id=use.id,
-    )
-
-
-def _deadline(wait: Wait) -> float | None:
-    if wait is None:
-        return None
-    seconds = wait.total_seconds() if isinstance(wait, timedelta) else float(wait)
-    return time.monotonic() + max(seconds, 0.0)
-
-
-def _left(deadline: float) -> float:
-    return max(deadline - time.monotonic(), 0.0)
-
-
 # -- reading and writing Messages blocks -----------------------------------------------------------------------
 
 
@@ -318,8 +231,8 @@ def _result(use: _Use, answer: Outcome | str) -> ToolResultBlockParam:
     return block
 
 
-def _get(block: Any, key: str) -> Any:
-    return block.get(key) if isinstance(block, Mapping) else getattr(block, key, None)
+def _object(value: Any) -> dict[str, Any] | None:
+    return dict(value) if isinstance(value, Mapping) else None
 
 
 def _blocks(message: Message | MessageParam) -> list[Any]:
@@ -329,7 +242,7 @@ def _blocks(message: Message | MessageParam) -> list[Any]:
 
 def _uses(message: Message | MessageParam) -> list[_Use]:
     return [
-        _Use(str(_get(b, "id")), str(_get(b, "name")), _get(b, "input"), _get(b, "toolset_name"))
+        _Use(str(_get(b, "id")), str(_get(b, "name")), _object(_get(b, "input")), _get(b, "toolset_name"))
         for b in _blocks(message)
         if _get(b, "type") == "tool_use"
     ]

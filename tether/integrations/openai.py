@@ -26,16 +26,22 @@ from __future__ import annotations
 
 import functools
 import json
-import time
 from collections.abc import Awaitable, Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import timedelta
 from typing import Any, Generic, Literal, TypeVar, cast
 
 from tether.errors import UsageError
 from tether.gate import Gate
 from tether.integrations import require
-from tether.model import Outcome, Pending, ToolCall
+from tether.integrations._calls import Use as _Use
+from tether.integrations._calls import Wait
+from tether.integrations._calls import Who as _Who
+from tether.integrations._calls import agate_all as _agate_all
+from tether.integrations._calls import gate_all as _gate_all
+from tether.integrations._calls import get as _get
+from tether.integrations._calls import problem as _problem
+from tether.integrations._calls import to_call as _call
+from tether.model import Outcome, Pending
 from tether.tools import IDEMPOTENCY_KEY, RegisteredTool
 
 try:
@@ -75,7 +81,6 @@ __all__ = [
 ]
 
 Held = Literal["tell_model", "return"]
-Wait = float | timedelta | None
 M = TypeVar("M")
 R = TypeVar("R")
 
@@ -97,23 +102,6 @@ class LoopResult(Generic[M, R]):
     def pending(self) -> list[Pending]:
         """Calls still waiting for a human when the loop ended: they have not run."""
         return [outcome for outcome in self.outcomes.values() if isinstance(outcome, Pending)]
-
-
-@dataclass(frozen=True, slots=True)
-class _Use:
-    """One tool call the model asked for; ``args`` is None when its arguments were not a JSON object."""
-
-    id: str
-    name: str
-    args: dict[str, Any] | None
-
-
-@dataclass(frozen=True, slots=True)
-class _Who:
-    agent: str
-    thread: str | None = None
-    reasoning: str | None = None
-    confidence: float | None = None
 
 
 # -- Chat Completions --------------------------------------------------------------------------------------------
@@ -547,64 +535,6 @@ def _result(
 # -- submitting and waiting ----------------------------------------------------------------------------------------
 
 
-def _gate_all(gate: Gate, uses: Sequence[_Use], who: _Who, wait: Wait) -> dict[str, Outcome | str]:
-    """Submit every call first (so reviewers see them all at once), then wait for the held ones together."""
-    answers: dict[str, Outcome | str] = {}
-    calls: dict[str, ToolCall] = {}
-    for use in uses:
-        problem = _problem(gate, use)
-        if problem is not None:
-            answers[use.id] = problem
-            continue
-        calls[use.id] = _call(use, who)
-        answers[use.id] = gate.call(calls[use.id])
-    deadline = _deadline(wait)
-    for use_id, call in calls.items():
-        if deadline is not None and isinstance(answers[use_id], Pending):
-            answers[use_id] = gate.call(call, wait=_left(deadline))
-    return answers
-
-
-async def _agate_all(gate: Gate, uses: Sequence[_Use], who: _Who, wait: Wait) -> dict[str, Outcome | str]:
-    answers: dict[str, Outcome | str] = {}
-    calls: dict[str, ToolCall] = {}
-    for use in uses:
-        problem = _problem(gate, use)
-        if problem is not None:
-            answers[use.id] = problem
-            continue
-        calls[use.id] = _call(use, who)
-        answers[use.id] = await gate.acall(calls[use.id])
-    deadline = _deadline(wait)
-    for use_id, call in calls.items():
-        if deadline is not None and isinstance(answers[use_id], Pending):
-            answers[use_id] = await gate.acall(call, wait=_left(deadline))
-    return answers
-
-
-def _problem(gate: Gate, use: _Use) -> str | None:
-    """Why this call cannot even be submitted: a tool the gate does not know, or arguments that do not fit."""
-    entry = gate.tools().get(use.name)
-    if entry is None:
-        return f"Not run: there is no tool named {use.name!r}."
-    if use.args is None:
-        return f"Not run: the arguments for {use.name} must be a JSON object."
-    problem = entry.args_problem(use.args)
-    return f"Not run: {problem}." if problem is not None else None
-
-
-def _call(use: _Use, who: _Who) -> ToolCall:
-    return ToolCall(
-        tool=use.name,
-        args=dict(use.args or {}),
-        agent=who.agent,
-        thread=who.thread,
-        reasoning=who.reasoning,
-        confidence=who.confidence,
-        call_id=use.id,
-    )
-
-
 def _text_of(answer: Outcome | str) -> str:
     return answer if isinstance(answer, str) else answer.to_tool_result()
 
@@ -615,21 +545,6 @@ def _args(arguments: str | None) -> dict[str, Any] | None:
     except ValueError:
         return None
     return parsed if isinstance(parsed, dict) else None
-
-
-def _deadline(wait: Wait) -> float | None:
-    if wait is None:
-        return None
-    seconds = wait.total_seconds() if isinstance(wait, timedelta) else float(wait)
-    return time.monotonic() + max(seconds, 0.0)
-
-
-def _left(deadline: float) -> float:
-    return max(deadline - time.monotonic(), 0.0)
-
-
-def _get(item: Any, key: str) -> Any:
-    return item.get(key) if isinstance(item, Mapping) else getattr(item, key, None)
 
 
 # -- Chat Completions messages ---------------------------------------------------------------------------------------

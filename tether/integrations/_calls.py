@@ -1,0 +1,109 @@
+"""What the model-SDK integrations share: one tool call the model asked for, who asked, and submitting a turn's
+calls to the gate — all first, so reviewers see them together, then waiting for the held ones on one deadline."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import timedelta
+from typing import Any
+
+from tether.gate import Gate
+from tether.model import Outcome, Pending, ToolCall
+
+Wait = float | timedelta | None
+
+
+@dataclass(frozen=True, slots=True)
+class Use:
+    """One tool call the model asked for; ``args`` is None when its arguments were not a JSON object."""
+
+    id: str
+    name: str
+    args: dict[str, Any] | None
+    toolset: str | None = None  # Anthropic's toolset_name, echoed back in the result
+
+
+@dataclass(frozen=True, slots=True)
+class Who:
+    agent: str
+    thread: str | None = None
+    reasoning: str | None = None
+    confidence: float | None = None
+
+
+def gate_all(gate: Gate, uses: Sequence[Use], who: Who, wait: Wait) -> dict[str, Outcome | str]:
+    """Each call's outcome, or the reason it could not be submitted, by call id."""
+    answers, calls = _submit_checked(uses, who, gate)
+    for use_id, call in calls.items():
+        answers[use_id] = gate.call(call)
+    deadline = _deadline(wait)
+    for use_id, call in calls.items():
+        if deadline is not None and isinstance(answers[use_id], Pending):
+            answers[use_id] = gate.call(call, wait=_left(deadline))
+    return answers
+
+
+async def agate_all(gate: Gate, uses: Sequence[Use], who: Who, wait: Wait) -> dict[str, Outcome | str]:
+    """The async twin of ``gate_all``."""
+    answers, calls = _submit_checked(uses, who, gate)
+    for use_id, call in calls.items():
+        answers[use_id] = await gate.acall(call)
+    deadline = _deadline(wait)
+    for use_id, call in calls.items():
+        if deadline is not None and isinstance(answers[use_id], Pending):
+            answers[use_id] = await gate.acall(call, wait=_left(deadline))
+    return answers
+
+
+def _submit_checked(uses: Sequence[Use], who: Who, gate: Gate) -> tuple[dict[str, Outcome | str], dict[str, ToolCall]]:
+    """The calls that can be submitted, in order, and the reasons for those that cannot."""
+    answers: dict[str, Outcome | str] = {}
+    calls: dict[str, ToolCall] = {}
+    for use in uses:
+        reason = problem(gate, use)
+        if reason is not None:
+            answers[use.id] = reason
+        else:
+            calls[use.id] = to_call(use, who)
+    return answers, calls
+
+
+def problem(gate: Gate, use: Use) -> str | None:
+    """Why this call cannot even be submitted: a tool the gate does not know, or arguments that do not fit."""
+    entry = gate.tools().get(use.name)
+    if entry is None:
+        return f"Not run: there is no tool named {use.name!r}."
+    if use.args is None:
+        return f"Not run: the arguments for {use.name} must be a JSON object."
+    found = entry.args_problem(use.args)
+    return f"Not run: {found}." if found is not None else None
+
+
+def to_call(use: Use, who: Who) -> ToolCall:
+    return ToolCall(
+        tool=use.name,
+        args=dict(use.args or {}),
+        agent=who.agent,
+        thread=who.thread,
+        reasoning=who.reasoning,
+        confidence=who.confidence,
+        call_id=use.id,
+    )
+
+
+def get(item: Any, key: str) -> Any:
+    """A field of an SDK object or of the plain dict a stored message is."""
+    return item.get(key) if isinstance(item, Mapping) else getattr(item, key, None)
+
+
+def _deadline(wait: Wait) -> float | None:
+    if wait is None:
+        return None
+    seconds = wait.total_seconds() if isinstance(wait, timedelta) else float(wait)
+    return time.monotonic() + max(seconds, 0.0)
+
+
+def _left(deadline: float) -> float:
+    return max(deadline - time.monotonic(), 0.0)
