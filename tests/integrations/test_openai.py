@@ -461,6 +461,7 @@ def test_agents_the_bridge_works_with_the_chat_completions_model_too(gate: Gate)
 def test_without_the_extra_the_import_names_it(monkeypatch: pytest.MonkeyPatch, missing: str) -> None:
     monkeypatch.setitem(sys.modules, missing, None)  # what importing it sees when it is not installed
     monkeypatch.delitem(sys.modules, "tether.integrations.openai")
+    monkeypatch.delitem(sys.modules, "tether.integrations.openai_agents", raising=False)
     with pytest.raises(ImportError, match=r"pip install 'tether\[openai\]'"):
         importlib.import_module("tether.integrations.openai")
 

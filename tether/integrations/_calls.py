@@ -3,14 +3,18 @@ calls to the gate — all first, so reviewers see them together, then waiting fo
 
 from __future__ import annotations
 
+import functools
+import json
 import time
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
+from tether.errors import UsageError
 from tether.gate import Gate
 from tether.model import Outcome, Pending, ToolCall
+from tether.tools import IDEMPOTENCY_KEY, RegisteredTool
 
 Wait = float | timedelta | None
 
@@ -91,6 +95,42 @@ def to_call(use: Use, who: Who) -> ToolCall:
         confidence=who.confidence,
         call_id=use.id,
     )
+
+
+def registered(gate: Gate, tool: str | Callable[..., Any]) -> RegisteredTool:
+    """A registered tool, by name or by the decorated function."""
+    tools = gate.tools()
+    if isinstance(tool, str):
+        if tool in tools:
+            return tools[tool]
+    else:
+        fn = getattr(tool, "__wrapped__", tool)
+        for entry in tools.values():
+            if entry.fn is fn:
+                return entry
+    known = ", ".join(sorted(tools)) or "none"
+    raise UsageError(f"{tool!r} is not registered with this gate (registered: {known}); decorate it with @gate.tool")
+
+
+def without_key(entry: RegisteredTool) -> Callable[..., Any]:
+    """The tool as the model should see it: without ``idempotency_key``, which the gate supplies."""
+
+    @functools.wraps(entry.fn)
+    def view(*args: Any, **kwargs: Any) -> Any:  # pragma: no cover - only its signature is read
+        raise NotImplementedError
+
+    parameters = [p for p in entry.signature.parameters.values() if p.name != IDEMPOTENCY_KEY]
+    view.__signature__ = entry.signature.replace(parameters=parameters)  # type: ignore[attr-defined]
+    return view
+
+
+def parse_args(arguments: str | None) -> dict[str, Any] | None:
+    """A JSON-object argument string as a dict; None when it is not one."""
+    try:
+        parsed = json.loads(arguments or "{}")
+    except ValueError:
+        return None
+    return parsed if isinstance(parsed, dict) else None
 
 
 def get(item: Any, key: str) -> Any:

@@ -24,13 +24,10 @@ approving a call in the SDK without Tether's approval runs nothing.
 
 from __future__ import annotations
 
-import functools
-import json
 from collections.abc import Awaitable, Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Generic, Literal, TypeVar, cast
 
-from tether.errors import UsageError
 from tether.gate import Gate
 from tether.integrations import require
 from tether.integrations._calls import Use as _Use
@@ -39,15 +36,14 @@ from tether.integrations._calls import Who as _Who
 from tether.integrations._calls import agate_all as _agate_all
 from tether.integrations._calls import gate_all as _gate_all
 from tether.integrations._calls import get as _get
-from tether.integrations._calls import problem as _problem
-from tether.integrations._calls import to_call as _call
+from tether.integrations._calls import parse_args as _args
+from tether.integrations._calls import registered as _entry
+from tether.integrations._calls import without_key as _without_key
+from tether.integrations.openai_agents import AgentsBridge
 from tether.model import Outcome, Pending
-from tether.tools import IDEMPOTENCY_KEY, RegisteredTool
 
 try:
-    from agents import Agent, FunctionTool, RunContextWrapper, Runner, RunResult, RunState
     from agents.function_schema import FuncSchema, function_schema
-    from agents.tool_context import ToolContext
     from openai import AsyncOpenAI, OpenAI
     from openai.types.chat import (
         ChatCompletion,
@@ -83,8 +79,6 @@ __all__ = [
 Held = Literal["tell_model", "return"]
 M = TypeVar("M")
 R = TypeVar("R")
-
-_REFUSED = frozenset({"rejected", "denied", "responded"})  # what the Agents SDK records as a rejection
 
 
 @dataclass(frozen=True, slots=True)
@@ -328,125 +322,6 @@ def _schemas(gate: Gate, tools: tuple[str | Callable[..., Any], ...]) -> list[Fu
     return [function_schema(_without_key(entry), name_override=entry.name) for entry in entries]
 
 
-def _entry(gate: Gate, tool: str | Callable[..., Any]) -> RegisteredTool:
-    """A registered tool, by name or by the decorated function."""
-    tools = gate.tools()
-    if isinstance(tool, str):
-        if tool in tools:
-            return tools[tool]
-    else:
-        fn = getattr(tool, "__wrapped__", tool)
-        for entry in tools.values():
-            if entry.fn is fn:
-                return entry
-    known = ", ".join(sorted(tools)) or "none"
-    raise UsageError(f"{tool!r} is not registered with this gate (registered: {known}); decorate it with @gate.tool")
-
-
-def _without_key(entry: RegisteredTool) -> Callable[..., Any]:
-    """The tool as the model should see it: without ``idempotency_key``, which the gate supplies."""
-
-    @functools.wraps(entry.fn)
-    def view(*args: Any, **kwargs: Any) -> Any:  # pragma: no cover - only its signature is read
-        raise NotImplementedError
-
-    parameters = [p for p in entry.signature.parameters.values() if p.name != IDEMPOTENCY_KEY]
-    view.__signature__ = entry.signature.replace(parameters=parameters)  # type: ignore[attr-defined]
-    return view
-
-
-# -- the Agents SDK ----------------------------------------------------------------------------------------------
-
-
-class AgentsBridge:
-    """Gated tools for the OpenAI Agents SDK, whose ``needs_approval`` Tether decides (see the module docstring).
-
-    ``agent`` is the name Tether knows the agent by (its lanes are ``agent/tool``)."""
-
-    def __init__(self, gate: Gate, *, agent: str, thread: str | None = None, confidence: float | None = None):
-        self.gate = gate
-        self.who = _Who(agent, thread, None, confidence)
-        self._bridged: set[str] = set()
-
-    def function_tool(self, tool: str | Callable[..., Any], *, description: str | None = None) -> FunctionTool:
-        """An SDK ``FunctionTool`` for a tool registered with the gate (by name, or the decorated function). Its
-        schema comes from the tool's signature and docstring; the tool receives the arguments as the model sent
-        them (JSON values)."""
-        entry = _entry(self.gate, tool)
-        schema = function_schema(_without_key(entry), name_override=entry.name, description_override=description)
-        self._bridged.add(entry.name)
-        return FunctionTool(
-            name=entry.name,
-            description=schema.description or entry.name,
-            params_json_schema=schema.params_json_schema,
-            on_invoke_tool=self._invoker(entry.name),
-            needs_approval=self.needs_approval(entry.name),
-            strict_json_schema=schema.strict_json_schema,
-        )
-
-    def function_tools(self, *tools: str | Callable[..., Any]) -> list[FunctionTool]:
-        """``function_tool`` for each tool named, or for every tool registered with the gate."""
-        return [self.function_tool(tool) for tool in (tools or tuple(self.gate.tools()))]
-
-    def needs_approval(self, tool: str) -> Callable[[RunContextWrapper[Any], dict[str, Any], str], Awaitable[bool]]:
-        """The SDK's ``needs_approval`` for ``tool``: submits the call and says whether Tether holds it."""
-
-        async def check(context: RunContextWrapper[Any], params: dict[str, Any], call_id: str) -> bool:
-            use = _Use(call_id, tool, params)
-            if _problem(self.gate, use) is not None:
-                return False  # nothing to approve: the invocation answers with the problem
-            return isinstance(await self.gate.acall(_call(use, self.who)), Pending)
-
-        return check
-
-    async def settle(self, state: RunState[Any, Any], *, wait: Wait = None) -> dict[str, Outcome | str]:
-        """Apply Tether's decisions to the run's interruptions for this bridge's tools, waiting up to ``wait`` for
-        reviewers: allowed calls are approved (and run once), refused ones rejected with Tether's text as the
-        message the model sees. Calls still held, and other tools' interruptions, are left as they are. Returns
-        what each call came to, by call id."""
-        items = [i for i in state.get_interruptions() if i.tool_name in self._bridged and i.call_id]
-        uses = {item.call_id: _Use(str(item.call_id), str(item.tool_name), _args(item.arguments)) for item in items}
-        answers = await _agate_all(self.gate, list(uses.values()), self.who, wait)
-        for item in items:
-            answer = answers[str(item.call_id)]
-            if isinstance(answer, str) or answer.kind in _REFUSED:
-                text = answer if isinstance(answer, str) else answer.to_tool_result()
-                state.reject(item, rejection_message=text)
-            elif not isinstance(answer, Pending):
-                state.approve(item)
-        return answers
-
-    async def run(
-        self,
-        starting_agent: Agent[Any],
-        input: str | list[Any] | RunState[Any, Any],
-        *,
-        wait: Wait = None,
-        **runner: Any,
-    ) -> RunResult:
-        """``Runner.run`` that settles interruptions from Tether and resumes, until the run finishes or nothing
-        more has been decided within ``wait``: then the result is still interrupted, and
-        ``bridge.run(agent, result.to_state(), wait=...)`` carries on later. ``runner`` goes to ``Runner.run``."""
-        result = await Runner.run(starting_agent, input, **runner)
-        while result.interruptions:
-            state = result.to_state()
-            answers = await self.settle(state, wait=wait)
-            if all(isinstance(answer, Pending) for answer in answers.values()):
-                return result
-            result = await Runner.run(starting_agent, state, **runner)
-        return result
-
-    def _invoker(self, tool: str) -> Callable[[ToolContext[Any], str], Awaitable[str]]:
-        async def invoke(context: ToolContext[Any], arguments: str) -> str:
-            use = _Use(context.tool_call_id, tool, _args(arguments))
-            problem = _problem(self.gate, use)
-            if problem is not None:
-                return problem
-            return (await self.gate.acall(_call(use, self.who))).to_tool_result()  # recorded, or submitted now
-
-        return invoke
-
-
 # -- the loop, shared by Chat Completions and the Responses API ----------------------------------------------------
 
 
@@ -537,14 +412,6 @@ def _result(
 
 def _text_of(answer: Outcome | str) -> str:
     return answer if isinstance(answer, str) else answer.to_tool_result()
-
-
-def _args(arguments: str | None) -> dict[str, Any] | None:
-    try:
-        parsed = json.loads(arguments or "{}")
-    except ValueError:
-        return None
-    return parsed if isinstance(parsed, dict) else None
 
 
 # -- Chat Completions messages ---------------------------------------------------------------------------------------

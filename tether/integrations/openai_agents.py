@@ -1,0 +1,128 @@
+"""The OpenAI Agents SDK with Tether deciding ``needs_approval`` (``pip install "tether[openai]"``).
+
+``AgentsBridge(gate, agent=...)`` turns gated tools into ``FunctionTool``s whose ``needs_approval`` asks Tether. The
+SDK asks it before running a call; the bridge submits the call then, so Tether runs what its policy allows at once
+(the SDK's invocation that follows returns the recorded result) and a held call interrupts the run.
+``bridge.settle(state)`` turns Tether's decisions into ``state.approve``/``state.reject``; ``bridge.run(...)`` does
+the whole dance, waiting up to ``wait`` for reviewers. Tether runs each tool once: approving a call in the SDK
+without Tether's approval runs nothing. Also importable from ``tether.integrations.openai``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+from tether.gate import Gate
+from tether.integrations import require
+from tether.integrations._calls import Use as _Use
+from tether.integrations._calls import Wait
+from tether.integrations._calls import Who as _Who
+from tether.integrations._calls import agate_all as _agate_all
+from tether.integrations._calls import parse_args as _args
+from tether.integrations._calls import problem as _problem
+from tether.integrations._calls import registered as _entry
+from tether.integrations._calls import to_call as _call
+from tether.integrations._calls import without_key as _without_key
+from tether.model import Outcome, Pending
+
+try:
+    from agents import Agent, FunctionTool, RunContextWrapper, Runner, RunResult, RunState
+    from agents.function_schema import function_schema
+    from agents.tool_context import ToolContext
+except ImportError:  # pragma: no cover - the message names the extra to install
+    require("agents", "openai")
+    raise
+
+__all__ = ["AgentsBridge"]
+
+_REFUSED = frozenset({"rejected", "denied", "responded"})  # what the Agents SDK records as a rejection
+
+
+class AgentsBridge:
+    """Gated tools for the OpenAI Agents SDK, whose ``needs_approval`` Tether decides (see the module docstring).
+
+    ``agent`` is the name Tether knows the agent by (its lanes are ``agent/tool``)."""
+
+    def __init__(self, gate: Gate, *, agent: str, thread: str | None = None, confidence: float | None = None):
+        self.gate = gate
+        self.who = _Who(agent, thread, None, confidence)
+        self._bridged: set[str] = set()
+
+    def function_tool(self, tool: str | Callable[..., Any], *, description: str | None = None) -> FunctionTool:
+        """An SDK ``FunctionTool`` for a tool registered with the gate (by name, or the decorated function). Its
+        schema comes from the tool's signature and docstring; the tool receives the arguments as the model sent
+        them (JSON values)."""
+        entry = _entry(self.gate, tool)
+        schema = function_schema(_without_key(entry), name_override=entry.name, description_override=description)
+        self._bridged.add(entry.name)
+        return FunctionTool(
+            name=entry.name,
+            description=schema.description or entry.name,
+            params_json_schema=schema.params_json_schema,
+            on_invoke_tool=self._invoker(entry.name),
+            needs_approval=self.needs_approval(entry.name),
+            strict_json_schema=schema.strict_json_schema,
+        )
+
+    def function_tools(self, *tools: str | Callable[..., Any]) -> list[FunctionTool]:
+        """``function_tool`` for each tool named, or for every tool registered with the gate."""
+        return [self.function_tool(tool) for tool in (tools or tuple(self.gate.tools()))]
+
+    def needs_approval(self, tool: str) -> Callable[[RunContextWrapper[Any], dict[str, Any], str], Awaitable[bool]]:
+        """The SDK's ``needs_approval`` for ``tool``: submits the call and says whether Tether holds it."""
+
+        async def check(context: RunContextWrapper[Any], params: dict[str, Any], call_id: str) -> bool:
+            use = _Use(call_id, tool, params)
+            if _problem(self.gate, use) is not None:
+                return False  # nothing to approve: the invocation answers with the problem
+            return isinstance(await self.gate.acall(_call(use, self.who)), Pending)
+
+        return check
+
+    async def settle(self, state: RunState[Any, Any], *, wait: Wait = None) -> dict[str, Outcome | str]:
+        """Apply Tether's decisions to the run's interruptions for this bridge's tools, waiting up to ``wait`` for
+        reviewers: allowed calls are approved (and run once), refused ones rejected with Tether's text as the
+        message the model sees. Calls still held, and other tools' interruptions, are left as they are. Returns
+        what each call came to, by call id."""
+        items = [i for i in state.get_interruptions() if i.tool_name in self._bridged and i.call_id]
+        uses = {item.call_id: _Use(str(item.call_id), str(item.tool_name), _args(item.arguments)) for item in items}
+        answers = await _agate_all(self.gate, list(uses.values()), self.who, wait)
+        for item in items:
+            answer = answers[str(item.call_id)]
+            if isinstance(answer, str) or answer.kind in _REFUSED:
+                text = answer if isinstance(answer, str) else answer.to_tool_result()
+                state.reject(item, rejection_message=text)
+            elif not isinstance(answer, Pending):
+                state.approve(item)
+        return answers
+
+    async def run(
+        self,
+        starting_agent: Agent[Any],
+        input: str | list[Any] | RunState[Any, Any],
+        *,
+        wait: Wait = None,
+        **runner: Any,
+    ) -> RunResult:
+        """``Runner.run`` that settles interruptions from Tether and resumes, until the run finishes or nothing
+        more has been decided within ``wait``: then the result is still interrupted, and
+        ``bridge.run(agent, result.to_state(), wait=...)`` carries on later. ``runner`` goes to ``Runner.run``."""
+        result = await Runner.run(starting_agent, input, **runner)
+        while result.interruptions:
+            state = result.to_state()
+            answers = await self.settle(state, wait=wait)
+            if all(isinstance(answer, Pending) for answer in answers.values()):
+                return result
+            result = await Runner.run(starting_agent, state, **runner)
+        return result
+
+    def _invoker(self, tool: str) -> Callable[[ToolContext[Any], str], Awaitable[str]]:
+        async def invoke(context: ToolContext[Any], arguments: str) -> str:
+            use = _Use(context.tool_call_id, tool, _args(arguments))
+            problem = _problem(self.gate, use)
+            if problem is not None:
+                return problem
+            return (await self.gate.acall(_call(use, self.who))).to_tool_result()  # recorded, or submitted now
+
+        return invoke
