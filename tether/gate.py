@@ -128,6 +128,17 @@ class Gate:
     @overload
     def tool(
         self,
+        fn: F,
+        *,
+        name: str | None = None,
+        risk: Risk | str | None = None,
+        reversible: Reversibility | str | None = None,
+        undo: Callable[..., Any] | None = None,
+    ) -> F: ...
+
+    @overload
+    def tool(
+        self,
         fn: None = None,
         *,
         name: str | None = None,
