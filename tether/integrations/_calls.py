@@ -116,8 +116,8 @@ def without_key(entry: RegisteredTool) -> Callable[..., Any]:
     """The tool as the model should see it: without ``idempotency_key``, which the gate supplies."""
 
     @functools.wraps(entry.fn)
-    def view(*args: Any, **kwargs: Any) -> Any:  # pragma: no cover - only its signature is read
-        raise NotImplementedError
+    def view(*args: Any, **kwargs: Any) -> Any:  # pragma: no cover - the SDKs read its signature only
+        return entry.fn(*args, **kwargs)
 
     parameters = [p for p in entry.signature.parameters.values() if p.name != IDEMPOTENCY_KEY]
     view.__signature__ = entry.signature.replace(parameters=parameters)  # type: ignore[attr-defined]

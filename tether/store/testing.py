@@ -135,6 +135,19 @@ def add(
     return store.create_action(action.call.agent, action.call.tool, windows or {}, admit)
 
 
+def with_timer(store: Store, action_id: str, *, status: Status, **deadline: datetime) -> Action:
+    """A new action moved to ``status`` with one deadline set (``expires_at``, ``window_ends_at``, ...)."""
+    add(store, make_action(action_id))
+    changed = store.transition(
+        action_id,
+        expect={Status.PENDING},
+        changes=Changes(status=status, updated_at=at(0), **deadline),  # type: ignore[arg-type]
+        events=[],
+    )
+    assert changed is not None
+    return changed
+
+
 def charge(
     store: Store,
     action_id: str,
@@ -496,34 +509,10 @@ class StoreConformance:
         assert (stored.reviewers, stored.escalations, stored.claimed_by) == ("finance", 1, "worker-1")
 
     def test_due_actions_finds_each_kind_of_timer_that_fell_due(self, store: Store) -> None:
-        add(store, make_action("expired"))
-        store.transition(
-            "expired",
-            expect={Status.PENDING},
-            changes=Changes(status=Status.PENDING, updated_at=at(0), expires_at=at(5)),
-            events=[],
-        )
-        add(store, make_action("not-yet"))
-        store.transition(
-            "not-yet",
-            expect={Status.PENDING},
-            changes=Changes(status=Status.PENDING, updated_at=at(0), expires_at=at(50)),
-            events=[],
-        )
-        add(store, make_action("window"))
-        store.transition(
-            "window",
-            expect={Status.PENDING},
-            changes=Changes(status=Status.EXECUTED, updated_at=at(0), window_ends_at=at(3)),
-            events=[],
-        )
-        add(store, make_action("lease"))
-        store.transition(
-            "lease",
-            expect={Status.PENDING},
-            changes=Changes(status=Status.RUNNING, updated_at=at(0), lease_until=at(4)),
-            events=[],
-        )
+        with_timer(store, "expired", status=Status.PENDING, expires_at=at(5))
+        with_timer(store, "not-yet", status=Status.PENDING, expires_at=at(50))
+        with_timer(store, "window", status=Status.EXECUTED, window_ends_at=at(3))
+        with_timer(store, "lease", status=Status.RUNNING, lease_until=at(4))
         add(store, make_action("no-deadline"))
         assert [a.id for a in store.due_actions(at(10))] == ["window", "lease", "expired"]
         assert [a.id for a in store.due_actions(at(10), limit=1)] == ["window"]
@@ -1181,13 +1170,7 @@ class SweepConformance:
 
     def test_sweepers_split_due_timers_and_a_dead_ones_claims_lapse(self, store: Store) -> None:
         for n in range(6):
-            add(store, make_action(f"a{n}"))
-            store.transition(
-                f"a{n}",
-                expect={Status.PENDING},
-                changes=Changes(status=Status.PENDING, updated_at=at(0), expires_at=at(n)),
-                events=[],
-            )
+            with_timer(store, f"a{n}", status=Status.PENDING, expires_at=at(n))
         first = store.claim_due(at(10), worker="s1", lease_until=at(11), limit=4)
         second = store.claim_due(at(10), worker="s2", lease_until=at(11), limit=4)
         assert [a.id for a in first] == ["a0", "a1", "a2", "a3"]
