@@ -41,16 +41,16 @@ from typing import Any
 
 from sqlalchemy import insert, update
 
+from tether._json import iso
 from tether.audit import GENESIS, chain, jsonable
-from tether.codec import iso
-from tether.identity import Tokens
 from tether.model import Action, Approve, Edit, LaneState, Mode, Reject, Status, ToolCall, Urgency, new_id
 from tether.plane import ControlPlane
+from tether.plane._identity import Tokens
 from tether.policy import Policy
 from tether.server import create_app
 from tether.store import ActionFilter, open_store, schema
-from tether.store.base import EventDraft
-from tether.store.sql import _action_row
+from tether.store._base import EventDraft
+from tether.store._sql import _action_row
 
 DATASET_VERSION = 2
 SCALE = float(os.environ.get("TETHER_BENCH_SCALE", "1"))
@@ -560,9 +560,9 @@ def _rendering(plane: ControlPlane, token: str, query: ActionFilter) -> list[Fig
     """The page's own work after the store: the cards (``present.card``) and the Jinja template."""
     from starlette.requests import Request
 
-    from tether.server.auth import Sessions
-    from tether.server.dashboard.pages import INBOX_PAGE, _cards
-    from tether.server.dashboard.web import render
+    from tether.server._auth import Sessions
+    from tether.server.dashboard._pages import INBOX_PAGE, _cards
+    from tether.server.dashboard._web import render
 
     session = Sessions(plane.store, plane.clock).login(token)
     actions, total = plane.actions(query), plane.store.count_matching(query)

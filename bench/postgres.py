@@ -247,9 +247,9 @@ class Deployment:
 def deployment(
     name: str, config: Path, db: str, count: int, logs: Path, pg: pg_server.PgServer | None
 ) -> Iterator[Deployment]:
-    from tether.identity import Tokens
     from tether.model import Role
     from tether.plane import ControlPlane
+    from tether.plane._identity import Tokens
     from tether.policy import Policy
     from tether.store import open_store
 

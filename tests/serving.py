@@ -15,11 +15,11 @@ from dataclasses import dataclass, field
 
 import uvicorn
 
-from tether.client import RemotePlane
+from tether.agent._remote import RemotePlane
 from tether.clock import Clock
-from tether.identity import Tokens
 from tether.model import Action, Decision, Role, ToolCall
 from tether.plane import ControlPlane
+from tether.plane._identity import Tokens
 from tether.policy import Declared
 from tether.server import create_app
 

@@ -8,7 +8,7 @@ from datetime import timedelta
 import pytest
 
 from tether import Approve, Executed, FakeClock, Gate, Mode, Pending, Policy, Shadowed, ToolCall, UsageError
-from tether.ladder import gather
+from tether.autonomy._ladder import gather
 from tether.store import ActionFilter, Store
 
 RULES = {"start": "shadow", "min_cases": 10, "min_accuracy": 0.9, "critical_free_days": 14, "max_override_rate": 0.2}

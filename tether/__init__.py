@@ -4,6 +4,9 @@ Every tool call an agent makes passes a gate that runs it, alerts on it, opens a
 human, records it in shadow mode, or refuses it, and writes every step to a hash-chained audit log.
 """
 
+from tether.agent._experiment import Experiment, Proposal
+from tether.agent._gate import Gate
+from tether.agent._signals import ToolNotRun
 from tether.audit import Anchor, AuditEvent, Verification, verify
 from tether.clock import Clock, FakeClock, SystemClock
 from tether.errors import (
@@ -19,8 +22,6 @@ from tether.errors import (
     UndoRefused,
     UsageError,
 )
-from tether.experiment import Experiment, Proposal
-from tether.gate import Gate
 from tether.model import (
     Action,
     Approve,
@@ -52,15 +53,14 @@ from tether.model import (
 )
 from tether.plane import ControlPlane
 from tether.policy import Declared, Policy
-from tether.signals import ToolNotRun
 from tether.store import MemoryStore, Store, open_store
 
 __version__ = "0.1.0"
 
 
 def connect(url: str, token: str, **options: object) -> Gate:
-    """A Gate backed by the Tether server at ``url`` (see ``tether.client.connect`` for the options)."""
-    from tether.client import connect as _connect
+    """A Gate backed by the Tether server at ``url`` (see ``tether.agent._remote.connect`` for the options)."""
+    from tether.agent._remote import connect as _connect
 
     return _connect(url, token, **options)  # type: ignore[arg-type]
 

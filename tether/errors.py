@@ -18,7 +18,7 @@ Catch ``TetherError`` to catch them all; catch a branch to handle one kind of fa
     ├── RemoteError            the Tether server answered with an error this client does not know
     └── StoreError             the store failed or is unreachable; nothing above ``auto`` runs
 
-Control-flow signals are not errors and live in ``tether.signals``.
+Control-flow signals are not errors and live in ``tether.agent._signals``.
 """
 
 from __future__ import annotations

@@ -281,7 +281,7 @@ class UndoRecord:
 
 
 class Role(StrEnum):
-    """What an API token may do; see ``tether.identity``."""
+    """What an API token may do; see ``tether.plane._identity``."""
 
     AGENT = "agent"
     VIEWER = "viewer"

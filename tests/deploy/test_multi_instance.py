@@ -16,9 +16,9 @@ from postgres import pg_server
 from sqlalchemy import create_engine, text
 
 from tether import Policy
-from tether.identity import Tokens
 from tether.model import Role, Status, ToolCall
 from tether.plane import ControlPlane
+from tether.plane._identity import Tokens
 from tether.store import ActionFilter, open_store
 
 POLICY = """

@@ -15,9 +15,9 @@ from postgres import PgServer
 
 from tether import Gate, Policy
 from tether.errors import StoreError
-from tether.identity import Tokens
 from tether.model import Role, Status, ToolCall
 from tether.plane import ControlPlane
+from tether.plane._identity import Tokens
 from tether.store import open_store
 
 POLICY = """

@@ -14,7 +14,7 @@ from http_peers import Peer
 
 from tether import FakeClock, Policy
 from tether.model import Status, ToolCall
-from tether.notify.outbox import Outbox
+from tether.notify._outbox import Outbox
 from tether.plane import ControlPlane
 from tether.store import Delivery, open_store
 

@@ -20,7 +20,7 @@ from serving import LiveServer, free_port
 
 from tether import FakeClock, Policy
 from tether.model import Role, Status, ToolCall
-from tether.notify.outbox import Outbox
+from tether.notify._outbox import Outbox
 from tether.plane import ControlPlane
 from tether.store import open_store
 

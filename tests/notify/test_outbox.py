@@ -17,8 +17,8 @@ import pytest
 from tether import FakeClock, Policy
 from tether.errors import ConfigError
 from tether.model import Approve, Status, ToolCall
-from tether.notify.outbox import Outbox
-from tether.notify.signing import Refused, verify_webhook
+from tether.notify._outbox import Outbox
+from tether.notify._signing import Refused, verify_webhook
 from tether.plane import ControlPlane
 from tether.store import open_store
 
@@ -310,7 +310,7 @@ def test_routes_must_name_defined_channels() -> None:
 
 
 def test_a_flood_of_refused_requests_is_capped_in_the_audit_log(tmp_path: Path, clock: FakeClock) -> None:
-    from tether.notify import acting
+    from tether.notify import _acting as acting
 
     plane = make_plane(tmp_path, Policy.from_dict({}), clock)
     for n in range(acting.REFUSALS_PER_MINUTE + 15):

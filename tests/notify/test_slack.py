@@ -23,7 +23,7 @@ from slack_sdk.signature import SignatureVerifier
 from tether import FakeClock, Policy
 from tether.audit import REDACTED, AuditEvent
 from tether.model import Action, Role, Status, ToolCall
-from tether.notify.outbox import Outbox
+from tether.notify._outbox import Outbox
 from tether.plane import ControlPlane
 from tether.store import open_store
 

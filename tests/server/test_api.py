@@ -419,7 +419,7 @@ def test_the_audit_kind_filter_scans_past_the_limit_and_says_where_to_continue(s
 
 
 def test_a_revoked_tokens_event_stream_ends(server: LiveServer, monkeypatch: pytest.MonkeyPatch) -> None:
-    from tether.server import events
+    from tether.server import _events as events
 
     monkeypatch.setattr(events, "_REAUTH", 0.2)
     token = server.token("victor", Role.VIEWER)

@@ -14,9 +14,9 @@ import schemathesis
 from hypothesis import HealthCheck, settings
 
 from tether import Policy
-from tether.identity import Tokens
 from tether.model import Role
 from tether.plane import ControlPlane
+from tether.plane._identity import Tokens
 from tether.server import create_app
 from tether.store import open_store
 

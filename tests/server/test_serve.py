@@ -16,7 +16,7 @@ from serving import free_port
 
 import tether
 from tether import Approve, Executed, Pending, StoreError, ToolCall
-from tether.client import RemotePlane
+from tether.agent._remote import RemotePlane
 
 
 def cli(cwd: Path, *args: str) -> subprocess.CompletedProcess[str]:

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from tether import Approve, Gate, Policy, Status, ToolCall
 from tether.store import open_store
-from tether.store.migrations import MIGRATIONS
+from tether.store._migrations import MIGRATIONS
 
 # The schema migration 1 created before migration 2 existed (Tether 0.1 foundation).
 V1_SCHEMA = """

@@ -18,8 +18,8 @@ from tether.audit import verify
 from tether.errors import UsageError
 from tether.model import Approve, Status
 from tether.store import Changes, EventDraft, Store, open_store
-from tether.store.migrations import MIGRATIONS
-from tether.store.sql import SQLStore
+from tether.store._migrations import MIGRATIONS
+from tether.store._sql import SQLStore
 from tether.store.testing import T0, add, at, make_action
 
 REPO = Path(tether.__file__).resolve().parents[1]

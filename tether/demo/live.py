@@ -19,11 +19,11 @@ from pathlib import Path
 from rich.console import Console
 from rich.text import Text
 
+from tether.agent._gate import Gate
 from tether.demo.scenario import TASKS, build_gate
-from tether.gate import Gate
-from tether.identity import Tokens
 from tether.model import Status, ToolCall
 from tether.plane import ControlPlane
+from tether.plane._identity import Tokens
 from tether.policy import Policy
 from tether.store import ActionFilter
 
@@ -64,7 +64,7 @@ per = "10m"
 
 
 def demo_policy_text() -> str:
-    from tether.cli import template_text
+    from tether.policy import template_text
 
     return template_text() + DEMO_POLICY
 

@@ -11,7 +11,7 @@ from pathlib import Path
 from rich.console import Console
 from rich.text import Text
 
-from tether.gate import Gate
+from tether.agent._gate import Gate
 from tether.model import Action, Outcome, ToolCall
 from tether.notify import Notifier
 from tether.plane import ControlPlane
@@ -109,7 +109,7 @@ TASKS: list[tuple[str, dict[str, object], str, float]] = [
 def run(*, config: Path, db: str, console: Console | None = None) -> list[Outcome]:
     console = console or Console(highlight=False)
     if not config.exists():
-        from tether.cli import template_text
+        from tether.policy import template_text
 
         config.write_text(template_text(), encoding="utf-8")
         console.print(Text(f"wrote the example policy to {config}"))

@@ -11,10 +11,10 @@ from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
+from tether.agent._gate import Gate
+from tether.agent._tools import IDEMPOTENCY_KEY, RegisteredTool
 from tether.errors import UsageError
-from tether.gate import Gate
 from tether.model import Outcome, Pending, ToolCall
-from tether.tools import IDEMPOTENCY_KEY, RegisteredTool
 
 Wait = float | timedelta | None
 

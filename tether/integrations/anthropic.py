@@ -23,7 +23,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-from tether.gate import Gate
+from tether.agent._gate import Gate
 from tether.integrations import require
 from tether.integrations._calls import Use as _Use
 from tether.integrations._calls import Wait

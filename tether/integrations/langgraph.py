@@ -43,9 +43,9 @@ from langchain_core.tools import BaseTool  # noqa: E402
 from langchain_core.utils.function_calling import convert_to_openai_tool  # noqa: E402
 from langgraph.types import interrupt  # noqa: E402
 
-from tether.codec import require_json  # noqa: E402
+from tether._json import require_json  # noqa: E402
+from tether.agent._gate import Gate  # noqa: E402
 from tether.errors import AccessError, DecisionError, NotDecidable, UsageError  # noqa: E402
-from tether.gate import Gate  # noqa: E402
 from tether.model import (  # noqa: E402
     Action,
     Approve,

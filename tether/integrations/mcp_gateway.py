@@ -54,8 +54,8 @@ import anyio
 import anyio.abc
 
 from tether import __version__
+from tether.agent._gate import Gate
 from tether.errors import TetherError, UsageError
-from tether.gate import Gate
 from tether.integrations import require
 from tether.model import (
     Action,

@@ -28,7 +28,7 @@ from collections.abc import Awaitable, Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Generic, Literal, TypeVar, cast
 
-from tether.gate import Gate
+from tether.agent._gate import Gate
 from tether.integrations import require
 from tether.integrations._calls import Use as _Use
 from tether.integrations._calls import Wait

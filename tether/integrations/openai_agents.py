@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 from typing import Any
 
-from tether.gate import Gate
+from tether.agent._gate import Gate
 from tether.integrations import require
 from tether.integrations._calls import Use as _Use
 from tether.integrations._calls import Wait

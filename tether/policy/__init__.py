@@ -1,9 +1,17 @@
 """The policy: configuration, the risk matrix, CEL rules, limits and ``evaluate``. Pure: no I/O but loading."""
 
-from tether.policy.config import PolicyConfig, ToolPolicy, load_config
-from tether.policy.durations import format_duration, parse_duration
-from tether.policy.engine import Declared, Policy
-from tether.policy.matrix import RiskMatrix
+from importlib import resources
+
+from tether.policy._config import PolicyConfig, ToolPolicy, load_config
+from tether.policy._durations import format_duration, parse_duration
+from tether.policy._engine import Declared, Policy
+from tether.policy._matrix import RiskMatrix
+
+
+def template_text() -> str:
+    """The commented starter policy that ``tether init`` writes (the demo builds on it too)."""
+    return resources.files("tether.policy").joinpath("template.toml").read_text(encoding="utf-8")
+
 
 __all__ = [
     "Declared",
@@ -14,4 +22,5 @@ __all__ = [
     "format_duration",
     "load_config",
     "parse_duration",
+    "template_text",
 ]

@@ -13,6 +13,6 @@ except ImportError as exc:  # pragma: no cover - exercised only without the extr
         f"the Tether server needs the 'server' extra: pip install \"tether[server]\" ({exc.name} is missing)"
     ) from exc
 
-from tether.server.app import create_app
+from tether.server._app import create_app
 
 __all__ = ["create_app"]

@@ -6,8 +6,8 @@
 from __future__ import annotations
 
 from tether.errors import UsageError
-from tether.store.base import ActionFilter, Admission, Breaker, Changes, Delivery, EventDraft, ShadowFilter, Store
-from tether.store.memory import MemoryStore
+from tether.store._base import ActionFilter, Admission, Breaker, Changes, Delivery, EventDraft, ShadowFilter, Store
+from tether.store._memory import MemoryStore
 
 DEFAULT_URL = "sqlite:///tether.db"
 
@@ -18,7 +18,7 @@ def open_store(url: str = DEFAULT_URL, *, setup: bool = True) -> Store:
     if url.startswith("memory:"):
         store = MemoryStore()
     elif url.startswith(("sqlite:", "postgresql:", "postgres:", "postgresql+psycopg:")):
-        from tether.store.sql import SQLStore
+        from tether.store._sql import SQLStore
 
         store = SQLStore(url)
     else:

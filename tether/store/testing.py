@@ -9,7 +9,7 @@ a fresh, set-up store::
         @pytest.fixture
         def store(self, tmp_path): ...
 
-Each test method checks one promise of ``tether.store.base.Store``. The plane relies on these promises (above
+Each test method checks one promise of ``tether.store._base.Store``. The plane relies on these promises (above
 all atomic admission and compare-and-set), so a backend that fails any of them is not safe to run behind it.
 Actions are built by hand here, never through the plane, so the suite tests the store and nothing else.
 """
@@ -24,8 +24,8 @@ from typing import Any
 
 import pytest
 
+from tether._json import iso
 from tether.audit import GENESIS, Anchor, verify
-from tether.codec import iso
 from tether.errors import NotFound
 from tether.model import (
     Action,
@@ -46,7 +46,7 @@ from tether.model import (
     Urgency,
     Verdict,
 )
-from tether.store.base import ActionFilter, Admission, Breaker, Changes, Delivery, EventDraft, ShadowFilter, Store
+from tether.store._base import ActionFilter, Admission, Breaker, Changes, Delivery, EventDraft, ShadowFilter, Store
 
 T0 = datetime(2026, 3, 1, 12, 0, tzinfo=UTC)
 AGENT = "support-bot"
@@ -171,7 +171,7 @@ def refuse(lane: LaneState) -> Admission:
 
 
 class StoreConformance:
-    """The contract of ``tether.store.base.Store``. Subclasses provide a ``store`` fixture."""
+    """The contract of ``tether.store._base.Store``. Subclasses provide a ``store`` fixture."""
 
     # -- admission ------------------------------------------------------------------------------------------
 

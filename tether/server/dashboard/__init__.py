@@ -8,10 +8,11 @@ from fastapi.responses import Response
 from fastapi.staticfiles import StaticFiles
 
 from tether.errors import TetherError
-from tether.server.auth import Sessions
-from tether.server.dashboard import forms, pages
-from tether.server.dashboard.web import HERE, LoginRequired, login_redirect, render, session_of
-from tether.server.wire import error_status
+from tether.server._auth import Sessions
+from tether.server._wire import error_status
+from tether.server.dashboard import _forms as forms
+from tether.server.dashboard import _pages as pages
+from tether.server.dashboard._web import HERE, LoginRequired, login_redirect, render, session_of
 
 
 def install(app: FastAPI) -> None:

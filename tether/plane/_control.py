@@ -1,0 +1,354 @@
+"""The control plane: the one place where an action's state changes.
+
+It evaluates the policy, admits actions, hands out the atomic claim that lets a tool start at most once, records
+results, and writes every step to the audit log in the same transaction as the change. It never runs tools:
+that is the Gate's job, in the agent's process. Decisions, timers and undo live in their own modules
+(``tether.plane._decisions``, ``tether.plane._timers``, ``tether.plane._undo``) and are mixed in here.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+from collections.abc import Iterator
+from dataclasses import replace
+
+from tether._json import iso, require_json
+from tether._outcomes import outcome_of
+from tether.audit import Anchor, AuditEvent, Verification, canonical_json, jsonable, verify
+from tether.errors import ClaimConflict, NotDecidable, NotFound, UsageError
+from tether.model import (
+    Action,
+    LaneState,
+    Mode,
+    Outcome,
+    Reversibility,
+    Status,
+    ToolCall,
+    Verdict,
+    new_id,
+)
+from tether.plane._core import DEFAULT_LEASE
+from tether.plane._decisions import DecisionsMixin
+from tether.plane._lanes import LanesMixin
+from tether.plane._shadow import ShadowMixin
+from tether.plane._undo import UndoMixin
+from tether.policy import Declared
+from tether.store import ActionFilter, Admission, Breaker, Changes, EventDraft
+from tether.store._base import DuplicateCall
+
+log = logging.getLogger("tether")
+
+MAX_RETRIES = 3  # a tool that keeps crashing its process is not retried for ever
+
+_RESULT_AUDIT_LIMIT = 4096  # larger results are kept in the action and only fingerprinted in the audit log
+
+_STATUS_FOR_MODE = {
+    Mode.AUTO: Status.RUNNING,
+    Mode.NOTIFY: Status.RUNNING,
+    Mode.OVERRIDE: Status.RUNNING,
+    Mode.APPROVE: Status.PENDING,
+    Mode.SHADOW: Status.SHADOWED,
+    Mode.DENY: Status.DENIED,
+}
+
+
+class ControlPlane(DecisionsMixin, UndoMixin, ShadowMixin, LanesMixin):
+    """Policy, actions, decisions, timers and the audit log behind one API (see the module docstring)."""
+
+    # -- admission -------------------------------------------------------------------------------------------
+
+    def evaluate(self, call: ToolCall, declared: Declared | None = None) -> Verdict:
+        """What the policy would say for this call now, without recording anything."""
+        return self.policy.evaluate(call, self._lane(call), declared)
+
+    def submit(
+        self, call: ToolCall, declared: Declared | None = None, *, worker: str | None = None, has_undo: bool = True
+    ) -> Action:
+        """Admit a call: evaluate it against its lane and store it.
+
+        Submitting the same call (agent and ``call_id``) again returns the first action unchanged: a retry after a
+        lost reply never admits, or runs, a call twice. Runnable modes come back already claimed by ``worker``
+        (status ``running``, under a lease) so the caller may start the tool at once, exactly once. An ``override``
+        call whose tool has no compensator (``has_undo=False``) is deferred instead: it runs when its window
+        passes, unless a human vetoes it.
+        """
+        call = replace(call, args=require_json(call.args, f"the arguments of {call.tool}"))
+        now = self.clock.now()
+        windows = {limit.id: now - limit.per for limit in self.policy.limits_for(call.tool)}
+
+        def admit(lane: LaneState) -> Admission:
+            verdict = self.policy.evaluate(call, lane, declared)
+            status = _STATUS_FOR_MODE[verdict.mode]
+            deferred = status is Status.RUNNING and verdict.mode is Mode.OVERRIDE and not has_undo
+            if deferred:
+                status = Status.DEFERRED
+            running = status is Status.RUNNING
+            action = Action(
+                id=new_id(),
+                call=call,
+                verdict=verdict,
+                status=status,
+                created_at=now,
+                updated_at=now,
+                policy_version=self.policy.version,
+                expires_at=now + verdict.timeout if verdict.timeout and status is Status.PENDING else None,
+                run_at=now + verdict.window if deferred and verdict.window else None,
+                reviewers=verdict.reviewers,
+                claimed_by=worker if running else None,
+                lease_until=now + self.lease if running else None,
+            )
+            events = [EventDraft(f"agent:{call.agent}", "action.proposed", action.id, self._proposed_body(action))]
+            opens = verdict.trips if lane.breaker is None else None
+            if opens is not None:
+                body = {"lane": call.lane, "limit": opens, "policy": self.policy.version}
+                events.append(EventDraft("system", "breaker.opened", action.id, body))
+            if running:
+                events.append(self._started_event(action))
+            return Admission(action=action, events=events, at=now, charges=verdict.charges, open_breaker=opens)
+
+        try:
+            action = self.store.create_action(call.agent, call.tool, windows, admit)
+        except DuplicateCall:  # the same call again (a retry after a lost reply): it is the same action
+            existing = self.store.find_call(call.agent, call.call_id)
+            if existing is None:
+                raise
+            return existing
+        if action.status is Status.SHADOWED and call.subject:
+            self.record_agent(
+                call.subject,
+                agent=call.agent,
+                tool=call.tool,
+                args=call.args,
+                action_id=action.id,
+                confidence=call.confidence,
+            )
+        if action.verdict.trips is not None:
+            self._notify("breaker_opened", action)
+        if action.status is Status.PENDING:
+            self._notify("approval_needed", action)
+        elif action.status is Status.DEFERRED:
+            self._notify("deferred_scheduled", action)
+        elif action.verdict.mode is Mode.NOTIFY:
+            self._notify("executed_with_alert", action)
+        return action
+
+    # -- running ---------------------------------------------------------------------------------------------
+
+    def claim(self, action: Action | str, *, worker: str | None = None) -> Action:
+        """The atomic claim: an approved action (or a deferred one whose time has come) moves to ``running`` for
+        exactly one caller; everyone else gets ClaimConflict."""
+        action = self.store.get_action(action) if isinstance(action, str) else action
+        now = self.clock.now()
+        expect = {Status.APPROVED}
+        if action.status is Status.DEFERRED and action.run_at is not None and action.run_at <= now:
+            expect = {Status.DEFERRED}
+        claimed = self._transition(
+            action.id,
+            expect=expect,
+            changes=Changes(status=Status.RUNNING, updated_at=now, claimed_by=worker, lease_until=now + self.lease),
+            events=[self._started_event(action)],
+        )
+        if claimed is None:
+            current = self.store.get_action(action.id)
+            raise ClaimConflict(f"action {action.id} cannot be started: it is {current.status.value}")
+        return claimed
+
+    def retry(self, action: Action, *, worker: str | None = None) -> Action:
+        """Run an ``unknown`` action again. Only for tools that are reversible and take the idempotency key (the
+        Gate checks); never after a crash during an undo."""
+        now = self.clock.now()
+        if action.status is not Status.UNKNOWN or action.undo is not None:
+            raise ClaimConflict(f"action {action.id} is {action.status.value}; only a crashed tool run is retried")
+        retries = sum(1 for e in self.store.events_for(action.id) if e.kind == "action.retried")
+        if retries >= MAX_RETRIES:
+            raise ClaimConflict(f"action {action.id} was already retried {retries} times; a human must look at it")
+        body = {"after": "crash", "worker": worker, "policy": action.policy_version}
+        claimed = self._transition(
+            action.id,
+            expect={Status.UNKNOWN},
+            changes=Changes(status=Status.RUNNING, updated_at=now, claimed_by=worker, lease_until=now + self.lease),
+            events=[EventDraft("system", "action.retried", action.id, body), self._started_event(action)],
+            expect_version=action.version,
+        )
+        if claimed is None:
+            current = self.store.get_action(action.id)
+            raise ClaimConflict(f"action {action.id} cannot be retried: it is {current.status.value}")
+        return claimed
+
+    def finish(self, action: Action | str, *, result: object = None, error: str | None = None) -> Action:
+        """Record what the tool did. Only the worker that holds the claim records it, and only once.
+
+        Pass the Action you claimed (rather than its id) to save a read on the hot path. A worker whose lease
+        ran out while the tool was still running (the action was marked ``unknown``) still records its result:
+        it knows best what happened.
+        """
+        action = self.store.get_action(action) if isinstance(action, str) else action
+        now = self.clock.now()
+        window = None
+        if action.verdict.mode is Mode.OVERRIDE and action.run_at is None and error is None:
+            window = action.verdict.window
+        if error is None:
+            kind, status = "action.executed", Status.EXECUTED
+            body: dict[str, object] = {"outcome": "executed", "result": _audit_result(result)}
+        else:
+            kind, status = "action.failed", Status.FAILED
+            body = {"outcome": "failed", "error": error}
+        body["policy"] = action.policy_version
+        if window is not None:
+            body["window_ends_at"] = iso(now + window)
+        changes = Changes(
+            status=status,
+            updated_at=now,
+            result=jsonable(result) if error is None else None,
+            error=error,
+            window_ends_at=now + window if window else None,
+            lease_until=None,
+        )
+        event = EventDraft(f"agent:{action.call.agent}", kind, action.id, body)
+        finished = self._transition(
+            action.id,
+            expect={Status.RUNNING},
+            changes=changes,
+            events=[event],
+            expect_version=action.version,
+            current=action,
+        )
+        while finished is None:  # our own lease renewal moved the version, or the lease ran out
+            current = self.store.get_action(action.id)
+            if current.status not in (Status.RUNNING, Status.UNKNOWN) or current.claimed_by != action.claimed_by:
+                raise ClaimConflict(
+                    f"action {action.id} is {current.status.value} (claimed by {current.claimed_by}); "
+                    "the result of this run was not recorded"
+                )
+            finished = self._transition(
+                action.id,
+                expect={current.status},
+                changes=changes,
+                events=[event],
+                expect_version=current.version,
+            )
+        if window is not None:
+            self._notify("override_window_open", finished)
+        return finished
+
+    def resolve_unknown(self, action_id: str, *, ran: bool, by: str, note: str = "") -> Action:
+        """A human checked an ``unknown`` action (its worker died mid-run) and says whether it took effect."""
+        if not by or not by.strip():
+            raise UsageError("a resolution must say who checked (by=...)")
+        action = self.store.get_action(action_id)
+        now = self.clock.now()
+        status = Status.EXECUTED if ran else Status.FAILED
+        finding = "it ran" if ran else "it did not run"
+        body = {"finding": finding, "note": note, "outcome": status.value, "policy": action.policy_version}
+        resolved = self._transition(
+            action_id,
+            expect={Status.UNKNOWN},
+            changes=Changes(
+                status=status,
+                updated_at=now,
+                error=None if ran else f"a crash interrupted it; {by} checked: {finding}. {note}".strip(),
+                lease_until=None,
+            ),
+            events=[EventDraft(f"human:{by}", "action.resolved", action_id, body)],
+            expect_version=action.version,
+        )
+        if resolved is None:
+            current = self.store.get_action(action_id)
+            raise NotDecidable(f"action {action_id} is {current.status.value}; only an unknown action is resolved")
+        return resolved
+
+    def renew_leases(self, claims: list[tuple[str, str]]) -> int:
+        """Tell the world these claims are alive: ``(action id, claim token)`` pairs whose tool or compensator is
+        still running. A claim that was lost (the action moved on, or was claimed again) is not renewed."""
+        now = self.clock.now()
+        renewed = 0
+        for action_id, token in claims:
+            try:
+                current = self.store.get_action(action_id)
+            except NotFound:
+                continue
+            if current.status in (Status.RUNNING, Status.UNDOING) and current.claimed_by == token:
+                done = self._transition(
+                    action_id,
+                    expect={current.status},
+                    changes=Changes(status=current.status, updated_at=now, lease_until=now + self.lease),
+                    events=[],
+                    expect_version=current.version,
+                )
+                renewed += done is not None
+        return renewed
+
+    # -- reading ---------------------------------------------------------------------------------------------
+
+    def get(self, action_id: str) -> Action:
+        return self.store.get_action(action_id)
+
+    def pending(self, *, agent: str | None = None, tool: str | None = None, limit: int = 100) -> list[Action]:
+        return self.store.list_actions(ActionFilter(status={Status.PENDING}, agent=agent, tool=tool, limit=limit))
+
+    def actions(self, query: ActionFilter) -> list[Action]:
+        return self.store.list_actions(query)
+
+    def timeline(self, action_id: str) -> list[AuditEvent]:
+        self.store.get_action(action_id)
+        return self.store.events_for(action_id)
+
+    def outcome(self, action: Action) -> Outcome:
+        """What the agent is told about an action in its current state."""
+        return outcome_of(action)
+
+    # -- waiting ---------------------------------------------------------------------------------------------
+
+    def wait_for_change(self, action: Action, *, timeout: float) -> Action:
+        """Block up to ``timeout`` seconds until the action differs from ``action`` (any change bumps its version).
+
+        Changes made through this plane wake the waiter at once; changes from other processes are seen by
+        polling, so a missed wake-up delays but never loses one.
+        """
+        with self._changed:
+            self._changed.wait(timeout)
+        return self.store.get_action(action.id)
+
+    def reversible_of(self, tool: str) -> Reversibility | None:
+        """How reversible the policy says a tool is (None for a tool it does not know)."""
+        config = self.policy.config.tools.get(tool)
+        return config.reversible if config else None
+
+    def close(self) -> None:
+        self.store.close()
+
+    # -- lanes and breakers ----------------------------------------------------------------------------------
+
+    def breakers(self) -> list[Breaker]:
+        return self.store.breakers()
+
+    def close_breaker(self, lane: str, *, by: str) -> None:
+        agent, sep, tool = lane.partition("/")
+        if not sep or not agent or not tool:
+            raise UsageError(f"a lane is written AGENT/TOOL, e.g. support-bot/send_email; got {lane!r}")
+        event = EventDraft(f"human:{by}", "breaker.closed", None, {"lane": lane, "policy": self.policy.version})
+        if not self.store.close_breaker(agent, tool, event, at=self.clock.now()):
+            raise NotFound(f"the breaker of lane {lane} is not open")
+
+    # -- audit -----------------------------------------------------------------------------------------------
+
+    def audit_events(self, *, after: int = 0, limit: int | None = None) -> Iterator[AuditEvent]:
+        return self.store.audit_events(after=after, limit=limit)
+
+    def audit_head(self) -> Anchor:
+        return self.store.audit_head()
+
+    def verify(self, anchor: Anchor | None = None) -> Verification:
+        return verify(self.store.audit_events(), anchor)
+
+
+def _audit_result(result: object) -> object:
+    value = jsonable(result)
+    text = canonical_json(value)
+    if len(text) <= _RESULT_AUDIT_LIMIT:
+        return value
+    return {"sha256": hashlib.sha256(text.encode()).hexdigest(), "bytes": len(text)}
+
+
+__all__ = ["DEFAULT_LEASE", "ControlPlane", "new_id"]

@@ -1,0 +1,127 @@
+"""Applying a reviewer's decision: separation of duties, quorum, and one winner against expiry.
+
+A decision is a compare-and-set on the action's version, so two reviewers deciding at once, or a reviewer
+deciding as the approval expires, always leave exactly one winner; the loser gets an error that says who won.
+Mixed into ControlPlane.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from tether._json import iso, require_json
+from tether.errors import AlreadyDecided, NotDecidable, SeparationOfDuties, UsageError
+from tether.model import Action, Approve, Decision, Edit, Reject, Respond, Status
+from tether.plane._timers import TimersMixin
+from tether.store import Changes, EventDraft
+
+_PAST = {"approve": "approved", "edit": "edited", "reject": "rejected", "respond": "responded"}
+_ATTEMPTS = 20  # concurrent approvals of one quorum retry on a fresh read; this bounds a pathological livelock
+
+
+class DecisionsMixin(TimersMixin):
+    def decide(self, action_id: str, decision: Decision) -> Action:
+        """Apply a reviewer's decision.
+
+        Approve and Edit count toward the quorum (distinct reviewers; an Edit restarts the count, since earlier
+        approvals were for other arguments); the action is approved when the quorum is reached. Reject and
+        Respond settle it at once. A decided, expired or never-held action raises a DecisionError.
+        """
+        decision = _checked(decision)
+        for _ in range(_ATTEMPTS):
+            action = self.store.get_action(action_id)
+            if same_identity(decision.by, action.call.agent):
+                raise SeparationOfDuties(
+                    f"{decision.by!r} proposed action {action_id} and may not decide it; another reviewer must"
+                )
+            now = self.clock.now()
+            if action.status is Status.PENDING and action.expires_at is not None and action.expires_at <= now:
+                action = self.expire(action)
+                if action.status is not Status.PENDING:
+                    raise NotDecidable(
+                        f"action {action_id} expired at {iso(action.expires_at)} without a decision; it was not run"
+                    )
+            if action.status is not Status.PENDING:
+                raise _why_not_decidable(action)
+            approvals = action.approvals
+            if isinstance(decision, Approve):
+                if any(a.by == decision.by for a in approvals):
+                    raise AlreadyDecided(
+                        f"{decision.by} has already approved action {action_id}; it needs approvals from "
+                        f"{action.verdict.quorum} different reviewers"
+                    )
+                approvals = (*approvals, decision)
+            elif isinstance(decision, Edit):
+                approvals = (decision,)
+            settled = not isinstance(decision, Approve | Edit) or len(approvals) >= action.verdict.quorum
+            status = {
+                "reject": Status.REJECTED,
+                "respond": Status.RESPONDED,
+            }.get(decision.kind, Status.APPROVED if settled else Status.PENDING)
+            event = EventDraft(
+                f"human:{decision.by}",
+                f"action.{_PAST[decision.kind]}",
+                action_id,
+                self._decision_body(action, decision, status, len(approvals)),
+            )
+            changes = Changes(
+                status=status,
+                updated_at=now,
+                approvals=approvals,
+                decision=decision if settled else None,
+                decided_at=now if settled else None,
+            )
+            updated = self._transition(
+                action_id, expect={Status.PENDING}, changes=changes, events=[event], expect_version=action.version
+            )
+            if updated is not None:
+                return updated
+        raise AlreadyDecided(f"action {action_id} kept changing while deciding; read it again and retry")
+
+    def _decision_body(self, action: Action, decision: Decision, status: Status, approvals: int) -> dict[str, object]:
+        body: dict[str, object] = {
+            "decision": decision.kind,
+            "outcome": status.value,
+            "policy": action.policy_version,
+        }
+        if action.verdict.quorum > 1 and isinstance(decision, Approve | Edit):
+            body["approvals"] = approvals
+            body["quorum"] = action.verdict.quorum
+        match decision:
+            case Approve(note=note) | Reject(note=note):
+                body["note"] = note
+            case Edit(args=args, note=note):
+                body["note"] = note
+                body["original_args"] = self._redact(action.call.args)
+                body["args"] = self._redact(args)
+            case Respond(message=message):
+                body["message"] = message
+        return body
+
+
+def same_identity(a: str, b: str) -> bool:
+    """Separation of duties compares names as people read them: "Bot " and "bot" are one identity."""
+    return a.strip().casefold() == b.strip().casefold()
+
+
+def _checked(decision: Decision) -> Decision:
+    if not isinstance(decision, Approve | Edit | Reject | Respond):
+        raise UsageError(f"a decision is Approve, Edit, Reject or Respond, got {decision!r}")
+    if not isinstance(decision.by, str) or not decision.by.strip():
+        raise UsageError("a decision must say who made it (by=...)")
+    if isinstance(decision, Edit):
+        if not isinstance(decision.args, dict):
+            raise UsageError("Edit.args must be a dict of argument names to values")
+        return replace(decision, args=require_json(decision.args, "Edit.args"))
+    return decision
+
+
+def _why_not_decidable(action: Action) -> Exception:
+    if action.decision is not None:
+        when = iso(action.decided_at) or "earlier"
+        return AlreadyDecided(
+            f"action {action.id} was already decided: {action.decision.kind} by {action.decision.by} at {when}"
+        )
+    if action.status is Status.EXPIRED:
+        return NotDecidable(f"action {action.id} expired at {iso(action.expires_at)} without a decision")
+    return NotDecidable(f"action {action.id} is {action.status.value}; it is not waiting for a decision")
