@@ -9,8 +9,6 @@ from __future__ import annotations
 import re
 from typing import Any
 
-import cel
-
 from tether.errors import ConfigError
 from tether.model import ToolCall
 
@@ -23,6 +21,10 @@ class Expression:
     __slots__ = ("_program", "_variables", "key", "source")
 
     def __init__(self, source: str, *, file: str, key: str) -> None:
+        # Imported here, not at the top: the ``cel`` package imports its own REPL (prompt_toolkit, pygments) on
+        # import, which costs a command that never compiles a condition (``tether --help``) about 0.3 s.
+        import cel
+
         self.source = source
         self.key = key
         try:
