@@ -220,6 +220,7 @@ from pathlib import Path
 from tether.store import EventDraft, open_store
 
 url, name, workdir, count = sys.argv[1], sys.argv[2], Path(sys.argv[3]), int(sys.argv[4])
+others = [other for other in sys.argv[5].split(",") if other != name]
 deadline = time.monotonic() + 60
 
 
@@ -237,17 +238,22 @@ wait_for(workdir / "go")
 for n in range(count):
     body = {"writer": name, "n": n}
     store.append_events([EventDraft(f"system:{name}", "test.appended", None, body)], at=datetime.now(UTC))
-    time.sleep(0.002)  # let the other writer in, so the two really interleave
+    # A barrier per round: no writer starts append n + 1 before every writer finished append n, so the writers
+    # contend for the head in every round and their events interleave by construction, not by scheduling luck.
+    (workdir / f"{name}-{n}").touch()
+    for other in others:
+        wait_for(workdir / f"{other}-{n}")
 store.close()
 """
 
 
 def run_writers(url: str, workdir: Path, names: list[str], count: int) -> None:
-    """Start one OS process per name; they open the store together, then append ``count`` events each at once."""
+    """Start one OS process per name; they open the store together, then append ``count`` events each, all of
+    them appending in the same rounds (one event each per round)."""
     env = {**os.environ, "PYTHONPATH": str(REPO)}
     children = [
         subprocess.Popen(
-            [sys.executable, "-c", CHILD, url, name, str(workdir), str(count)],
+            [sys.executable, "-c", CHILD, url, name, str(workdir), str(count), ",".join(names)],
             env=env,
             stdout=subprocess.PIPE,
             stderr=subprocess.PIPE,
@@ -267,6 +273,7 @@ def run_writers(url: str, workdir: Path, names: list[str], count: int) -> None:
         assert child.returncode == 0, err
 
 
+@pytest.mark.subprocess
 def test_two_processes_appending_at_once_leave_one_valid_chain(url: str, tmp_path: Path, opened: list[Store]) -> None:
     sql_store(url, opened)
     run_writers(url, tmp_path, ["p1", "p2"], 50)
@@ -278,10 +285,13 @@ def test_two_processes_appending_at_once_leave_one_valid_chain(url: str, tmp_pat
     for name in ("p1", "p2"):
         assert [e.body["n"] for e in events if e.body["writer"] == name] == list(range(50))
     writers = [e.body["writer"] for e in events]
+    rounds = [set(writers[i : i + 2]) for i in range(0, len(writers), 2)]
+    assert rounds == [{"p1", "p2"}] * 50, "every round holds one event of each writer"
     switches = sum(1 for a, b in itertools.pairwise(writers) if a != b)
     assert switches > 5, "the two writers hardly interleaved, so the chain was never contended"
 
 
+@pytest.mark.subprocess
 def test_two_processes_opening_a_new_file_apply_each_migration_once(
     url: str, tmp_path: Path, opened: list[Store]
 ) -> None:
