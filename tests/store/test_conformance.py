@@ -1,26 +1,35 @@
 """Every store backend keeps the storage contract: the shared conformance suite, run once per backend.
 
-The ``store`` fixture in tests/conftest.py is parametrised over memory and a real SQLite file, so each test
-below runs against both.
+The ``store`` fixture in tests/conftest.py is parametrised over memory, a real SQLite file and a real PostgreSQL
+database, so each test below runs against all three. One class per capability of ``tether.store.Store``.
 """
 
 from __future__ import annotations
 
 from tether.store.testing import (
+    ActionConformance,
+    AuditLogConformance,
+    LaneConformance,
     OutboxConformance,
     ShadowConformance,
-    StoreConformance,
-    SweepConformance,
     TokenConformance,
 )
 
 
-class TestStoreConformance(StoreConformance):
-    """The whole suite, inherited unchanged."""
+class TestActionConformance(ActionConformance):
+    """Actions: admission, transitions, reads and due timers, on every backend."""
+
+
+class TestLaneConformance(LaneConformance):
+    """Lanes and breakers, on every backend."""
+
+
+class TestAuditLogConformance(AuditLogConformance):
+    """The audit log, on every backend."""
 
 
 class TestTokenConformance(TokenConformance):
-    """API tokens, on every backend."""
+    """API tokens, nonces and secrets, on every backend."""
 
 
 class TestShadowConformance(ShadowConformance):
@@ -29,7 +38,3 @@ class TestShadowConformance(ShadowConformance):
 
 class TestOutboxConformance(OutboxConformance):
     """The notification outbox, on every backend."""
-
-
-class TestSweepConformance(SweepConformance):
-    """Sweep claims, on every backend."""

@@ -1,12 +1,32 @@
 """Stores: where actions, lanes and the audit log live. ``open_store(url)`` picks one by URL.
 
+The contract is split by capability (``ActionStore``, ``LaneStore``, ``AuditLog``, ``OutboxStore``, ``TokenStore``,
+``ShadowStore``), each proved by its class in ``tether.store.testing``; ``Store`` is all of them.
+
 ``memory://`` (tests), ``sqlite:///path.db`` (the embedded default), ``postgresql://...`` (several instances).
 """
 
 from __future__ import annotations
 
 from tether.errors import UsageError
-from tether.store._base import ActionFilter, Admission, Breaker, Changes, Delivery, EventDraft, ShadowFilter, Store
+from tether.store._base import (
+    UNSET,
+    ActionFilter,
+    ActionStore,
+    Admission,
+    AuditLog,
+    Breaker,
+    Changes,
+    Delivery,
+    EventDraft,
+    LaneStore,
+    OutboxStore,
+    ShadowFilter,
+    ShadowStore,
+    Store,
+    TokenStore,
+    Unset,
+)
 from tether.store._memory import MemoryStore
 
 DEFAULT_URL = "sqlite:///tether.db"
@@ -30,14 +50,22 @@ def open_store(url: str = DEFAULT_URL, *, setup: bool = True) -> Store:
 
 __all__ = [
     "DEFAULT_URL",
+    "UNSET",
     "ActionFilter",
+    "ActionStore",
     "Admission",
+    "AuditLog",
     "Breaker",
     "Changes",
     "Delivery",
     "EventDraft",
+    "LaneStore",
     "MemoryStore",
+    "OutboxStore",
     "ShadowFilter",
+    "ShadowStore",
     "Store",
+    "TokenStore",
+    "Unset",
     "open_store",
 ]

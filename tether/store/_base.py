@@ -9,10 +9,11 @@ on status, which is what makes "decided once" and "started at most once" true ac
 from __future__ import annotations
 
 import abc
+import enum
 from collections.abc import Callable, Collection, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any, Literal
+from typing import Any, Final, Literal, Protocol
 
 from tether.audit import Anchor, AuditEvent
 from tether.autonomy._ladder import Incident
@@ -52,21 +53,19 @@ class Admission:
     open_breaker: str | None = None
 
 
-class _Unset:
-    """Marks a field a transition leaves as it is (``None`` is a value: it clears the field)."""
+class Unset(enum.Enum):
+    """The type of ``UNSET``: a field a transition leaves as it is (``None`` is a value: it clears the field).
 
-    _instance: _Unset | None = None
+    An enum of one member, so type checkers narrow ``value is UNSET`` and a stray ``UNSET`` cannot pass for data.
+    """
 
-    def __new__(cls) -> _Unset:
-        if cls._instance is None:
-            cls._instance = super().__new__(cls)
-        return cls._instance
+    UNSET = "UNSET"
 
     def __repr__(self) -> str:
         return "UNSET"
 
 
-UNSET: Any = _Unset()
+UNSET: Final = Unset.UNSET
 
 CHANGEABLE = (
     "decision",
@@ -91,19 +90,19 @@ class Changes:
 
     status: Status
     updated_at: datetime
-    decision: Decision | None = UNSET
-    decided_at: datetime | None = UNSET
-    approvals: tuple[Approve | Edit, ...] = UNSET
-    result: Any = UNSET
-    error: str | None = UNSET
-    window_ends_at: datetime | None = UNSET
-    expires_at: datetime | None = UNSET
-    run_at: datetime | None = UNSET
-    reviewers: str | None = UNSET
-    escalations: int = UNSET
-    claimed_by: str | None = UNSET
-    lease_until: datetime | None = UNSET
-    undo: UndoRecord | None = UNSET
+    decision: Decision | Unset | None = UNSET
+    decided_at: datetime | Unset | None = UNSET
+    approvals: tuple[Approve | Edit, ...] | Unset = UNSET
+    result: Any = UNSET  # any JSON value, or UNSET
+    error: str | Unset | None = UNSET
+    window_ends_at: datetime | Unset | None = UNSET
+    expires_at: datetime | Unset | None = UNSET
+    run_at: datetime | Unset | None = UNSET
+    reviewers: str | Unset | None = UNSET
+    escalations: int | Unset = UNSET
+    claimed_by: str | Unset | None = UNSET
+    lease_until: datetime | Unset | None = UNSET
+    undo: UndoRecord | Unset | None = UNSET
 
     def fields(self) -> dict[str, Any]:
         """The optional fields this change sets, by name."""
@@ -213,27 +212,8 @@ class DuplicateCall(Exception):
     """Internal: an action for this (agent, call_id) exists already; the plane returns that one."""
 
 
-class Store(abc.ABC):
-    """One storage contract; MemoryStore and SQLStore (SQLite, PostgreSQL) implement it."""
-
-    url: str
-
-    @abc.abstractmethod
-    def setup(self) -> None:
-        """Create or migrate the schema. Safe to call every start."""
-
-    def close(self) -> None:  # noqa: B027 - optional for stores that hold nothing
-        """Release connections."""
-
-    @property
-    def wakes_across_processes(self) -> bool:
-        """Whether ``subscribe`` hears other processes' changes (PostgreSQL); otherwise they are seen by polling."""
-        return False
-
-    def subscribe(self, callback: Callable[[], None]) -> None:  # noqa: B027 - optional: polling is the fallback
-        """Call ``callback`` (from any thread) soon after another process commits a change."""
-
-    # -- actions ---------------------------------------------------------------------------------------------
+class ActionStore(Protocol):
+    """Actions: admission under the lane lock, compare-and-set transitions, reads, and due timers."""
 
     @abc.abstractmethod
     def create_action(
@@ -300,7 +280,9 @@ class Store(abc.ABC):
         """Actions whose timer has fallen due, oldest deadline first: a pending approval past ``expires_at``,
         an executed override past ``window_ends_at``, a running tool or compensator past ``lease_until``."""
 
-    # -- lanes -----------------------------------------------------------------------------------------------
+
+class LaneStore(Protocol):
+    """Lanes: usage and levels, breakers, and the critical incidents that demote a lane."""
 
     @abc.abstractmethod
     def lane_state(self, agent: str, tool: str, windows: dict[str, datetime]) -> LaneState:
@@ -332,7 +314,33 @@ class Store(abc.ABC):
     def incidents(self, agent: str, tool: str) -> list[Incident]:
         """The lane's critical errors, oldest first."""
 
-    # -- the notification outbox -------------------------------------------------------------------------------
+
+class AuditLog(Protocol):
+    """The hash-chained audit log: appends outside an action's transitions, reads, the head."""
+
+    @abc.abstractmethod
+    def append_events(self, events: Sequence[EventDraft], *, at: datetime) -> list[AuditEvent]:
+        """Append events that belong to no state change of an action (e.g. a config check)."""
+
+    @abc.abstractmethod
+    def audit_events(self, *, after: int = 0, limit: int | None = None) -> Iterator[AuditEvent]:
+        """Events in chain order, starting after sequence number ``after``."""
+
+    @abc.abstractmethod
+    def audit_head(self) -> Anchor:
+        """The head the store believes in: last sequence number and its hash."""
+
+    def audit_tail(self, count: int) -> list[AuditEvent]:
+        head = self.audit_head()
+        return list(self.audit_events(after=max(0, head.seq - count)))
+
+    def events_for(self, action_id: str) -> list[AuditEvent]:
+        """An action's timeline. Backends override with an indexed query."""
+        return [e for e in self.audit_events() if e.action_id == action_id]
+
+
+class OutboxStore(Protocol):
+    """The notification outbox: filled from the audit log once, claimed under leases, settled."""
 
     @abc.abstractmethod
     def outbox_cursor(self) -> int:
@@ -370,6 +378,26 @@ class Store(abc.ABC):
     def outbox_retry(self, delivery_id: str, *, now: datetime) -> Delivery:
         """Put a dead (or skipped) delivery back in the queue, due now, with its attempts reset; NotFound if none."""
 
+
+class TokenStore(Protocol):
+    """Credentials: API tokens (digests only), single-use nonces, and the secrets instances share."""
+
+    @abc.abstractmethod
+    def save_token(self, token: TokenRecord, event: EventDraft, *, at: datetime) -> None:
+        """Store a new token (its digest only) with its audit event."""
+
+    @abc.abstractmethod
+    def get_token(self, token_id: str) -> TokenRecord | None:
+        """The token with this id, revoked or not."""
+
+    @abc.abstractmethod
+    def list_tokens(self) -> list[TokenRecord]:
+        """Every token, oldest first."""
+
+    @abc.abstractmethod
+    def revoke_tokens(self, name_or_id: str, event: EventDraft, *, at: datetime) -> int:
+        """Revoke the active tokens with this id or name; returns how many. The event is written only if any."""
+
     @abc.abstractmethod
     def use_nonce(self, key: str, *, at: datetime) -> bool:
         """Mark a single-use key used; False if it was used before (a replayed link or a duplicate delivery)."""
@@ -378,7 +406,9 @@ class Store(abc.ABC):
     def secret(self, name: str) -> str:
         """A random secret kept in the store under ``name``, made on first use: every instance signs alike."""
 
-    # -- shadow mode -------------------------------------------------------------------------------------------
+
+class ShadowStore(Protocol):
+    """Shadow mode: the agent's and the human's side of each case, paired by subject."""
 
     @abc.abstractmethod
     def record_shadow(
@@ -397,42 +427,24 @@ class Store(abc.ABC):
     def shadow_cases(self, query: ShadowFilter) -> list[ShadowCase]:
         """Shadow cases, oldest first."""
 
-    # -- tokens ----------------------------------------------------------------------------------------------
+
+class Store(ActionStore, LaneStore, AuditLog, OutboxStore, TokenStore, ShadowStore):
+    """The whole storage contract: every capability plus the lifecycle. MemoryStore and SQLStore (SQLite,
+    PostgreSQL) implement it; the plane's services each type the capability they use."""
+
+    url: str
 
     @abc.abstractmethod
-    def save_token(self, token: TokenRecord, event: EventDraft, *, at: datetime) -> None:
-        """Store a new token (its digest only) with its audit event."""
+    def setup(self) -> None:
+        """Create or migrate the schema. Safe to call every start."""
 
-    @abc.abstractmethod
-    def get_token(self, token_id: str) -> TokenRecord | None:
-        """The token with this id, revoked or not."""
+    def close(self) -> None:
+        """Release connections."""
 
-    @abc.abstractmethod
-    def list_tokens(self) -> list[TokenRecord]:
-        """Every token, oldest first."""
+    @property
+    def wakes_across_processes(self) -> bool:
+        """Whether ``subscribe`` hears other processes' changes (PostgreSQL); otherwise they are seen by polling."""
+        return False
 
-    @abc.abstractmethod
-    def revoke_tokens(self, name_or_id: str, event: EventDraft, *, at: datetime) -> int:
-        """Revoke the active tokens with this id or name; returns how many. The event is written only if any."""
-
-    # -- audit -----------------------------------------------------------------------------------------------
-
-    @abc.abstractmethod
-    def append_events(self, events: Sequence[EventDraft], *, at: datetime) -> list[AuditEvent]:
-        """Append events that belong to no state change of an action (e.g. a config check)."""
-
-    @abc.abstractmethod
-    def audit_events(self, *, after: int = 0, limit: int | None = None) -> Iterator[AuditEvent]:
-        """Events in chain order, starting after sequence number ``after``."""
-
-    @abc.abstractmethod
-    def audit_head(self) -> Anchor:
-        """The head the store believes in: last sequence number and its hash."""
-
-    def audit_tail(self, count: int) -> list[AuditEvent]:
-        head = self.audit_head()
-        return list(self.audit_events(after=max(0, head.seq - count)))
-
-    def events_for(self, action_id: str) -> list[AuditEvent]:
-        """An action's timeline. Backends override with an indexed query."""
-        return [e for e in self.audit_events() if e.action_id == action_id]
+    def subscribe(self, callback: Callable[[], None]) -> None:
+        """Call ``callback`` (from any thread) soon after another process commits a change."""

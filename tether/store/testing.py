@@ -26,6 +26,7 @@ import pytest
 
 from tether._json import iso
 from tether.audit import GENESIS, Anchor, verify
+from tether.autonomy._ladder import Incident
 from tether.errors import NotFound
 from tether.model import (
     Action,
@@ -170,8 +171,11 @@ def refuse(lane: LaneState) -> Admission:
     raise AdmitRefused("the policy refused this call")
 
 
-class StoreConformance:
-    """The contract of ``tether.store._base.Store``. Subclasses provide a ``store`` fixture."""
+class ActionConformance:
+    """The contract of ``ActionStore``: admission, compare-and-set transitions, reads, listing and due timers.
+
+    Each conformance class proves one capability of ``tether.store.Store``; a backend's tests subclass every one of
+    them and provide a ``store`` fixture."""
 
     # -- admission ------------------------------------------------------------------------------------------
 
@@ -820,6 +824,64 @@ class StoreConformance:
         action = add(store, make_action("a1", args={"order": "O-7", "amount": 12.5}))
         assert store.list_actions(ActionFilter()) == [action]
 
+    def test_sweepers_split_due_timers_and_a_dead_ones_claims_lapse(self, store: Store) -> None:
+        for n in range(6):
+            with_timer(store, f"a{n}", status=Status.PENDING, expires_at=at(n))
+        first = store.claim_due(at(10), worker="s1", lease_until=at(11), limit=4)
+        second = store.claim_due(at(10), worker="s2", lease_until=at(11), limit=4)
+        assert [a.id for a in first] == ["a0", "a1", "a2", "a3"]
+        assert [a.id for a in second] == ["a4", "a5"]
+        assert store.claim_due(at(10.5), worker="s3", lease_until=at(12)) == []
+        version = store.get_action("a0").version
+        store.transition(  # s1 fires a0; then dies holding a1..a3
+            "a0",
+            expect={Status.PENDING},
+            changes=Changes(status=Status.EXPIRED, updated_at=at(10)),
+            events=[],
+            expect_version=version,  # the claim did not move the version
+        )
+        again = store.claim_due(at(11), worker="s3", lease_until=at(12))
+        assert [a.id for a in again] == ["a1", "a2", "a3", "a4", "a5"]
+        assert len(store.due_actions(at(11))) == 5
+
+
+class LaneConformance:
+    """The contract of ``LaneStore``: levels, the lanes there are, incidents, and breakers that open per lane,
+    close once, and open again."""
+
+    # -- levels, lanes and incidents -------------------------------------------------------------------------
+
+    def test_a_lane_has_no_level_until_one_is_set(self, store: Store) -> None:
+        assert store.lane_state(AGENT, TOOL, {}).level is None
+
+    def test_set_level_is_read_back_and_audited(self, store: Store) -> None:
+        event = EventDraft("human:alice", "lane.promoted", None, {"lane": f"{AGENT}/{TOOL}", "to": "override"})
+        store.set_level(AGENT, TOOL, Mode.OVERRIDE, [event], at=at(1))
+        assert store.lane_state(AGENT, TOOL, {}).level is Mode.OVERRIDE
+        assert store.lane_state(AGENT, "other_tool", {}).level is None
+        assert [e.kind for e in store.audit_events()] == ["lane.promoted"]
+
+    def test_set_level_to_none_returns_the_lane_to_the_policys_start(self, store: Store) -> None:
+        store.set_level(AGENT, TOOL, Mode.NOTIFY, [], at=at(1))
+        store.set_level(AGENT, TOOL, None, [], at=at(2))
+        assert store.lane_state(AGENT, TOOL, {}).level is None
+
+    def test_lanes_lists_lanes_with_a_level_or_an_action_sorted(self, store: Store) -> None:
+        add(store, make_action("a1", agent="zeta-bot", tool="refund"))
+        store.set_level("alpha-bot", "send_email", Mode.APPROVE, [], at=at(1))
+        assert store.lanes() == [("alpha-bot", "send_email"), ("zeta-bot", "refund")]
+
+    def test_incidents_are_kept_per_lane_oldest_first_with_their_events(self, store: Store) -> None:
+        add(store, make_action("a1"))
+        add(store, make_action("a2"))
+        second = Incident(action_id="a2", at=at(5), note="wrong customer", by="bob", finding="bad")
+        first = Incident(action_id="a1", at=at(3), note="refunded twice", by="alice")
+        store.add_incident(second, AGENT, TOOL, [EventDraft("human:bob", "incident.reported", "a2")])
+        store.add_incident(first, AGENT, TOOL, [EventDraft("human:alice", "incident.reported", "a1")])
+        assert store.incidents(AGENT, TOOL) == [first, second]
+        assert store.incidents(AGENT, "other_tool") == []
+        assert [e.kind for e in store.audit_events()].count("incident.reported") == 2
+
     # -- breakers -------------------------------------------------------------------------------------------
 
     def test_close_breaker_closes_an_open_breaker(self, store: Store) -> None:
@@ -860,6 +922,10 @@ class StoreConformance:
         store.close_breaker(AGENT, TOOL, EventDraft("human:alice", "breaker.closed"), at=at(2))
         add(store, make_action("a2"), open_breaker="refund-amount", admitted_at=at(3))
         assert store.breakers() == [Breaker(agent=AGENT, tool=TOOL, limit="refund-amount", opened_at=at(3))]
+
+
+class AuditLogConformance:
+    """The contract of ``AuditLog``: a gapless, hash-linked sequence with a head that matches its last event."""
 
     # -- the audit log --------------------------------------------------------------------------------------
 
@@ -1010,7 +1076,8 @@ class StoreConformance:
 
 
 class TokenConformance:
-    """API tokens: stored by digest, found by id, revoked by id or name, each change audited."""
+    """The contract of ``TokenStore``: tokens stored by digest, found by id, revoked by id or name, each change
+    audited; single-use nonces; secrets made once and shared."""
 
     def _token(self, token_id: str, name: str = "alice", minutes: float = 0) -> TokenRecord:
         return TokenRecord(
@@ -1046,6 +1113,15 @@ class TokenConformance:
         token = store.get_token("t1")
         assert token is not None
         assert token.revoked_at is None
+
+    def test_nonces_are_single_use_and_secrets_stable(self, store: Store) -> None:
+        assert store.use_nonce("link-1", at=at(0))
+        assert not store.use_nonce("link-1", at=at(1))
+        assert store.use_nonce("link-2", at=at(1))
+        secret = store.secret("links")
+        assert len(secret) >= 32
+        assert store.secret("links") == secret
+        assert store.secret("other") != secret
 
 
 class ShadowConformance:
@@ -1154,36 +1230,3 @@ class OutboxConformance:
         with pytest.raises(NotFound):
             store.outbox_retry("d1", now=at(9))  # pending, not dead
         assert store.outbox_list(status="dead") == []
-
-    def test_nonces_are_single_use_and_secrets_stable(self, store: Store) -> None:
-        assert store.use_nonce("link-1", at=at(0))
-        assert not store.use_nonce("link-1", at=at(1))
-        assert store.use_nonce("link-2", at=at(1))
-        secret = store.secret("links")
-        assert len(secret) >= 32
-        assert store.secret("links") == secret
-        assert store.secret("other") != secret
-
-
-class SweepConformance:
-    """Due timers claimed by one sweeper at a time; a dead sweeper's claims lapse."""
-
-    def test_sweepers_split_due_timers_and_a_dead_ones_claims_lapse(self, store: Store) -> None:
-        for n in range(6):
-            with_timer(store, f"a{n}", status=Status.PENDING, expires_at=at(n))
-        first = store.claim_due(at(10), worker="s1", lease_until=at(11), limit=4)
-        second = store.claim_due(at(10), worker="s2", lease_until=at(11), limit=4)
-        assert [a.id for a in first] == ["a0", "a1", "a2", "a3"]
-        assert [a.id for a in second] == ["a4", "a5"]
-        assert store.claim_due(at(10.5), worker="s3", lease_until=at(12)) == []
-        version = store.get_action("a0").version
-        store.transition(  # s1 fires a0; then dies holding a1..a3
-            "a0",
-            expect={Status.PENDING},
-            changes=Changes(status=Status.EXPIRED, updated_at=at(10)),
-            events=[],
-            expect_version=version,  # the claim did not move the version
-        )
-        again = store.claim_due(at(11), worker="s3", lease_until=at(12))
-        assert [a.id for a in again] == ["a1", "a2", "a3", "a4", "a5"]
-        assert len(store.due_actions(at(11))) == 5
