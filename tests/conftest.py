@@ -25,7 +25,7 @@ def make_store(kind: str, tmp_path: Path) -> Store:
     if kind == "memory":
         return MemoryStore()
     if kind == "postgres":
-        return open_store(pg_server().fresh_database())
+        return open_store(pg_server().migrated_database())
     return open_store(f"sqlite:///{tmp_path / 'tether.db'}")
 
 
