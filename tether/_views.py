@@ -1,12 +1,14 @@
-"""The JSON views of reports (lanes, shadow statistics, deliveries) for the API, the CLI and the dashboard."""
+"""The JSON views of reports (lanes, shadow statistics, deliveries) for the CLI and the dashboard.
+
+They are the API's wire models (``tether.wire``) dumped to plain JSON, so every surface shows the same fields.
+"""
 
 from __future__ import annotations
 
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
-from tether._json import iso
-from tether.store._rows import shadow_case_to_dict
+from tether.wire import DeliveryOut, LaneOut, ShadowStatsOut
 
 if TYPE_CHECKING:
     from tether.autonomy._shadow import ShadowStats
@@ -15,53 +17,19 @@ if TYPE_CHECKING:
 
 
 def stats_to_dict(row: ShadowStats) -> dict[str, Any]:
-    return {
-        "key": row.key,
-        "cases": row.cases,
-        "agreement": row.agreement,
-        "agree": row.agree,
-        "false_positives": row.false_positives,
-        "false_negatives": row.false_negatives,
-        "mismatches": row.mismatches,
-        "edge_cases": [shadow_case_to_dict(c) for c in row.edge_cases],
-    }
+    return ShadowStatsOut.of(row).model_dump(mode="json")
 
 
 DELIVERY_STATUSES = ("pending", "sending", "sent", "skipped", "dead")
 
 
 def delivery_to_dict(d: Delivery) -> dict[str, Any]:
-    return {
-        "id": d.id,
-        "event": d.kind,
-        "seq": d.seq,
-        "action_id": d.action_id,
-        "channel": d.channel,
-        "recipient": d.recipient,
-        "status": d.status,
-        "attempts": d.attempts,
-        "created_at": iso(d.created_at),
-        "next_at": iso(d.next_at),
-        "last_error": d.last_error,
-        "sent_at": iso(d.sent_at),
-    }
+    return DeliveryOut.of(d).model_dump(mode="json")
+
+
+# The API's lane also carries the raw evidence a client needs to rebuild a LaneReport; people's views leave it out.
+_EVIDENCE = {"good", "undone", "first_case_at", "last_critical_at", "reason"}
 
 
 def lane_to_dict(report: LaneReport, now: datetime) -> dict[str, Any]:
-    evidence, step = report.evidence, report.step
-    return {
-        "lane": report.lane,
-        "level": report.level.value,
-        "ceiling": report.ceiling.value,
-        "locked": report.locked,
-        "cases": evidence.cases,
-        "accuracy": evidence.accuracy,
-        "override_rate": evidence.override_rate,
-        "days_without_critical": evidence.days_without_critical(now),
-        "review_p99_seconds": evidence.review_p99,
-        "review_is_bottleneck": report.review_bottleneck,
-        "next": step.target.value if step.target else None,
-        "ready": step.ready,
-        "demote": step.demote,
-        "waiting_for": list(step.waiting_for),
-    }
+    return LaneOut.of(report, now).model_dump(mode="json", exclude=_EVIDENCE)

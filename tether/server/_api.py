@@ -13,8 +13,6 @@ from typing import Annotated, Any, Literal, TypeVar
 
 from fastapi import APIRouter, Depends, Query, Request
 
-from tether._json import iso
-from tether._views import delivery_to_dict, lane_to_dict, stats_to_dict
 from tether.audit import Anchor, AuditEvent, redact
 from tether.errors import Forbidden, NotFound, UsageError
 from tether.model import (
@@ -52,12 +50,40 @@ from tether.server._schemas import (
     UndoIn,
     UndoResultIn,
 )
-from tether.server._wire import action_view, event_to_dict
+from tether.server._wire import CONFLICT, ERROR_RESPONSES, NOT_FOUND
 from tether.store import ActionFilter, ShadowFilter
-from tether.store._rows import shadow_case_to_dict
+from tether.wire import (
+    ActionDetail,
+    ActionList,
+    ActionView,
+    AnchorOut,
+    AuditPage,
+    BreakerList,
+    BreakerOut,
+    CaseList,
+    CaseOut,
+    ClosedOut,
+    DeliveryList,
+    DeliveryOut,
+    EventOut,
+    LaneList,
+    LaneOut,
+    LeasesOut,
+    PolicyOut,
+    PolicyToolOut,
+    RevokedOut,
+    ShadowCaseOut,
+    ShadowReportOut,
+    ShadowStatsOut,
+    TokenCreated,
+    TokenList,
+    TokenOut,
+    VerificationOut,
+)
 
 T = TypeVar("T")
-router = APIRouter(prefix="/v1")
+router = APIRouter(prefix="/v1", responses=ERROR_RESPONSES)
+ON_ACTION = {**NOT_FOUND, **CONFLICT}  # routes that act on one action: it may be missing, or in the wrong state
 
 LONG_POLL_MAX = 60.0
 MAX_SEQ = 2**62  # sequence numbers fit a signed 64-bit column with room to spare
@@ -94,17 +120,17 @@ async def load(
     return plane, action
 
 
-def shown(action: Action, who: Identity, plane: ControlPlane) -> dict[str, Any]:
+def shown(action: Action, who: Identity, plane: ControlPlane) -> ActionView:
     """An action as this caller may see it: viewers get secret-looking arguments redacted, as in the audit log."""
-    view = action_view(action)
+    view = ActionView.of(action)
     if who.role is Role.VIEWER:
         fields = plane.policy.config.audit.redact
-        view["action"]["call"]["args"] = redact(view["action"]["call"]["args"], fields)
-        for approval in view["action"]["approvals"]:
-            if "args" in approval:
-                approval["args"] = redact(approval["args"], fields)
-        if view["action"]["decision"] and "args" in view["action"]["decision"]:
-            view["action"]["decision"]["args"] = redact(view["action"]["decision"]["args"], fields)
+
+        def hide(args: dict[str, Any]) -> dict[str, Any]:
+            hidden: dict[str, Any] = redact(args, fields)
+            return hidden
+
+        view = view.redacted(hide)
     return view
 
 
@@ -136,7 +162,7 @@ def require_role(who: Identity, *roles: Role) -> None:
 
 
 @router.post("/actions", status_code=201, tags=["agents"], summary="Submit a tool call")
-async def submit(body: SubmitCall, request: Request, who: Caller) -> dict[str, Any]:
+async def submit(body: SubmitCall, request: Request, who: Caller) -> ActionView:
     """The server evaluates the policy. A call that may run now comes back claimed by ``worker`` (``running``):
     run the tool, then report its result. Otherwise the outcome says what happens next."""
     require_role(who, Role.AGENT)
@@ -158,17 +184,19 @@ async def submit(body: SubmitCall, request: Request, who: Caller) -> dict[str, A
     )
     worker = body.worker or f"http-{new_id()[:12]}"  # a runnable call comes back claimed: say by whom
     action = await run(plane_of(request).submit, call, declared, worker=worker, has_undo=body.has_undo)
-    return action_view(action)
+    return ActionView.of(action)
 
 
-@router.get("/actions/{action_id}/wait", tags=["agents"], summary="Long-poll until an action changes")
+@router.get(
+    "/actions/{action_id}/wait", tags=["agents"], summary="Long-poll until an action changes", responses=ON_ACTION
+)
 async def wait(
     action_id: str,
     request: Request,
     who: Caller,
     version: Annotated[int, Query(ge=0, description="Return as soon as the action's version differs.")] = 0,
     timeout: Annotated[float, Query(ge=0, le=LONG_POLL_MAX, description="Seconds to wait at most.")] = 30.0,
-) -> dict[str, Any]:
+) -> ActionView:
     plane, action = await load(request, action_id, who, require_reader)
     deadline = time.monotonic() + timeout
     changes = request.app.state.changes
@@ -180,8 +208,13 @@ async def wait(
     return shown(action, who, plane)
 
 
-@router.post("/actions/{action_id}/claim", tags=["agents"], summary="Claim an approved (or due deferred) action")
-async def claim(action_id: str, body: ClaimIn, request: Request, who: Caller) -> dict[str, Any]:
+@router.post(
+    "/actions/{action_id}/claim",
+    tags=["agents"],
+    summary="Claim an approved (or due deferred) action",
+    responses=ON_ACTION,
+)
+async def claim(action_id: str, body: ClaimIn, request: Request, who: Caller) -> ActionView:
     """Exactly one claim succeeds; every other gets 409. ``retry`` claims a crashed run again."""
     plane, action = await load(request, action_id, who, require_owner)
     if body.retry:
@@ -193,20 +226,20 @@ async def claim(action_id: str, body: ClaimIn, request: Request, who: Caller) ->
         claimed = await run(plane.retry, action, worker=body.worker)
     else:
         claimed = await run(plane.claim, action, worker=body.worker)
-    return action_view(claimed)
+    return ActionView.of(claimed)
 
 
-@router.post("/actions/{action_id}/result", tags=["agents"], summary="Report what the tool did")
-async def result(action_id: str, body: ResultIn, request: Request, who: Caller) -> dict[str, Any]:
+@router.post("/actions/{action_id}/result", tags=["agents"], summary="Report what the tool did", responses=ON_ACTION)
+async def result(action_id: str, body: ResultIn, request: Request, who: Caller) -> ActionView:
     plane, action = await load(request, action_id, who, require_owner)
     if action.claimed_by != body.worker:
         raise Forbidden(f"action {action_id} is claimed by worker {action.claimed_by!r}, not {body.worker!r}")
     finished = await run(plane.finish, action, result=body.result, error=body.error)
-    return action_view(finished)
+    return ActionView.of(finished)
 
 
 @router.post("/leases", tags=["agents"], summary="Renew the leases of running actions")
-async def leases(body: LeasesIn, request: Request, who: Caller) -> dict[str, Any]:
+async def leases(body: LeasesIn, request: Request, who: Caller) -> LeasesOut:
     require_role(who, Role.AGENT)
     plane = plane_of(request)
 
@@ -222,44 +255,46 @@ async def leases(body: LeasesIn, request: Request, who: Caller) -> dict[str, Any
 
     claims = await run(own_claims)
     renewed = await run(plane.renew_leases, claims)
-    return {"renewed": renewed}
+    return LeasesOut(renewed=renewed)
 
 
-@router.post("/actions/{action_id}/undo/claim", tags=["agents"], summary="Claim a requested undo")
-async def claim_undo(action_id: str, body: ClaimIn, request: Request, who: Caller) -> dict[str, Any]:
+@router.post("/actions/{action_id}/undo/claim", tags=["agents"], summary="Claim a requested undo", responses=ON_ACTION)
+async def claim_undo(action_id: str, body: ClaimIn, request: Request, who: Caller) -> ActionView:
     plane, action = await load(request, action_id, who, require_owner)
-    return action_view(await run(plane.claim_undo, action, worker=body.worker))
+    return ActionView.of(await run(plane.claim_undo, action, worker=body.worker))
 
 
-@router.post("/actions/{action_id}/undo/result", tags=["agents"], summary="Report what the compensator did")
-async def undo_result(action_id: str, body: UndoResultIn, request: Request, who: Caller) -> dict[str, Any]:
+@router.post(
+    "/actions/{action_id}/undo/result", tags=["agents"], summary="Report what the compensator did", responses=ON_ACTION
+)
+async def undo_result(action_id: str, body: UndoResultIn, request: Request, who: Caller) -> ActionView:
     plane, action = await load(request, action_id, who, require_owner)
     if action.claimed_by != body.worker:
         raise Forbidden(f"the undo of {action_id} is claimed by worker {action.claimed_by!r}, not {body.worker!r}")
-    return action_view(await run(plane.finish_undo, action, result=body.result, error=body.error))
+    return ActionView.of(await run(plane.finish_undo, action, result=body.result, error=body.error))
 
 
 @router.get("/policy", tags=["agents"], summary="The policy in force, as its file would say it")
-async def policy(request: Request, who: Caller) -> dict[str, Any]:
+async def policy(request: Request, who: Caller) -> PolicyOut:
     current = plane_of(request).policy
-    return {
-        "version": current.version,
-        "source": current.source,
-        "config": config_to_dict(current.config),
-        "lease_seconds": plane_of(request).lease.total_seconds(),
-    }
+    return PolicyOut(
+        version=current.version,
+        source=current.source,
+        config=config_to_dict(current.config),
+        lease_seconds=plane_of(request).lease.total_seconds(),
+    )
 
 
 @router.get("/policy/tools/{tool}", tags=["agents"], summary="How the policy classifies a tool")
-async def policy_tool(tool: str, request: Request, who: Caller) -> dict[str, Any]:
+async def policy_tool(tool: str, request: Request, who: Caller) -> PolicyToolOut:
     config = plane_of(request).policy.config.tools.get(tool)
-    return {
-        "tool": tool,
-        "known": config is not None,
-        "risk": config.risk.value if config else None,
-        "reversible": config.reversible.value if config else None,
-        "policy_version": plane_of(request).policy.version,
-    }
+    return PolicyToolOut(
+        tool=tool,
+        known=config is not None,
+        risk=config.risk if config else None,
+        reversible=config.reversible if config else None,
+        policy_version=plane_of(request).policy.version,
+    )
 
 
 # -- reading --------------------------------------------------------------------------------------------------------
@@ -275,7 +310,7 @@ async def list_actions(
     limit: Annotated[int, Query(ge=1, le=1000)] = 100,
     offset: Annotated[int, Query(ge=0, le=1_000_000)] = 0,
     oldest_first: bool = False,
-) -> dict[str, Any]:
+) -> ActionList:
     if who.role is Role.AGENT:
         agent = who.name  # an agent sees its own actions only
     else:
@@ -290,23 +325,28 @@ async def list_actions(
     )
     plane = plane_of(request)
     found = await run(plane.actions, query)
-    return {"actions": [shown(a, who, plane) for a in found]}
+    return ActionList(actions=[shown(a, who, plane) for a in found])
 
 
-@router.get("/actions/{action_id}", tags=["reviewers"], summary="One action with its whole timeline")
-async def get_action(action_id: str, request: Request, who: Caller) -> dict[str, Any]:
+@router.get(
+    "/actions/{action_id}", tags=["reviewers"], summary="One action with its whole timeline", responses=ON_ACTION
+)
+async def get_action(action_id: str, request: Request, who: Caller) -> ActionDetail:
     plane = plane_of(request)
     action = await run(_fresh, plane, action_id)
     require_reader(who, action)
     timeline = await run(plane.timeline, action_id)
-    return {**shown(action, who, plane), "timeline": [event_to_dict(e) for e in timeline]}
+    view = shown(action, who, plane)
+    return ActionDetail(action=view.action, outcome=view.outcome, timeline=[EventOut.of(e) for e in timeline])
 
 
 # -- reviewers ------------------------------------------------------------------------------------------------------
 
 
-@router.post("/actions/{action_id}/decision", tags=["reviewers"], summary="Approve, edit, reject or respond")
-async def decide(action_id: str, body: DecisionIn, request: Request, who: Caller) -> dict[str, Any]:
+@router.post(
+    "/actions/{action_id}/decision", tags=["reviewers"], summary="Approve, edit, reject or respond", responses=ON_ACTION
+)
+async def decide(action_id: str, body: DecisionIn, request: Request, who: Caller) -> ActionView:
     plane, _ = await load(request, action_id, who, require_decider)
     decision: Decision
     if body.kind == "approve":
@@ -319,36 +359,43 @@ async def decide(action_id: str, body: DecisionIn, request: Request, who: Caller
         decision = Respond(by=who.name, message=body.message or "")
     decided = await run(plane.decide, action_id, decision)
     request.app.state.metrics.observe_decision(decided)
-    return action_view(decided)
+    return ActionView.of(decided)
 
 
-@router.post("/actions/{action_id}/undo", tags=["reviewers"], summary="Undo inside the window, or veto a deferred run")
-async def undo(action_id: str, body: UndoIn, request: Request, who: Caller) -> dict[str, Any]:
+@router.post(
+    "/actions/{action_id}/undo",
+    tags=["reviewers"],
+    summary="Undo inside the window, or veto a deferred run",
+    responses=ON_ACTION,
+)
+async def undo(action_id: str, body: UndoIn, request: Request, who: Caller) -> ActionView:
     plane, _ = await load(request, action_id, who, require_decider)
-    return action_view(await run(plane.request_undo, action_id, by=who.name))
+    return ActionView.of(await run(plane.request_undo, action_id, by=who.name))
 
 
-@router.post("/actions/{action_id}/resolve", tags=["reviewers"], summary="Say whether an unknown action ran")
-async def resolve(action_id: str, body: ResolveIn, request: Request, who: Caller) -> dict[str, Any]:
+@router.post(
+    "/actions/{action_id}/resolve", tags=["reviewers"], summary="Say whether an unknown action ran", responses=ON_ACTION
+)
+async def resolve(action_id: str, body: ResolveIn, request: Request, who: Caller) -> ActionView:
     plane, _ = await load(request, action_id, who, require_decider)
-    return action_view(await run(plane.resolve_unknown, action_id, ran=body.ran, by=who.name, note=body.note))
+    return ActionView.of(await run(plane.resolve_unknown, action_id, ran=body.ran, by=who.name, note=body.note))
 
 
 # -- shadow mode ----------------------------------------------------------------------------------------------------
 
 
 @router.post("/shadow/human", status_code=201, tags=["shadow"], summary="Record what the human really did")
-async def record_human(body: HumanOutcomeIn, request: Request, who: Caller) -> dict[str, Any]:
+async def record_human(body: HumanOutcomeIn, request: Request, who: Caller) -> CaseOut:
     """The human process reports its action for a subject; Tether pairs it with the agent's shadow proposal.
     Agents cannot: an agent must never grade its own shadow run."""
     require_role(who, Role.REVIEWER, Role.ADMIN)
     plane = plane_of(request)
     case = await run(plane.record_human, body.subject, tool=body.tool, args=body.args, by=who.name)
-    return {"case": shadow_case_to_dict(case)}
+    return CaseOut(case=ShadowCaseOut.of(case))
 
 
 @router.post("/shadow/agent", status_code=201, tags=["shadow"], summary="Record what the agent would have done")
-async def record_agent(body: AgentProposalIn, request: Request, who: Caller) -> dict[str, Any]:
+async def record_agent(body: AgentProposalIn, request: Request, who: Caller) -> CaseOut:
     require_role(who, Role.AGENT)
     plane = plane_of(request)
     case = await run(
@@ -360,7 +407,7 @@ async def record_agent(body: AgentProposalIn, request: Request, who: Caller) -> 
         confidence=body.confidence,
         error=body.error,
     )
-    return {"case": shadow_case_to_dict(case)}
+    return CaseOut(case=ShadowCaseOut.of(case))
 
 
 @router.get("/shadow/cases", tags=["shadow"], summary="Shadow cases, oldest first")
@@ -372,10 +419,10 @@ async def shadow_cases(
     tool: Annotated[str | None, Query(max_length=200)] = None,
     compared: bool | None = None,
     limit: Annotated[int, Query(ge=1, le=10_000)] = 1000,
-) -> dict[str, Any]:
+) -> CaseList:
     require_reader(who)
     query = ShadowFilter(subject=subject, agent=agent, tool=tool, compared=compared, limit=limit)
-    return {"cases": [shadow_case_to_dict(c) for c in await run(plane_of(request).shadow_cases, query)]}
+    return CaseList(cases=[ShadowCaseOut.of(c) for c in await run(plane_of(request).shadow_cases, query)])
 
 
 @router.get("/shadow/report", tags=["shadow"], summary="Agreement and disagreements per lane or per tool")
@@ -384,10 +431,10 @@ async def shadow_report(
     who: Caller,
     by: Literal["lane", "tool"] = "lane",
     lane: Annotated[str | None, Query(max_length=401, pattern=r"^[^/]+/[^/]+$")] = None,
-) -> dict[str, Any]:
+) -> ShadowReportOut:
     require_reader(who)
     rows = await run(plane_of(request).shadow_report, by=by, lane=lane)
-    return {"by": by, "rows": [stats_to_dict(row) for row in rows]}
+    return ShadowReportOut(by=by, rows=[ShadowStatsOut.of(row) for row in rows])
 
 
 # -- audit and breakers ---------------------------------------------------------------------------------------------
@@ -401,7 +448,7 @@ async def audit(
     limit: Annotated[int, Query(ge=1, le=1000)] = 100,
     action_id: Annotated[str | None, Query(max_length=64)] = None,
     kind: Annotated[str | None, Query(max_length=64)] = None,
-) -> dict[str, Any]:
+) -> AuditPage:
     """Events after ``after``, at most ``limit``. With ``kind`` (a prefix) the log is scanned forward until
     ``limit`` events match (or 10,000 were read); continue from ``next_after``."""
     require_reader(who)
@@ -422,14 +469,13 @@ async def audit(
         return matched, cursor
 
     events, next_after = await run(read)
-    return {"events": [event_to_dict(e) for e in events], "next_after": next_after}
+    return AuditPage(events=[EventOut.of(e) for e in events], next_after=next_after)
 
 
 @router.get("/audit/head", tags=["audit"], summary="The head of the chain, to keep as an anchor")
-async def audit_head(request: Request, who: Caller) -> dict[str, Any]:
+async def audit_head(request: Request, who: Caller) -> AnchorOut:
     require_reader(who)
-    head = await run(plane_of(request).audit_head)
-    return {"seq": head.seq, "hash": head.hash}
+    return AnchorOut.of(await run(plane_of(request).audit_head))
 
 
 @router.get("/audit/verify", tags=["audit"], summary="Recompute the chain; name the first broken event")
@@ -438,113 +484,102 @@ async def audit_verify(
     who: Caller,
     anchor_seq: Annotated[int | None, Query(ge=0, le=MAX_SEQ)] = None,
     anchor_hash: Annotated[str | None, Query(pattern="^[0-9a-f]{64}$")] = None,
-) -> dict[str, Any]:
+) -> VerificationOut:
     require_reader(who)
     if (anchor_seq is None) != (anchor_hash is None):
         raise UsageError("an anchor is anchor_seq and anchor_hash together: half an anchor checks nothing")
     anchor = Anchor(anchor_seq, anchor_hash) if anchor_seq is not None and anchor_hash is not None else None
-    report = await run(plane_of(request).verify, anchor)
-    return {
-        "ok": report.ok,
-        "checked": report.checked,
-        "head": {"seq": report.head.seq, "hash": report.head.hash},
-        "bad_seq": report.bad_seq,
-        "problem": report.problem,
-    }
+    return VerificationOut.of(await run(plane_of(request).verify, anchor))
 
 
 # -- lanes ----------------------------------------------------------------------------------------------------------
 
 
 @router.get("/lanes", tags=["lanes"], summary="Every lane with its level, evidence and next step")
-async def list_lanes(request: Request, who: Caller) -> dict[str, Any]:
+async def list_lanes(request: Request, who: Caller) -> LaneList:
     require_reader(who)
     plane = plane_of(request)
     reports = await run(plane.lanes)
-    return {"lanes": [lane_to_dict(r, plane.clock.now()) for r in reports]}
+    return LaneList(lanes=[LaneOut.of(r, plane.clock.now()) for r in reports])
+
+
+@router.post("/lanes/apply", tags=["lanes"], summary="Run the ladder now; the lanes it moved")
+async def apply_ladder(request: Request, who: Caller) -> LaneList:
+    """What the server does every minute on its own: demote lanes whose accuracy fell below the bar and, with
+    ``promote = "auto"``, promote the ready ones."""
+    require_role(who, Role.ADMIN)
+    plane = plane_of(request)
+    changed = await run(plane.apply_ladder)
+    return LaneList(lanes=[LaneOut.of(r, plane.clock.now()) for r in changed])
 
 
 @router.get("/lanes/{agent}/{tool}", tags=["lanes"], summary="One lane")
-async def get_lane(agent: str, tool: str, request: Request, who: Caller) -> dict[str, Any]:
+async def get_lane(agent: str, tool: str, request: Request, who: Caller) -> LaneOut:
     require_reader(who)
     plane = plane_of(request)
-    return lane_to_dict(await run(plane.lane, f"{agent}/{tool}"), plane.clock.now())
+    return LaneOut.of(await run(plane.lane, f"{agent}/{tool}"), plane.clock.now())
 
 
 @router.post("/lanes/{agent}/{tool}/promote", tags=["lanes"], summary="Confirm a ready lane's promotion")
-async def promote_lane(agent: str, tool: str, request: Request, who: Caller) -> dict[str, Any]:
+async def promote_lane(agent: str, tool: str, request: Request, who: Caller) -> LaneOut:
     require_role(who, Role.ADMIN)
     plane = plane_of(request)
-    return lane_to_dict(await run(plane.promote, f"{agent}/{tool}", by=who.name), plane.clock.now())
+    return LaneOut.of(await run(plane.promote, f"{agent}/{tool}", by=who.name), plane.clock.now())
 
 
 @router.post("/lanes/{agent}/{tool}/demote", tags=["lanes"], summary="Lower a lane's autonomy")
-async def demote_lane(agent: str, tool: str, body: DemoteIn, request: Request, who: Caller) -> dict[str, Any]:
+async def demote_lane(agent: str, tool: str, body: DemoteIn, request: Request, who: Caller) -> LaneOut:
     require_role(who, Role.ADMIN)
     plane = plane_of(request)
     target = Mode(body.to) if body.to else None
-    return lane_to_dict(await run(plane.demote, f"{agent}/{tool}", by=who.name, to=target), plane.clock.now())
+    return LaneOut.of(await run(plane.demote, f"{agent}/{tool}", by=who.name, to=target), plane.clock.now())
 
 
-@router.post("/actions/{action_id}/incident", tags=["lanes"], summary="Flag a critical error on an action")
-async def incident(action_id: str, body: IncidentIn, request: Request, who: Caller) -> dict[str, Any]:
+@router.post(
+    "/actions/{action_id}/incident", tags=["lanes"], summary="Flag a critical error on an action", responses=ON_ACTION
+)
+async def incident(action_id: str, body: IncidentIn, request: Request, who: Caller) -> LaneOut:
     plane, _ = await load(request, action_id, who, require_decider)
     report = await run(plane.report_incident, action_id, note=body.note, by=who.name)
-    return lane_to_dict(report, plane.clock.now())
+    return LaneOut.of(report, plane.clock.now())
 
 
-@router.post("/actions/{action_id}/review", tags=["lanes"], summary="Record a sampled review of a run")
-async def review(action_id: str, body: ReviewIn, request: Request, who: Caller) -> dict[str, Any]:
+@router.post(
+    "/actions/{action_id}/review", tags=["lanes"], summary="Record a sampled review of a run", responses=ON_ACTION
+)
+async def review(action_id: str, body: ReviewIn, request: Request, who: Caller) -> LaneOut:
     plane, _ = await load(request, action_id, who, require_decider)
     report = await run(plane.review_run, action_id, ok=body.ok, note=body.note, by=who.name)
-    return lane_to_dict(report, plane.clock.now())
+    return LaneOut.of(report, plane.clock.now())
 
 
 @router.get("/samples", tags=["lanes"], summary="Runs at auto picked for a human's review, not reviewed yet")
-async def samples(request: Request, who: Caller, limit: Annotated[int, Query(ge=1, le=1000)] = 100) -> dict[str, Any]:
+async def samples(request: Request, who: Caller, limit: Annotated[int, Query(ge=1, le=1000)] = 100) -> ActionList:
     require_reader(who)
     plane = plane_of(request)
-    return {"actions": [shown(a, who, plane) for a in await run(plane.samples, limit=limit)]}
+    return ActionList(actions=[shown(a, who, plane) for a in await run(plane.samples, limit=limit)])
 
 
 @router.post("/tokens", status_code=201, tags=["admin"], summary="Create an API token (its secret is shown once)")
-async def create_token(body: TokenIn, request: Request, who: Caller) -> dict[str, Any]:
+async def create_token(body: TokenIn, request: Request, who: Caller) -> TokenCreated:
     require_role(who, Role.ADMIN)
     tokens: Tokens = request.app.state.tokens
     record, secret = await run(tokens.issue, body.name, body.role, tuple(body.groups), by=who.name)
-    return {
-        "id": record.id,
-        "name": record.name,
-        "role": record.role.value,
-        "groups": list(record.groups),
-        "token": secret,
-    }
+    return TokenCreated(id=record.id, name=record.name, role=record.role, groups=list(record.groups), token=secret)
 
 
 @router.get("/tokens", tags=["admin"], summary="Every token, without its secret")
-async def list_tokens(request: Request, who: Caller) -> dict[str, Any]:
+async def list_tokens(request: Request, who: Caller) -> TokenList:
     require_role(who, Role.ADMIN)
     found = await run(plane_of(request).store.list_tokens)
-    return {
-        "tokens": [
-            {
-                "id": t.id,
-                "name": t.name,
-                "role": t.role.value,
-                "groups": list(t.groups),
-                "created_at": iso(t.created_at),
-                "revoked_at": iso(t.revoked_at),
-            }
-            for t in found
-        ]
-    }
+    return TokenList(tokens=[TokenOut.of(t) for t in found])
 
 
 @router.delete("/tokens/{name_or_id}", tags=["admin"], summary="Revoke a token, or every token of a name")
-async def revoke_token(name_or_id: str, request: Request, who: Caller) -> dict[str, Any]:
+async def revoke_token(name_or_id: str, request: Request, who: Caller) -> RevokedOut:
     require_role(who, Role.ADMIN)
     tokens: Tokens = request.app.state.tokens
-    return {"revoked": await run(tokens.revoke, name_or_id, by=who.name)}
+    return RevokedOut(revoked=await run(tokens.revoke, name_or_id, by=who.name))
 
 
 @router.get("/outbox", tags=["admin"], summary="Notification deliveries, newest first")
@@ -553,33 +588,31 @@ async def outbox(
     who: Caller,
     status: Literal["pending", "sending", "sent", "skipped", "dead"] | None = None,
     limit: Annotated[int, Query(ge=1, le=1000)] = 100,
-) -> dict[str, Any]:
+) -> DeliveryList:
     require_reader(who)
     found = await run(plane_of(request).store.outbox_list, status=status, limit=limit)
-    return {"deliveries": [delivery_to_dict(d) for d in found]}
+    return DeliveryList(deliveries=[DeliveryOut.of(d) for d in found])
 
 
-@router.post("/outbox/{delivery_id}/retry", tags=["admin"], summary="Queue a dead delivery again")
-async def outbox_retry(delivery_id: str, request: Request, who: Caller) -> dict[str, Any]:
+@router.post("/outbox/{delivery_id}/retry", tags=["admin"], summary="Queue a dead delivery again", responses=NOT_FOUND)
+async def outbox_retry(delivery_id: str, request: Request, who: Caller) -> DeliveryOut:
     require_role(who, Role.ADMIN)
     plane = plane_of(request)
-    return delivery_to_dict(await run(plane.store.outbox_retry, delivery_id, now=plane.clock.now()))
+    return DeliveryOut.of(await run(plane.store.outbox_retry, delivery_id, now=plane.clock.now()))
 
 
 @router.get("/breakers", tags=["admin"], summary="Open breakers")
-async def breakers(request: Request, who: Caller) -> dict[str, Any]:
+async def breakers(request: Request, who: Caller) -> BreakerList:
     require_reader(who)
     found = await run(plane_of(request).breakers)
-    return {
-        "breakers": [{"lane": f"{b.agent}/{b.tool}", "limit": b.limit, "opened_at": iso(b.opened_at)} for b in found]
-    }
+    return BreakerList(breakers=[BreakerOut.of(b) for b in found])
 
 
-@router.post("/breakers/{agent}/{tool}/close", tags=["admin"], summary="Close a lane's breaker")
-async def close_breaker(agent: str, tool: str, request: Request, who: Caller) -> dict[str, Any]:
+@router.post("/breakers/{agent}/{tool}/close", tags=["admin"], summary="Close a lane's breaker", responses=NOT_FOUND)
+async def close_breaker(agent: str, tool: str, request: Request, who: Caller) -> ClosedOut:
     require_role(who, Role.ADMIN)
     await run(plane_of(request).close_breaker, f"{agent}/{tool}", by=who.name)
-    return {"closed": f"{agent}/{tool}"}
+    return ClosedOut(closed=f"{agent}/{tool}")
 
 
 def _fresh(plane: ControlPlane, action_id: str) -> Action:

@@ -6,7 +6,6 @@ where it stopped, on any instance. Filters: agent, tool, kind (prefix match, e.g
 
 from __future__ import annotations
 
-import json
 import time
 from collections.abc import AsyncIterator
 from typing import Annotated
@@ -19,13 +18,28 @@ from tether.errors import NotFound, TetherError
 from tether.model import Role
 from tether.plane import ControlPlane
 from tether.server._api import MAX_SEQ, Caller, caller, plane_of, require_reader, run
+from tether.server._wire import JSON_ERROR_RESPONSES
+from tether.wire import StreamEventOut
 
 router = APIRouter(prefix="/v1")
 _IDLE = 0.25  # seconds between looks at the log when nothing is new
 _PAGE = 200
 
 
-@router.get("/events", tags=["events"], summary="Action lifecycle events as server-sent events")
+@router.get(
+    "/events",
+    tags=["events"],
+    summary="Action lifecycle events as server-sent events",
+    response_class=EventSourceResponse,
+    responses={
+        200: {
+            "model": StreamEventOut,
+            "description": "A text/event-stream; each event's `data` is this object as JSON, its `id` the audit "
+            "sequence number and its `event` the audit event's kind.",
+        },
+        **JSON_ERROR_RESPONSES,
+    },
+)
 async def events(
     request: Request,
     who: Caller,
@@ -66,8 +80,10 @@ async def _stream(
             after = event.seq
             lane = await _lane(plane, event, lanes)
             if _wanted(event, lane, agent, tool, kind):
-                data = {**event.to_dict(), "agent": lane[0] if lane else None, "tool": lane[1] if lane else None}
-                yield ServerSentEvent(data=json.dumps(data), event=event.kind, id=str(event.seq))
+                data = StreamEventOut(
+                    **event.to_dict(), agent=lane[0] if lane else None, tool=lane[1] if lane else None
+                )
+                yield ServerSentEvent(data=data.model_dump_json(), event=event.kind, id=str(event.seq))
         if len(batch) < _PAGE:
             await request.app.state.changes.wait(max(_IDLE, request.app.state.changes.fallback))
 

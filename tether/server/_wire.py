@@ -1,12 +1,12 @@
-"""How actions, outcomes and events look on the wire (JSON), and how Tether errors become HTTP errors."""
+"""How Tether errors become HTTP errors: the status and the machine-readable type of each, and the error body.
+
+The response bodies themselves are the models in ``tether.wire``.
+"""
 
 from __future__ import annotations
 
 from typing import Any
 
-from tether._json import iso
-from tether._outcomes import outcome_of
-from tether.audit import AuditEvent
 from tether.errors import (
     AccessError,
     AlreadyDecided,
@@ -23,8 +23,7 @@ from tether.errors import (
     UndoRefused,
     UsageError,
 )
-from tether.model import Action, Outcome
-from tether.store._rows import action_to_dict
+from tether.wire import ErrorOut
 
 # (error class, HTTP status, machine-readable type), most specific first
 ERRORS: list[tuple[type[TetherError], int, str]] = [
@@ -50,26 +49,31 @@ def error_status(exc: TetherError) -> tuple[int, str]:
 
 
 def error_body(kind: str, message: str, fields: list[dict[str, str]] | None = None) -> dict[str, Any]:
-    error: dict[str, Any] = {"type": kind, "message": message}
-    if fields:
-        error["fields"] = fields
-    return {"error": error}
+    return ErrorOut.of(kind, message, fields).body()
 
 
-def outcome_to_dict(outcome: Outcome) -> dict[str, Any]:
-    data: dict[str, Any] = {"kind": outcome.kind, "action_id": outcome.action_id, "text": outcome.to_tool_result()}
-    for name in ("result", "error", "note", "by", "message", "reasons", "approvals", "quorum"):
-        if hasattr(outcome, name):
-            data[name] = getattr(outcome, name)
-    for name in ("window_ends_at", "expires_at", "run_at"):
-        if hasattr(outcome, name):
-            data[name] = iso(getattr(outcome, name))
-    return data
+def _documented(what: str) -> dict[str, Any]:
+    return {"model": ErrorOut, "description": what}
 
 
-def action_view(action: Action) -> dict[str, Any]:
-    return {"action": action_to_dict(action), "outcome": outcome_to_dict(outcome_of(action))}
-
-
-def event_to_dict(event: AuditEvent) -> dict[str, Any]:
-    return event.to_dict()
+# The error answers every /v1 route may give, for OpenAPI (``responses=``); 404 and 409 where they apply.
+ERROR_RESPONSES: dict[int | str, dict[str, Any]] = {
+    400: _documented("A Tether error without a more specific status (e.g. a bad configuration)."),
+    401: _documented("No valid bearer token (unauthenticated)."),
+    403: _documented("The token's role or group may not do this (forbidden, separation_of_duties)."),
+    413: _documented("The request body is over the limit (too_large)."),
+    422: _documented("The request is invalid; `fields` names each invalid part (invalid_request)."),
+    503: _documented("The store is unreachable: nothing above auto runs (store_unavailable)."),
+}
+# The same, for a route whose own answers are not JSON (the event stream): its errors still are.
+JSON_ERROR_RESPONSES: dict[int | str, dict[str, Any]] = {
+    status: {
+        "description": response["description"],
+        "content": {"application/json": {"schema": {"$ref": "#/components/schemas/ErrorOut"}}},
+    }
+    for status, response in ERROR_RESPONSES.items()
+}
+NOT_FOUND: dict[int | str, dict[str, Any]] = {404: _documented("No such action, lane, token or delivery.")}
+CONFLICT: dict[int | str, dict[str, Any]] = {
+    409: _documented("The action is in the wrong state for this, or someone else got there first."),
+}
