@@ -54,38 +54,40 @@ AGENT = "support-bot"
 HOOK_SECRET = "whsec-release-fixture"
 
 
+# The policy the day runs under; the test loads it too (from expected.json), without the notification channels.
+POLICY: dict[str, Any] = {
+    "tools": {
+        "classify_ticket": {"risk": "low", "reversible": "yes"},
+        "send_email": {"risk": "medium", "reversible": "yes", "window": "10m"},
+        "publish_post": {"risk": "medium", "reversible": "yes", "window": "10m"},
+        "cancel_order": {"risk": "high", "reversible": "partial"},
+        "send_user_notification": {"risk": "high", "reversible": "no", "timeout": "2h"},
+        "delete_user_data": {"risk": "critical", "reversible": "no"},
+        "transfer_funds": {
+            "risk": "critical",
+            "reversible": "no",
+            "quorum": 2,
+            "timeout": "4h",
+            "on_timeout": "reject",
+            "reviewers": "finance",
+        },
+        "issue_credit": {"risk": "medium", "reversible": "yes"},
+        "wipe_disk": {"risk": "low", "reversible": "yes"},
+        "sync_crm": {"risk": "low", "reversible": "yes"},
+    },
+    "rules": [
+        {"id": "credit-in-shadow", "tool": "issue_credit", "when": "true", "mode": "shadow"},
+        {"id": "never-wipe", "tool": "wipe_disk", "when": "true", "mode": "deny"},
+    ],
+}
+
+
 def policy(hook_url: str) -> Policy:
-    return Policy.from_dict(
-        {
-            "tools": {
-                "classify_ticket": {"risk": "low", "reversible": "yes"},
-                "send_email": {"risk": "medium", "reversible": "yes", "window": "10m"},
-                "publish_post": {"risk": "medium", "reversible": "yes", "window": "10m"},
-                "cancel_order": {"risk": "high", "reversible": "partial"},
-                "send_user_notification": {"risk": "high", "reversible": "no", "timeout": "2h"},
-                "delete_user_data": {"risk": "critical", "reversible": "no"},
-                "transfer_funds": {
-                    "risk": "critical",
-                    "reversible": "no",
-                    "quorum": 2,
-                    "timeout": "4h",
-                    "on_timeout": "reject",
-                    "reviewers": "finance",
-                },
-                "issue_credit": {"risk": "medium", "reversible": "yes"},
-                "wipe_disk": {"risk": "low", "reversible": "yes"},
-                "sync_crm": {"risk": "low", "reversible": "yes"},
-            },
-            "rules": [
-                {"id": "credit-in-shadow", "tool": "issue_credit", "when": "true", "mode": "shadow"},
-                {"id": "never-wipe", "tool": "wipe_disk", "when": "true", "mode": "deny"},
-            ],
-            "notify": {
-                "channels": {"ops": {"type": "webhook", "url": hook_url, "secret_env": "HOOK_SECRET"}},
-                "routes": [{"events": ["approval_needed", "alert_executed"], "channels": ["ops"]}],
-            },
-        }
-    )
+    notify = {
+        "channels": {"ops": {"type": "webhook", "url": hook_url, "secret_env": "HOOK_SECRET"}},
+        "routes": [{"events": ["approval_needed", "alert_executed"], "channels": ["ops"]}],
+    }
+    return Policy.from_dict({**POLICY, "notify": notify})
 
 
 @contextlib.contextmanager
@@ -320,7 +322,7 @@ def main(version: str) -> None:
         raise SystemExit(f"PYTHONPATH points at Tether {tether.__version__}, not {version}")
     out = HERE / version
     out.mkdir(exist_ok=True)
-    expected = {"version": version, "sqlite": build_sqlite(out)}
+    expected = {"version": version, "policy": POLICY, "sqlite": build_sqlite(out)}
     if shutil.which("pg_dump") or Path("/usr/lib/postgresql").exists():
         expected["postgres"] = build_postgres(out)
     (out / "expected.json").write_text(json.dumps(expected, indent=1, sort_keys=True) + "\n", encoding="utf-8")
