@@ -250,7 +250,7 @@ def _events(plane: ControlPlane, story: Story) -> Iterator[tuple[float, EventDra
     action = story.action
     start = action.created_at
     proposed = action if action.status is Status.DENIED else replace(action, status=_first_status(action))
-    body: dict[str, object] = plane._proposed_body(proposed)
+    body: dict[str, object] = plane._core.proposed_body(proposed)
     yield 0.0, EventDraft(f"agent:{action.call.agent}", "action.proposed", action.id, body), action
     approvals: tuple[Approve | Edit, ...] = ()
     for offset, what in story.steps:
@@ -269,7 +269,7 @@ def _events(plane: ControlPlane, story: Story) -> Iterator[tuple[float, EventDra
                 approvals = (*approvals, decision) if isinstance(decision, Approve) else (decision,)
             settled = not isinstance(decision, Approve | Edit) or len(approvals) >= action.verdict.quorum
             status = Status.REJECTED if what == "rejected" else (Status.APPROVED if settled else Status.PENDING)
-            body = plane._decision_body(action, decision, status, len(approvals))
+            body = plane._decisions.decision_body(action, decision, status, len(approvals))
             action = replace(
                 action,
                 status=status,
@@ -281,7 +281,7 @@ def _events(plane: ControlPlane, story: Story) -> Iterator[tuple[float, EventDra
             yield offset, EventDraft(by, f"action.{what}", action.id, body), action
         elif what == "started":
             action = replace(action, status=Status.RUNNING, updated_at=at, expires_at=None)
-            yield offset, plane._started_event(action), action
+            yield offset, plane._core.started_event(action), action
         elif what == "executed":
             result = {"ok": True, "ref": f"R-{action.id[:10]}"}
             window = action.verdict.window if action.verdict.mode is Mode.OVERRIDE else None
@@ -417,7 +417,7 @@ def build(path: Path) -> dict[str, Any]:
         assert verdict.mode is Mode.APPROVE, (call.tool, verdict)
         action = _action(policy, call, verdict, at)
         writer.action(action)
-        body = plane._proposed_body(action)
+        body = plane._core.proposed_body(action)
         writer.event(at, EventDraft(f"agent:{call.agent}", "action.proposed", action.id, body))
         writer.progress()
     due(now)

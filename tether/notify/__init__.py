@@ -1,41 +1,12 @@
-"""How humans hear about actions that need them. Channels (Slack, email, webhooks) plug in behind ``Notifier``.
+"""How humans hear about actions that need them: channels (Slack, email, webhooks, apprise), signed links, the
+outbox and digests.
 
-A notifier must never break or slow the agent: the plane calls it after the state change has committed and
-swallows (and logs) whatever it raises.
+``Notifier`` and ``LogNotifier`` are defined in ``tether.plane`` (the plane calls a notifier, and this package's
+channels act through the plane, so the plane must not import this package) and re-exported here, where users look.
 """
 
 from __future__ import annotations
 
-import logging
-from collections import deque
-from typing import Protocol
-
-from tether.model import Action
-
-log = logging.getLogger("tether.notify")
-
-
-class Notifier(Protocol):
-    def notify(self, kind: str, action: Action) -> None:
-        """``kind`` is the event: approval_needed, executed_with_alert, override_window_open, breaker_opened."""
-
-
-class LogNotifier:
-    """Writes each notification to the ``tether.notify`` logger; the default until channels are configured."""
-
-    def __init__(self) -> None:
-        self.sent: deque[tuple[str, str]] = deque(maxlen=1000)  # the most recent, for tests and debugging
-
-    def notify(self, kind: str, action: Action) -> None:
-        self.sent.append((kind, action.id))
-        log.info(
-            "%s: %s by %s (action %s): %s",
-            kind,
-            action.call.tool,
-            action.call.agent,
-            action.id,
-            "; ".join(action.verdict.explain()),
-        )
-
+from tether.plane._notifier import LogNotifier, Notifier
 
 __all__ = ["LogNotifier", "Notifier"]

@@ -1,66 +1,126 @@
-"""The control plane: the one place where an action's state changes.
+"""The control plane's one public face: ``ControlPlane`` wires a core and its services and delegates to them.
 
 It evaluates the policy, admits actions, hands out the atomic claim that lets a tool start at most once, records
-results, and writes every step to the audit log in the same transaction as the change. It never runs tools:
-that is the Gate's job, in the agent's process. Decisions, timers and undo live in their own modules
-(``tether.plane._decisions``, ``tether.plane._timers``, ``tether.plane._undo``) and are mixed in here.
+results, applies decisions, fires timers, undoes, moves lanes and pairs shadow cases — each in its own service
+(``_admission``, ``_decisions``, ``_timers``, ``_undo``, ``_lanes``, ``_shadow``) over one ``PlaneCore``, and every
+step lands in the audit log in the same transaction as the change. The methods here are explicit one-line
+delegations, so readers and mypy see the whole API in one place, and the constructor shows who uses whom.
 """
 
 from __future__ import annotations
 
-import hashlib
-import logging
-from collections.abc import Iterator
-from dataclasses import replace
+from collections.abc import Callable, Iterator
+from datetime import timedelta
+from typing import Any, Literal
 
-from tether._json import iso, require_json
 from tether._outcomes import outcome_of
-from tether.audit import Anchor, AuditEvent, Verification, canonical_json, jsonable, verify
-from tether.errors import ClaimConflict, NotDecidable, NotFound, UsageError
-from tether.model import (
-    Action,
-    LaneState,
-    Mode,
-    Outcome,
-    Reversibility,
-    Status,
-    ToolCall,
-    Verdict,
-    new_id,
-)
-from tether.plane._core import DEFAULT_LEASE
-from tether.plane._decisions import DecisionsMixin
-from tether.plane._lanes import LanesMixin
-from tether.plane._shadow import ShadowMixin
-from tether.plane._undo import UndoMixin
-from tether.policy import Declared
-from tether.store import ActionFilter, Admission, Breaker, Changes, EventDraft
-from tether.store._base import DuplicateCall
-
-log = logging.getLogger("tether")
-
-MAX_RETRIES = 3  # a tool that keeps crashing its process is not retried for ever
-
-_RESULT_AUDIT_LIMIT = 4096  # larger results are kept in the action and only fingerprinted in the audit log
-
-_STATUS_FOR_MODE = {
-    Mode.AUTO: Status.RUNNING,
-    Mode.NOTIFY: Status.RUNNING,
-    Mode.OVERRIDE: Status.RUNNING,
-    Mode.APPROVE: Status.PENDING,
-    Mode.SHADOW: Status.SHADOWED,
-    Mode.DENY: Status.DENIED,
-}
+from tether.audit import Anchor, AuditEvent, Verification, verify
+from tether.autonomy._shadow import Comparator, ShadowStats
+from tether.clock import Clock
+from tether.model import Action, Decision, Mode, Outcome, Reversibility, ShadowCase, Status, ToolCall, Verdict
+from tether.plane._admission import Admission
+from tether.plane._core import DEFAULT_LEASE, DEFAULT_SWEEP_LEASE, PlaneCore
+from tether.plane._decisions import Decisions
+from tether.plane._lanes import LaneReport, Lanes
+from tether.plane._notifier import Notifier
+from tether.plane._shadow import Shadow
+from tether.plane._timers import Fired, Timers
+from tether.plane._undo import Undo
+from tether.policy import Declared, Policy
+from tether.store import ActionFilter, Breaker, ShadowFilter, Store
 
 
-class ControlPlane(DecisionsMixin, UndoMixin, ShadowMixin, LanesMixin):
+class ControlPlane:
     """Policy, actions, decisions, timers and the audit log behind one API (see the module docstring)."""
 
-    # -- admission -------------------------------------------------------------------------------------------
+    waits_server_side = False  # a waiting Gate polls this plane's store itself (see tether.agent._remote)
+
+    def __init__(
+        self,
+        policy: Policy,
+        store: Store,
+        *,
+        clock: Clock | None = None,
+        notifier: Notifier | None = None,
+        lease: timedelta = DEFAULT_LEASE,
+        sweep_lease: timedelta = DEFAULT_SWEEP_LEASE,
+    ) -> None:
+        core = PlaneCore(policy, store, clock=clock, notifier=notifier, lease=lease, sweep_lease=sweep_lease)
+        self._core = core
+        self._timers = Timers(core)
+        self._shadow = Shadow(core)
+        self._admission = Admission(core, self._shadow)  # submit records shadowed calls' agent side
+        self._decisions = Decisions(core, self._timers)  # decide fires a due expiry first
+        self._undo = Undo(core)
+        self._lanes = Lanes(core)
+
+    # -- collaborators (settable ones are read by every service at each use) ----------------------------------
+
+    @property
+    def store(self) -> Store:
+        return self._core.store
+
+    @property
+    def policy(self) -> Policy:
+        return self._core.policy
+
+    @policy.setter
+    def policy(self, policy: Policy) -> None:
+        self._core.policy = policy
+
+    @property
+    def clock(self) -> Clock:
+        return self._core.clock
+
+    @clock.setter
+    def clock(self, clock: Clock) -> None:
+        self._core.clock = clock
+
+    @property
+    def notifier(self) -> Notifier:
+        return self._core.notifier
+
+    @notifier.setter
+    def notifier(self, notifier: Notifier) -> None:
+        self._core.notifier = notifier
+
+    @property
+    def lease(self) -> timedelta:
+        """How long a worker's claim on a running tool or compensator lasts unless it is renewed."""
+        return self._core.lease
+
+    @lease.setter
+    def lease(self, lease: timedelta) -> None:
+        self._core.lease = lease
+
+    @property
+    def sweep_lease(self) -> timedelta:
+        """How long a sweeper's claim on due timers lasts if it dies mid-sweep."""
+        return self._core.sweep_lease
+
+    @sweep_lease.setter
+    def sweep_lease(self, sweep_lease: timedelta) -> None:
+        self._core.sweep_lease = sweep_lease
+
+    @property
+    def sweeper(self) -> str:
+        """This process's name when it claims due timers."""
+        return self._core.sweeper
+
+    @property
+    def comparators(self) -> dict[str, Comparator]:
+        """Shadow mode: custom comparators, by tool."""
+        return self._shadow.comparators
+
+    @comparators.setter
+    def comparators(self, comparators: dict[str, Comparator]) -> None:
+        self._shadow.comparators = comparators
+
+    # -- admission and running ----------------------------------------------------------------------------------
 
     def evaluate(self, call: ToolCall, declared: Declared | None = None) -> Verdict:
         """What the policy would say for this call now, without recording anything."""
-        return self.policy.evaluate(call, self._lane(call), declared)
+        return self._admission.evaluate(call, declared)
 
     def submit(
         self, call: ToolCall, declared: Declared | None = None, *, worker: str | None = None, has_undo: bool = True
@@ -73,108 +133,17 @@ class ControlPlane(DecisionsMixin, UndoMixin, ShadowMixin, LanesMixin):
         call whose tool has no compensator (``has_undo=False``) is deferred instead: it runs when its window
         passes, unless a human vetoes it.
         """
-        call = replace(call, args=require_json(call.args, f"the arguments of {call.tool}"))
-        now = self.clock.now()
-        windows = {limit.id: now - limit.per for limit in self.policy.limits_for(call.tool)}
-
-        def admit(lane: LaneState) -> Admission:
-            verdict = self.policy.evaluate(call, lane, declared)
-            status = _STATUS_FOR_MODE[verdict.mode]
-            deferred = status is Status.RUNNING and verdict.mode is Mode.OVERRIDE and not has_undo
-            if deferred:
-                status = Status.DEFERRED
-            running = status is Status.RUNNING
-            action = Action(
-                id=new_id(),
-                call=call,
-                verdict=verdict,
-                status=status,
-                created_at=now,
-                updated_at=now,
-                policy_version=self.policy.version,
-                expires_at=now + verdict.timeout if verdict.timeout and status is Status.PENDING else None,
-                run_at=now + verdict.window if deferred and verdict.window else None,
-                reviewers=verdict.reviewers,
-                claimed_by=worker if running else None,
-                lease_until=now + self.lease if running else None,
-            )
-            events = [EventDraft(f"agent:{call.agent}", "action.proposed", action.id, self._proposed_body(action))]
-            opens = verdict.trips if lane.breaker is None else None
-            if opens is not None:
-                body = {"lane": call.lane, "limit": opens, "policy": self.policy.version}
-                events.append(EventDraft("system", "breaker.opened", action.id, body))
-            if running:
-                events.append(self._started_event(action))
-            return Admission(action=action, events=events, at=now, charges=verdict.charges, open_breaker=opens)
-
-        try:
-            action = self.store.create_action(call.agent, call.tool, windows, admit)
-        except DuplicateCall:  # the same call again (a retry after a lost reply): it is the same action
-            existing = self.store.find_call(call.agent, call.call_id)
-            if existing is None:
-                raise
-            return existing
-        if action.status is Status.SHADOWED and call.subject:
-            self.record_agent(
-                call.subject,
-                agent=call.agent,
-                tool=call.tool,
-                args=call.args,
-                action_id=action.id,
-                confidence=call.confidence,
-            )
-        if action.verdict.trips is not None:
-            self._notify("breaker_opened", action)
-        if action.status is Status.PENDING:
-            self._notify("approval_needed", action)
-        elif action.status is Status.DEFERRED:
-            self._notify("deferred_scheduled", action)
-        elif action.verdict.mode is Mode.NOTIFY:
-            self._notify("executed_with_alert", action)
-        return action
-
-    # -- running ---------------------------------------------------------------------------------------------
+        return self._admission.submit(call, declared, worker=worker, has_undo=has_undo)
 
     def claim(self, action: Action | str, *, worker: str | None = None) -> Action:
         """The atomic claim: an approved action (or a deferred one whose time has come) moves to ``running`` for
         exactly one caller; everyone else gets ClaimConflict."""
-        action = self.store.get_action(action) if isinstance(action, str) else action
-        now = self.clock.now()
-        expect = {Status.APPROVED}
-        if action.status is Status.DEFERRED and action.run_at is not None and action.run_at <= now:
-            expect = {Status.DEFERRED}
-        claimed = self._transition(
-            action.id,
-            expect=expect,
-            changes=Changes(status=Status.RUNNING, updated_at=now, claimed_by=worker, lease_until=now + self.lease),
-            events=[self._started_event(action)],
-        )
-        if claimed is None:
-            current = self.store.get_action(action.id)
-            raise ClaimConflict(f"action {action.id} cannot be started: it is {current.status.value}")
-        return claimed
+        return self._admission.claim(action, worker=worker)
 
     def retry(self, action: Action, *, worker: str | None = None) -> Action:
         """Run an ``unknown`` action again. Only for tools that are reversible and take the idempotency key (the
         Gate checks); never after a crash during an undo."""
-        now = self.clock.now()
-        if action.status is not Status.UNKNOWN or action.undo is not None:
-            raise ClaimConflict(f"action {action.id} is {action.status.value}; only a crashed tool run is retried")
-        retries = sum(1 for e in self.store.events_for(action.id) if e.kind == "action.retried")
-        if retries >= MAX_RETRIES:
-            raise ClaimConflict(f"action {action.id} was already retried {retries} times; a human must look at it")
-        body = {"after": "crash", "worker": worker, "policy": action.policy_version}
-        claimed = self._transition(
-            action.id,
-            expect={Status.UNKNOWN},
-            changes=Changes(status=Status.RUNNING, updated_at=now, claimed_by=worker, lease_until=now + self.lease),
-            events=[EventDraft("system", "action.retried", action.id, body), self._started_event(action)],
-            expect_version=action.version,
-        )
-        if claimed is None:
-            current = self.store.get_action(action.id)
-            raise ClaimConflict(f"action {action.id} cannot be retried: it is {current.status.value}")
-        return claimed
+        return self._admission.retry(action, worker=worker)
 
     def finish(self, action: Action | str, *, result: object = None, error: str | None = None) -> Action:
         """Record what the tool did. Only the worker that holds the claim records it, and only once.
@@ -183,103 +152,55 @@ class ControlPlane(DecisionsMixin, UndoMixin, ShadowMixin, LanesMixin):
         ran out while the tool was still running (the action was marked ``unknown``) still records its result:
         it knows best what happened.
         """
-        action = self.store.get_action(action) if isinstance(action, str) else action
-        now = self.clock.now()
-        window = None
-        if action.verdict.mode is Mode.OVERRIDE and action.run_at is None and error is None:
-            window = action.verdict.window
-        if error is None:
-            kind, status = "action.executed", Status.EXECUTED
-            body: dict[str, object] = {"outcome": "executed", "result": _audit_result(result)}
-        else:
-            kind, status = "action.failed", Status.FAILED
-            body = {"outcome": "failed", "error": error}
-        body["policy"] = action.policy_version
-        if window is not None:
-            body["window_ends_at"] = iso(now + window)
-        changes = Changes(
-            status=status,
-            updated_at=now,
-            result=jsonable(result) if error is None else None,
-            error=error,
-            window_ends_at=now + window if window else None,
-            lease_until=None,
-        )
-        event = EventDraft(f"agent:{action.call.agent}", kind, action.id, body)
-        finished = self._transition(
-            action.id,
-            expect={Status.RUNNING},
-            changes=changes,
-            events=[event],
-            expect_version=action.version,
-            current=action,
-        )
-        while finished is None:  # our own lease renewal moved the version, or the lease ran out
-            current = self.store.get_action(action.id)
-            if current.status not in (Status.RUNNING, Status.UNKNOWN) or current.claimed_by != action.claimed_by:
-                raise ClaimConflict(
-                    f"action {action.id} is {current.status.value} (claimed by {current.claimed_by}); "
-                    "the result of this run was not recorded"
-                )
-            finished = self._transition(
-                action.id,
-                expect={current.status},
-                changes=changes,
-                events=[event],
-                expect_version=current.version,
-            )
-        if window is not None:
-            self._notify("override_window_open", finished)
-        return finished
+        return self._admission.finish(action, result=result, error=error)
 
     def resolve_unknown(self, action_id: str, *, ran: bool, by: str, note: str = "") -> Action:
         """A human checked an ``unknown`` action (its worker died mid-run) and says whether it took effect."""
-        if not by or not by.strip():
-            raise UsageError("a resolution must say who checked (by=...)")
-        action = self.store.get_action(action_id)
-        now = self.clock.now()
-        status = Status.EXECUTED if ran else Status.FAILED
-        finding = "it ran" if ran else "it did not run"
-        body = {"finding": finding, "note": note, "outcome": status.value, "policy": action.policy_version}
-        resolved = self._transition(
-            action_id,
-            expect={Status.UNKNOWN},
-            changes=Changes(
-                status=status,
-                updated_at=now,
-                error=None if ran else f"a crash interrupted it; {by} checked: {finding}. {note}".strip(),
-                lease_until=None,
-            ),
-            events=[EventDraft(f"human:{by}", "action.resolved", action_id, body)],
-            expect_version=action.version,
-        )
-        if resolved is None:
-            current = self.store.get_action(action_id)
-            raise NotDecidable(f"action {action_id} is {current.status.value}; only an unknown action is resolved")
-        return resolved
+        return self._admission.resolve_unknown(action_id, ran=ran, by=by, note=note)
 
     def renew_leases(self, claims: list[tuple[str, str]]) -> int:
         """Tell the world these claims are alive: ``(action id, claim token)`` pairs whose tool or compensator is
         still running. A claim that was lost (the action moved on, or was claimed again) is not renewed."""
-        now = self.clock.now()
-        renewed = 0
-        for action_id, token in claims:
-            try:
-                current = self.store.get_action(action_id)
-            except NotFound:
-                continue
-            if current.status in (Status.RUNNING, Status.UNDOING) and current.claimed_by == token:
-                done = self._transition(
-                    action_id,
-                    expect={current.status},
-                    changes=Changes(status=current.status, updated_at=now, lease_until=now + self.lease),
-                    events=[],
-                    expect_version=current.version,
-                )
-                renewed += done is not None
-        return renewed
+        return self._admission.renew_leases(claims)
 
-    # -- reading ---------------------------------------------------------------------------------------------
+    # -- decisions, timers, undo --------------------------------------------------------------------------------
+
+    def decide(self, action_id: str, decision: Decision) -> Action:
+        """Apply a reviewer's decision.
+
+        Approve and Edit count toward the quorum (distinct reviewers; an Edit restarts the count, since earlier
+        approvals were for other arguments); the action is approved when the quorum is reached. Reject and
+        Respond settle it at once. A decided, expired or never-held action raises a DecisionError.
+        """
+        return self._decisions.decide(action_id, decision)
+
+    def sweep(self, *, limit: int = 500) -> list[Fired]:
+        """Fire every timer that has fallen due; safe to call from any number of processes at once."""
+        return self._timers.sweep(limit=limit)
+
+    def expire(self, action: Action) -> Action:
+        """The approval's deadline passed: escalate once if the policy says so, otherwise expire it.
+
+        Returns the action as it is afterwards (unchanged if it was not due or someone else got there first).
+        """
+        return self._timers.expire(action)
+
+    def request_undo(self, action_id: str, *, by: str) -> Action:
+        """Ask for an executed override action to be undone, or a deferred one to be vetoed, inside its window.
+
+        After the window the request is refused with a message that names when the window closed.
+        """
+        return self._undo.request_undo(action_id, by=by)
+
+    def claim_undo(self, action: Action, *, worker: str | None = None) -> Action:
+        """The compensator's atomic claim: ``undo_requested`` → ``undoing`` for exactly one worker."""
+        return self._undo.claim_undo(action, worker=worker)
+
+    def finish_undo(self, action: Action, *, result: object = None, error: str | None = None) -> Action:
+        """Record what the compensator did; a failed undo alerts a human."""
+        return self._undo.finish_undo(action, result=result, error=error)
+
+    # -- reading ------------------------------------------------------------------------------------------------
 
     def get(self, action_id: str) -> Action:
         return self.store.get_action(action_id)
@@ -298,7 +219,12 @@ class ControlPlane(DecisionsMixin, UndoMixin, ShadowMixin, LanesMixin):
         """What the agent is told about an action in its current state."""
         return outcome_of(action)
 
-    # -- waiting ---------------------------------------------------------------------------------------------
+    def reversible_of(self, tool: str) -> Reversibility | None:
+        """How reversible the policy says a tool is (None for a tool it does not know)."""
+        config = self.policy.config.tools.get(tool)
+        return config.reversible if config else None
+
+    # -- waiting ------------------------------------------------------------------------------------------------
 
     def wait_for_change(self, action: Action, *, timeout: float) -> Action:
         """Block up to ``timeout`` seconds until the action differs from ``action`` (any change bumps its version).
@@ -306,32 +232,90 @@ class ControlPlane(DecisionsMixin, UndoMixin, ShadowMixin, LanesMixin):
         Changes made through this plane wake the waiter at once; changes from other processes are seen by
         polling, so a missed wake-up delays but never loses one.
         """
-        with self._changed:
-            self._changed.wait(timeout)
+        self._core.wait(timeout)
         return self.store.get_action(action.id)
 
-    def reversible_of(self, tool: str) -> Reversibility | None:
-        """How reversible the policy says a tool is (None for a tool it does not know)."""
-        config = self.policy.config.tools.get(tool)
-        return config.reversible if config else None
+    def on_change(self, watcher: Callable[[], None]) -> None:
+        """Call ``watcher`` (from any thread, quickly) whenever this plane or another instance changes something."""
+        self._core.on_change(watcher)
+
+    def off_change(self, watcher: Callable[[], None]) -> None:
+        self._core.off_change(watcher)
 
     def close(self) -> None:
         self.store.close()
 
-    # -- lanes and breakers ----------------------------------------------------------------------------------
+    # -- lanes and breakers -------------------------------------------------------------------------------------
+
+    def lane(self, lane: str) -> LaneReport:
+        return self._lanes.lane(lane)
+
+    def lanes(self) -> list[LaneReport]:
+        return self._lanes.lanes()
+
+    def promote(self, lane: str, *, by: str) -> LaneReport:
+        """One step up, when the evidence supports it (an admin confirming a suggestion)."""
+        return self._lanes.promote(lane, by=by)
+
+    def demote(self, lane: str, *, by: str, to: Mode | None = None, reason: str = "demoted by a human") -> LaneReport:
+        return self._lanes.demote(lane, by=by, to=to, reason=reason)
+
+    def report_incident(self, action_id: str, *, note: str, by: str) -> LaneReport:
+        """Flag a critical error on an action: the lane drops at once to at most approve, and humans hear of it."""
+        return self._lanes.report_incident(action_id, note=note, by=by)
+
+    def review_run(self, action_id: str, *, ok: bool, note: str = "", by: str) -> LaneReport:
+        """A human's verdict on a run nobody approved (a sampled review at auto or notify): right, or wrong but not
+        critical (report critical errors with ``report_incident``). Either way it is evidence for the lane."""
+        return self._lanes.review_run(action_id, ok=ok, note=note, by=by)
+
+    def samples(self, *, limit: int = 50, scan: int = 2000) -> list[Action]:
+        """Runs at auto or notify picked for a human's review (``autonomy.sample_rate``) and not reviewed yet,
+        newest first, from the latest ``scan`` runs."""
+        return self._lanes.samples(limit=limit, scan=scan)
+
+    def apply_ladder(self) -> list[LaneReport]:
+        """Demote lanes whose accuracy fell below the bar; with ``promote = "auto"``, promote the ready ones."""
+        return self._lanes.apply_ladder()
 
     def breakers(self) -> list[Breaker]:
-        return self.store.breakers()
+        return self._lanes.breakers()
 
     def close_breaker(self, lane: str, *, by: str) -> None:
-        agent, sep, tool = lane.partition("/")
-        if not sep or not agent or not tool:
-            raise UsageError(f"a lane is written AGENT/TOOL, e.g. support-bot/send_email; got {lane!r}")
-        event = EventDraft(f"human:{by}", "breaker.closed", None, {"lane": lane, "policy": self.policy.version})
-        if not self.store.close_breaker(agent, tool, event, at=self.clock.now()):
-            raise NotFound(f"the breaker of lane {lane} is not open")
+        self._lanes.close_breaker(lane, by=by)
 
-    # -- audit -----------------------------------------------------------------------------------------------
+    # -- shadow mode --------------------------------------------------------------------------------------------
+
+    def record_agent(
+        self,
+        subject: str,
+        *,
+        agent: str,
+        tool: str | None,
+        args: dict[str, Any] | None = None,
+        action_id: str | None = None,
+        confidence: float | None = None,
+        error: str | None = None,
+    ) -> ShadowCase:
+        """What the agent proposed for ``subject`` (``tool=None``: nothing), without running anything."""
+        return self._shadow.record_agent(
+            subject, agent=agent, tool=tool, args=args, action_id=action_id, confidence=confidence, error=error
+        )
+
+    def record_human(
+        self, subject: str, *, tool: str | None, args: dict[str, Any] | None = None, by: str
+    ) -> ShadowCase:
+        """What the human process really did for ``subject`` (``tool=None``: it took no action)."""
+        return self._shadow.record_human(subject, tool=tool, args=args, by=by)
+
+    def shadow_cases(self, query: ShadowFilter | None = None) -> list[ShadowCase]:
+        return self._shadow.shadow_cases(query)
+
+    def shadow_report(self, *, by: Literal["lane", "tool"] = "lane", lane: str | None = None) -> list[ShadowStats]:
+        """Agreement, false positives, false negatives, mismatches and edge cases, per lane or per tool."""
+        return self._shadow.shadow_report(by=by, lane=lane)
+
+    # -- audit --------------------------------------------------------------------------------------------------
 
     def audit_events(self, *, after: int = 0, limit: int | None = None) -> Iterator[AuditEvent]:
         return self.store.audit_events(after=after, limit=limit)
@@ -343,12 +327,4 @@ class ControlPlane(DecisionsMixin, UndoMixin, ShadowMixin, LanesMixin):
         return verify(self.store.audit_events(), anchor)
 
 
-def _audit_result(result: object) -> object:
-    value = jsonable(result)
-    text = canonical_json(value)
-    if len(text) <= _RESULT_AUDIT_LIMIT:
-        return value
-    return {"sha256": hashlib.sha256(text.encode()).hexdigest(), "bytes": len(text)}
-
-
-__all__ = ["DEFAULT_LEASE", "ControlPlane", "new_id"]
+__all__ = ["DEFAULT_LEASE", "ControlPlane"]

@@ -1,7 +1,8 @@
-"""What every part of the control plane shares: its collaborators and the one way to change an action.
+"""What every service of the control plane shares: its collaborators and the one way to change an action.
 
-``ControlPlane`` is assembled from small mixins (decisions, timers, undo) over this base, so that each stays a
-module of one job while all of them write through ``_transition`` — the compare-and-set that also wakes waiters.
+The services (admission, decisions, timers, undo, lanes, shadow) each hold this core rather than inherit from a
+common base, so what a service depends on is written in its constructor. Every state change goes through
+``PlaneCore.transition`` — the store's compare-and-set, followed by a wake-up of whoever waits on this plane.
 """
 
 from __future__ import annotations
@@ -10,14 +11,13 @@ import logging
 import secrets
 import threading
 from collections.abc import Callable
-from datetime import datetime, timedelta
+from datetime import timedelta
 
 from tether._json import iso
 from tether.audit import redact
-from tether.autonomy._shadow import Comparator
 from tether.clock import Clock, SystemClock
-from tether.model import Action, LaneState, Status, ToolCall
-from tether.notify import LogNotifier, Notifier
+from tether.model import Action, Status
+from tether.plane._notifier import LogNotifier, Notifier
 from tether.policy import Policy
 from tether.store import Changes, EventDraft, Store
 
@@ -27,10 +27,12 @@ DEFAULT_SWEEP_LEASE = timedelta(seconds=60)
 DEFAULT_LEASE = timedelta(seconds=30)
 
 
-class PlaneBase:
-    """The plane's collaborators and shared internals; see ``tether.plane.ControlPlane`` for the API."""
+class PlaneCore:
+    """The plane's collaborators and shared internals; see ``tether.plane.ControlPlane`` for the API.
 
-    waits_server_side = False  # a waiting Gate polls this plane's store itself (see tether.agent._remote)
+    ``policy``, ``clock``, ``notifier`` and the leases are read at each use, so replacing one (a test shortening
+    the lease, say) takes effect in every service at once.
+    """
 
     def __init__(
         self,
@@ -43,20 +45,19 @@ class PlaneBase:
         sweep_lease: timedelta = DEFAULT_SWEEP_LEASE,
     ) -> None:
         self.policy = policy
-        self.sweep_lease = sweep_lease  # how long a sweeper's claim on due timers lasts if it dies mid-sweep
         self.store = store
-        self.clock = clock or SystemClock()
-        self.notifier = notifier or LogNotifier()
-        self.lease = lease
-        self.comparators: dict[str, Comparator] = {}  # shadow mode: custom comparators, by tool
+        self.clock: Clock = clock or SystemClock()
+        self.notifier: Notifier = notifier or LogNotifier()
+        self.lease = lease  # how long a worker's claim on a running tool lasts unless renewed
+        self.sweep_lease = sweep_lease  # how long a sweeper's claim on due timers lasts if it dies mid-sweep
+        self.sweeper = f"sweep-{secrets.token_hex(6)}"  # this process's name when it claims due timers
         self._changed = threading.Condition()
         self._watchers: list[Callable[[], None]] = []
-        self.store.subscribe(self._wake)  # PostgreSQL: other instances' changes wake our waiters too
-        self.sweeper = f"sweep-{secrets.token_hex(6)}"  # this process's name when it claims due timers
+        self.store.subscribe(self.wake)  # PostgreSQL: other instances' changes wake our waiters too
 
-    # -- shared internals ----------------------------------------------------------------------
+    # -- the one transition -------------------------------------------------------------------------------------
 
-    def _transition(
+    def transition(
         self,
         action_id: str,
         *,
@@ -66,39 +67,57 @@ class PlaneBase:
         expect_version: int | None = None,
         current: Action | None = None,
     ) -> Action | None:
-        """Store a transition and wake whoever waits on this plane."""
+        """Store a transition (compare-and-set, with its audit events) and wake whoever waits on this plane.
+
+        None means the action was not in an expected state: someone else won.
+        """
         updated = self.store.transition(
             action_id, expect=expect, changes=changes, events=events, expect_version=expect_version, current=current
         )
         if updated is not None:
-            self._wake()
+            self.wake()
         return updated
 
-    def _wake(self) -> None:
+    # -- waking -----------------------------------------------------------------------------------------------
+
+    def wake(self) -> None:
         """Something changed (here, or in another instance): wake blocked waiters and async watchers."""
         with self._changed:
             self._changed.notify_all()
         for watcher in list(self._watchers):
             watcher()
 
+    def wait(self, timeout: float) -> None:
+        """Block until the next wake-up or ``timeout`` seconds, whichever comes first."""
+        with self._changed:
+            self._changed.wait(timeout)
+
     def on_change(self, watcher: Callable[[], None]) -> None:
-        """Call ``watcher`` (from any thread, quickly) whenever this plane or another instance changes something."""
         self._watchers.append(watcher)
 
     def off_change(self, watcher: Callable[[], None]) -> None:
         if watcher in self._watchers:
             self._watchers.remove(watcher)
 
-    def _lane(self, call: ToolCall) -> LaneState:
-        now = self.clock.now()
-        windows = {limit.id: now - limit.per for limit in self.policy.limits_for(call.tool)}
-        return self.store.lane_state(call.agent, call.tool, windows)
+    # -- telling humans, and what the audit log may show ------------------------------------------------------
 
-    def _proposed_body(self, action: Action) -> dict[str, object]:
+    def notify(self, kind: str, action: Action) -> None:
+        """Tell humans; called after the change committed, so a failing notifier is logged and never raised."""
+        try:
+            self.notifier.notify(kind, action)
+        except Exception:  # a notifier must never fail the agent
+            log.exception("notifier failed for %s on action %s", kind, action.id)
+
+    def redact(self, value: object) -> object:
+        """Arguments as the audit log may keep them (the policy's ``audit.redact`` keys masked)."""
+        return redact(value, self.policy.config.audit.redact)
+
+    def proposed_body(self, action: Action) -> dict[str, object]:
+        """The body of ``action.proposed``: the call, redacted, and everything the policy said about it."""
         call, verdict = action.call, action.verdict
         return {
             "tool": call.tool,
-            "args": redact(call.args, self.policy.config.audit.redact),
+            "args": self.redact(call.args),
             "agent": call.agent,
             "thread": call.thread,
             "subject": call.subject,
@@ -115,18 +134,7 @@ class PlaneBase:
             "policy": action.policy_version,
         }
 
-    def _started_event(self, action: Action) -> EventDraft:
-        body = {"args": redact(action.run_args, self.policy.config.audit.redact), "policy": action.policy_version}
+    def started_event(self, action: Action) -> EventDraft:
+        """``action.started``: written with every claim, so the log shows the arguments that actually ran."""
+        body = {"args": self.redact(action.run_args), "policy": action.policy_version}
         return EventDraft(f"agent:{action.call.agent}", "action.started", action.id, body)
-
-    def _redact(self, args: dict[str, object]) -> object:
-        return redact(args, self.policy.config.audit.redact)
-
-    def _notify(self, kind: str, action: Action) -> None:
-        try:
-            self.notifier.notify(kind, action)
-        except Exception:  # a notifier must never fail the agent
-            log.exception("notifier failed for %s on action %s", kind, action.id)
-
-    def _now(self) -> datetime:
-        return self.clock.now()

@@ -2,7 +2,8 @@
 
 A decision is a compare-and-set on the action's version, so two reviewers deciding at once, or a reviewer
 deciding as the approval expires, always leave exactly one winner; the loser gets an error that says who won.
-Mixed into ControlPlane.
+A decision that arrives after the deadline fires the timer first (``Timers.expire``), so it never approves an
+action that had already expired.
 """
 
 from __future__ import annotations
@@ -12,14 +13,22 @@ from dataclasses import replace
 from tether._json import iso, require_json
 from tether.errors import AlreadyDecided, NotDecidable, SeparationOfDuties, UsageError
 from tether.model import Action, Approve, Decision, Edit, Reject, Respond, Status
-from tether.plane._timers import TimersMixin
-from tether.store import Changes, EventDraft
+from tether.plane._core import PlaneCore
+from tether.plane._timers import Timers
+from tether.store import ActionStore, Changes, EventDraft
 
 _PAST = {"approve": "approved", "edit": "edited", "reject": "rejected", "respond": "responded"}
 _ATTEMPTS = 20  # concurrent approvals of one quorum retry on a fresh read; this bounds a pathological livelock
 
 
-class DecisionsMixin(TimersMixin):
+class Decisions:
+    """Applies reviewers' decisions; uses the timers to expire an approval whose deadline has passed."""
+
+    def __init__(self, core: PlaneCore, timers: Timers) -> None:
+        self.core = core
+        self.timers = timers
+        self.actions: ActionStore = core.store
+
     def decide(self, action_id: str, decision: Decision) -> Action:
         """Apply a reviewer's decision.
 
@@ -29,14 +38,14 @@ class DecisionsMixin(TimersMixin):
         """
         decision = _checked(decision)
         for _ in range(_ATTEMPTS):
-            action = self.store.get_action(action_id)
+            action = self.actions.get_action(action_id)
             if same_identity(decision.by, action.call.agent):
                 raise SeparationOfDuties(
                     f"{decision.by!r} proposed action {action_id} and may not decide it; another reviewer must"
                 )
-            now = self.clock.now()
+            now = self.core.clock.now()
             if action.status is Status.PENDING and action.expires_at is not None and action.expires_at <= now:
-                action = self.expire(action)
+                action = self.timers.expire(action)
                 if action.status is not Status.PENDING:
                     raise NotDecidable(
                         f"action {action_id} expired at {iso(action.expires_at)} without a decision; it was not run"
@@ -62,7 +71,7 @@ class DecisionsMixin(TimersMixin):
                 f"human:{decision.by}",
                 f"action.{_PAST[decision.kind]}",
                 action_id,
-                self._decision_body(action, decision, status, len(approvals)),
+                self.decision_body(action, decision, status, len(approvals)),
             )
             changes = Changes(
                 status=status,
@@ -71,14 +80,15 @@ class DecisionsMixin(TimersMixin):
                 decision=decision if settled else None,
                 decided_at=now if settled else None,
             )
-            updated = self._transition(
+            updated = self.core.transition(
                 action_id, expect={Status.PENDING}, changes=changes, events=[event], expect_version=action.version
             )
             if updated is not None:
                 return updated
         raise AlreadyDecided(f"action {action_id} kept changing while deciding; read it again and retry")
 
-    def _decision_body(self, action: Action, decision: Decision, status: Status, approvals: int) -> dict[str, object]:
+    def decision_body(self, action: Action, decision: Decision, status: Status, approvals: int) -> dict[str, object]:
+        """The audit body of one decision: what was decided, the quorum so far, and an edit's redacted arguments."""
         body: dict[str, object] = {
             "decision": decision.kind,
             "outcome": status.value,
@@ -92,8 +102,8 @@ class DecisionsMixin(TimersMixin):
                 body["note"] = note
             case Edit(args=args, note=note):
                 body["note"] = note
-                body["original_args"] = self._redact(action.call.args)
-                body["args"] = self._redact(args)
+                body["original_args"] = self.core.redact(action.call.args)
+                body["args"] = self.core.redact(args)
             case Respond(message=message):
                 body["message"] = message
         return body

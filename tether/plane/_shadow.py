@@ -2,7 +2,8 @@
 
 The agent's side arrives from a call the policy put in ``shadow`` mode (it carries a ``subject``), or from an
 Experiment; the human's side from ``record_human`` (Python, CLI or HTTP). Either may come first; the second one
-completes the oldest open case of its subject and the comparison is stored with it. Mixed into ControlPlane.
+completes the oldest open case of its subject and the comparison is stored with it. Admission calls
+``record_agent`` for every shadowed call that names a subject.
 """
 
 from __future__ import annotations
@@ -12,14 +13,21 @@ from dataclasses import replace
 from typing import Any, Literal
 
 from tether._json import require_json
-from tether.autonomy._shadow import ShadowStats, compare, stats
+from tether.autonomy._shadow import Comparator, ShadowStats, compare, stats
 from tether.errors import UsageError
 from tether.model import ShadowCase, new_id
-from tether.plane._core import PlaneBase
-from tether.store import EventDraft, ShadowFilter
+from tether.plane._core import PlaneCore
+from tether.store import EventDraft, ShadowFilter, ShadowStore
 
 
-class ShadowMixin(PlaneBase):
+class Shadow:
+    """Both sides of shadow cases, the comparison when a case completes, and the reports over them."""
+
+    def __init__(self, core: PlaneCore) -> None:
+        self.core = core
+        self.cases: ShadowStore = core.store
+        self.comparators: dict[str, Comparator] = {}  # custom comparators, by tool (``gate.comparator``)
+
     def record_agent(
         self,
         subject: str,
@@ -62,7 +70,7 @@ class ShadowMixin(PlaneBase):
         return self._record_side(subject, "human", side, f"human:{by}")
 
     def shadow_cases(self, query: ShadowFilter | None = None) -> list[ShadowCase]:
-        return self.store.shadow_cases(query or ShadowFilter())
+        return self.cases.shadow_cases(query or ShadowFilter())
 
     def shadow_report(self, *, by: Literal["lane", "tool"] = "lane", lane: str | None = None) -> list[ShadowStats]:
         """Agreement, false positives, false negatives, mismatches and edge cases, per lane or per tool."""
@@ -72,32 +80,34 @@ class ShadowMixin(PlaneBase):
             if not sep:
                 raise UsageError(f"a lane is written AGENT/TOOL, e.g. support-bot/refund; got {lane!r}")
             query = ShadowFilter(compared=True, agent=agent, tool=tool)
-        return stats(self.store.shadow_cases(query), by=by, low_confidence=self.policy.config.defaults.escalate_below)
+        return stats(
+            self.cases.shadow_cases(query), by=by, low_confidence=self.core.policy.config.defaults.escalate_below
+        )
 
     def _record_side(
         self, subject: str, side: Literal["agent", "human"], fill: Callable[[ShadowCase], ShadowCase], actor: str
     ) -> ShadowCase:
         if not subject or not subject.strip():
             raise UsageError("shadow cases are paired by subject: give the business key (a ticket id, an order id)")
-        now = self.clock.now()
+        now = self.core.clock.now()
 
         def complete(open_case: ShadowCase | None) -> ShadowCase:
             case = fill(open_case or ShadowCase(id=new_id(), subject=subject, created_at=now))
             if case.has_agent and case.has_human:
-                result, detail = compare(case, self.policy, self.comparators)
+                result, detail = compare(case, self.core.policy, self.comparators)
                 case = replace(case, result=result, detail=detail, compared_at=now)
             return case
 
         def events(case: ShadowCase) -> list[EventDraft]:
             if side == "agent":
-                body = {"subject": subject, "tool": case.agent_tool, "args": self._redact(case.agent_args)}
+                body = {"subject": subject, "tool": case.agent_tool, "args": self.core.redact(case.agent_args)}
                 body |= {"action_id": case.agent_action_id, "error": case.agent_error}
             else:
-                body = {"subject": subject, "tool": case.human_tool, "args": self._redact(case.human_args)}
+                body = {"subject": subject, "tool": case.human_tool, "args": self.core.redact(case.human_args)}
             recorded = [EventDraft(actor, f"shadow.{side}_recorded", case.agent_action_id, body)]
             if case.result is not None:
                 verdict = {"subject": subject, "result": case.result.value, "detail": case.detail, "case": case.id}
                 recorded.append(EventDraft("system", "shadow.compared", case.agent_action_id, verdict))
             return recorded
 
-        return self.store.record_shadow(subject, side, complete, events, at=now)
+        return self.cases.record_shadow(subject, side, complete, events, at=now)

@@ -3,7 +3,7 @@
 Nothing here keeps time in memory. Every deadline is a column (``expires_at``, ``window_ends_at``,
 ``lease_until``), so a timer that fell due while nothing ran fires on the next sweep after a start. Each firing is
 a compare-and-set on the action's version, so it fires once even when several processes sweep at the same
-moment, and a decision or undo racing it has exactly one winner. Mixed into ControlPlane.
+moment, and a decision or undo racing it has exactly one winner.
 """
 
 from __future__ import annotations
@@ -12,8 +12,8 @@ from dataclasses import dataclass
 
 from tether._json import iso
 from tether.model import Action, Status
-from tether.plane._core import PlaneBase
-from tether.store import Changes, EventDraft
+from tether.plane._core import PlaneCore
+from tether.store import ActionStore, Changes, EventDraft
 
 
 @dataclass(frozen=True, slots=True)
@@ -24,14 +24,22 @@ class Fired:
     action: Action
 
 
-class TimersMixin(PlaneBase):
+class Timers:
+    """Fires due timers. Decisions use ``expire`` too: a reviewer deciding past the deadline fires it first."""
+
+    def __init__(self, core: PlaneCore) -> None:
+        self.core = core
+        self.actions: ActionStore = core.store
+
     def sweep(self, *, limit: int = 500) -> list[Fired]:
         """Fire every timer that has fallen due; safe to call from any number of processes at once."""
+        core = self.core
         fired: list[Fired] = []
-        now = self.clock.now()
-        for action in self.store.claim_due(now, worker=self.sweeper, lease_until=now + self.sweep_lease, limit=limit):
+        now = core.clock.now()
+        due = self.actions.claim_due(now, worker=core.sweeper, lease_until=now + core.sweep_lease, limit=limit)
+        for action in due:
             if action.status is Status.PENDING:
-                after, won = self._expire(action)
+                after, won = self.expire_once(action)
                 if won:
                     fired.append(Fired("expired" if after.status is Status.EXPIRED else "escalated", after))
             elif action.status is Status.EXECUTED:
@@ -49,11 +57,11 @@ class TimersMixin(PlaneBase):
 
         Returns the action as it is afterwards (unchanged if it was not due or someone else got there first).
         """
-        return self._expire(action)[0]
+        return self.expire_once(action)[0]
 
-    def _expire(self, action: Action) -> tuple[Action, bool]:
-        """``expire``, also saying whether this call is the one that fired the timer."""
-        now = self.clock.now()
+    def expire_once(self, action: Action) -> tuple[Action, bool]:
+        """``expire``, also saying whether this call is the one that fired the timer (a sweep reports only those)."""
+        now = self.core.clock.now()
         if action.status is not Status.PENDING or action.expires_at is None or action.expires_at > now:
             return action, False
         verdict = action.verdict
@@ -78,7 +86,7 @@ class TimersMixin(PlaneBase):
             body = {"expired_at": iso(action.expires_at), "outcome": "expired", "policy": action.policy_version}
             changes = Changes(status=Status.EXPIRED, updated_at=now)
             kind, note = "action.expired", "expired"
-        updated = self._transition(
+        updated = self.core.transition(
             action.id,
             expect={Status.PENDING},
             changes=changes,
@@ -86,17 +94,17 @@ class TimersMixin(PlaneBase):
             expect_version=action.version,
         )
         if updated is None:
-            return self.store.get_action(action.id), False
-        self._notify(note, updated)
+            return self.actions.get_action(action.id), False
+        self.core.notify(note, updated)
         return updated, True
 
     def _finalize(self, action: Action) -> Action | None:
         """The override window passed without an undo: the action is final."""
         body = {"window_ended_at": iso(action.window_ends_at), "policy": action.policy_version}
-        return self._transition(
+        return self.core.transition(
             action.id,
             expect={Status.EXECUTED},
-            changes=Changes(status=Status.FINALIZED, updated_at=self.clock.now()),
+            changes=Changes(status=Status.FINALIZED, updated_at=self.core.clock.now()),
             events=[EventDraft("system", "action.finalized", action.id, body)],
             expect_version=action.version,
         )
@@ -115,13 +123,13 @@ class TimersMixin(PlaneBase):
             "outcome": "unknown",
             "policy": action.policy_version,
         }
-        lost = self._transition(
+        lost = self.core.transition(
             action.id,
             expect={action.status},
-            changes=Changes(status=Status.UNKNOWN, updated_at=self.clock.now()),
+            changes=Changes(status=Status.UNKNOWN, updated_at=self.core.clock.now()),
             events=[EventDraft("system", "action.unknown", action.id, body)],
             expect_version=action.version,
         )
         if lost is not None:
-            self._notify("unknown_after_crash", lost)
+            self.core.notify("unknown_after_crash", lost)
         return lost

@@ -2,8 +2,7 @@
 
 An undo request is durable: it is recorded (``undo_requested``) the moment a human asks, inside the window, and
 the compensator runs in whichever process registered the tool — now, or when that process comes back. The
-compensator is claimed like a tool (``undoing``, under a lease), so it runs at most once. Mixed into
-ControlPlane.
+compensator is claimed like a tool (``undoing``, under a lease), so it runs at most once.
 """
 
 from __future__ import annotations
@@ -12,14 +11,20 @@ from tether._json import iso
 from tether.audit import jsonable
 from tether.errors import AlreadyDecided, ClaimConflict, NotDecidable, SeparationOfDuties, UndoRefused, UsageError
 from tether.model import Action, Status, UndoRecord
-from tether.plane._core import PlaneBase
+from tether.plane._core import PlaneCore
 from tether.plane._decisions import same_identity
-from tether.store import Changes, EventDraft
+from tether.store import ActionStore, Changes, EventDraft
 
 _UNDO_UNDER_WAY = frozenset({Status.UNDO_REQUESTED, Status.UNDOING, Status.UNDONE, Status.UNDO_FAILED})
 
 
-class UndoMixin(PlaneBase):
+class Undo:
+    """Undo requests and vetoes, and the compensator's claim and result."""
+
+    def __init__(self, core: PlaneCore) -> None:
+        self.core = core
+        self.actions: ActionStore = core.store
+
     def request_undo(self, action_id: str, *, by: str) -> Action:
         """Ask for an executed override action to be undone, or a deferred one to be vetoed, inside its window.
 
@@ -28,10 +33,10 @@ class UndoMixin(PlaneBase):
         if not by or not by.strip():
             raise UsageError("an undo must say who asked for it (by=...)")
         while True:
-            action = self.store.get_action(action_id)
+            action = self.actions.get_action(action_id)
             if same_identity(by, action.call.agent):
                 raise SeparationOfDuties(f"{by!r} proposed action {action_id} and may not undo it")
-            now = self.clock.now()
+            now = self.core.clock.now()
             if action.status is Status.DEFERRED:
                 deadline, status, kind = action.run_at, Status.VETOED, "action.vetoed"
             elif action.status is Status.EXECUTED and action.window_ends_at is not None:
@@ -42,7 +47,7 @@ class UndoMixin(PlaneBase):
             if deadline <= now:
                 raise UndoRefused(f"the undo window of action {action_id} closed at {iso(deadline)}")
             body = {"window_ends_at": iso(deadline), "policy": action.policy_version}
-            updated = self._transition(
+            updated = self.core.transition(
                 action_id,
                 expect={action.status},
                 changes=Changes(status=status, updated_at=now, undo=UndoRecord(by=by, requested_at=now)),
@@ -54,21 +59,23 @@ class UndoMixin(PlaneBase):
 
     def claim_undo(self, action: Action, *, worker: str | None = None) -> Action:
         """The compensator's atomic claim: ``undo_requested`` → ``undoing`` for exactly one worker."""
-        now = self.clock.now()
-        claimed = self._transition(
+        now = self.core.clock.now()
+        claimed = self.core.transition(
             action.id,
             expect={Status.UNDO_REQUESTED},
-            changes=Changes(status=Status.UNDOING, updated_at=now, claimed_by=worker, lease_until=now + self.lease),
+            changes=Changes(
+                status=Status.UNDOING, updated_at=now, claimed_by=worker, lease_until=now + self.core.lease
+            ),
             events=[EventDraft("system", "action.undo_started", action.id, {"policy": action.policy_version})],
         )
         if claimed is None:
-            current = self.store.get_action(action.id)
+            current = self.actions.get_action(action.id)
             raise ClaimConflict(f"the undo of action {action.id} cannot start: it is {current.status.value}")
         return claimed
 
     def finish_undo(self, action: Action, *, result: object = None, error: str | None = None) -> Action:
         """Record what the compensator did; a failed undo alerts a human."""
-        now = self.clock.now()
+        now = self.core.clock.now()
         assert action.undo is not None
         record = UndoRecord(
             by=action.undo.by, requested_at=action.undo.requested_at, result=jsonable(result), error=error
@@ -76,17 +83,17 @@ class UndoMixin(PlaneBase):
         status, kind = (Status.UNDONE, "action.undone") if error is None else (Status.UNDO_FAILED, "action.undo_failed")
         body: dict[str, object] = {"outcome": status.value, "policy": action.policy_version}
         body.update({"result": jsonable(result)} if error is None else {"error": error})
-        finished = self._transition(
+        finished = self.core.transition(
             action.id,
             expect={Status.UNDOING, Status.UNKNOWN},
             changes=Changes(status=status, updated_at=now, undo=record, lease_until=None),
             events=[EventDraft("system", kind, action.id, body)],
         )
         if finished is None:
-            current = self.store.get_action(action.id)
+            current = self.actions.get_action(action.id)
             raise ClaimConflict(f"the undo of action {action.id} is {current.status.value}; its result was not kept")
         if error is not None:
-            self._notify("undo_failed", finished)
+            self.core.notify("undo_failed", finished)
         return finished
 
 
