@@ -12,11 +12,13 @@ from __future__ import annotations
 import json
 import shutil
 import subprocess
+import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import psycopg
 import pytest
 from postgres import _bin, pg_server
 
@@ -54,7 +56,7 @@ def _load(backend: str, version: str, tmp_path: Path) -> str:
         path = tmp_path / "release.db"
         shutil.copyfile(RELEASES / version / "tether.db", path)
         return f"sqlite:///{path}"
-    url = pg_server().fresh_database()
+    url = _empty_database()
     dump = RELEASES / version / "postgres.sql"
     subprocess.run(
         [_bin("psql"), "-X", "-q", "-v", "ON_ERROR_STOP=1", "-d", url, "-f", str(dump)],
@@ -63,6 +65,15 @@ def _load(backend: str, version: str, tmp_path: Path) -> str:
         timeout=120,
     )
     return url
+
+
+def _empty_database() -> str:
+    """A new database with no tables (not the session's migrated template: the dump brings the release's schema)."""
+    server = pg_server()
+    name = "upgrade_" + uuid.uuid4().hex[:12]
+    with psycopg.connect(server.url(), autocommit=True) as conn:
+        conn.execute(f'CREATE DATABASE "{name}" TEMPLATE template0')
+    return server.url(name)
 
 
 @pytest.fixture(params=BACKENDS)
