@@ -3,7 +3,7 @@
 from pathlib import Path
 
 from tether import Approve, Gate, ToolCall
-from tether.cli import template_text
+from tether.policy import template_text
 
 if not Path("tether.toml").exists():
     Path("tether.toml").write_text(template_text())  # what `tether init` writes

@@ -1,4 +1,8 @@
-"""The `tether` command as a user runs it: a real process, a real SQLite file, exit codes and output."""
+"""The `tether` command as a user runs it: a real SQLite file, real policy files, exit codes and output.
+
+Commands run in-process through Typer's runner (tests/cli_runner.py); the tests marked ``subprocess`` start the
+installed console script itself, for what only a real process shows: --help, exit codes, the environment.
+"""
 
 from __future__ import annotations
 
@@ -9,26 +13,19 @@ import sys
 from pathlib import Path
 
 import pytest
+from cli_runner import tether
 
 from tether import Gate, Pending, Policy, ToolCall
 
 TIMEOUT = 60
+CONSOLE_SCRIPT = str(Path(sys.executable).with_name("tether"))
 
 
-def tether(cwd: Path, *args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
-    full_env = {**os.environ, "COLUMNS": "200", **(env or {})}
-    full_env.pop("TETHER_CONFIG", None)
-    full_env.pop("TETHER_DB", None)
-    full_env.update(env or {})
-    return subprocess.run(
-        [sys.executable, "-m", "tether.cli", *args],
-        cwd=cwd,
-        env=full_env,
-        capture_output=True,
-        text=True,
-        timeout=TIMEOUT,
-        check=False,
-    )
+def run_process(command: list[str], cwd: Path, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+    """A real ``tether`` process, with TETHER_CONFIG and TETHER_DB only as ``env`` gives them."""
+    full_env = {k: v for k, v in os.environ.items() if k not in ("TETHER_CONFIG", "TETHER_DB")}
+    full_env.update({"COLUMNS": "200", **(env or {})})
+    return subprocess.run(command, cwd=cwd, env=full_env, capture_output=True, text=True, timeout=TIMEOUT, check=False)
 
 
 @pytest.fixture
@@ -210,10 +207,11 @@ def test_breaker_close_with_a_malformed_lane_exits_2(workdir: Path) -> None:
     assert "AGENT/TOOL" in result.stderr
 
 
+@pytest.mark.subprocess
 def test_config_and_db_come_from_the_environment(tmp_path: Path) -> None:
-    assert tether(tmp_path, "init", "policy.toml").returncode == 0
+    assert run_process([CONSOLE_SCRIPT, "init", "policy.toml"], tmp_path).returncode == 0
     env = {"TETHER_CONFIG": str(tmp_path / "policy.toml"), "TETHER_DB": f"sqlite:///{tmp_path / 'x.db'}"}
-    result = tether(tmp_path, "policy", "explain", "delete_user_data", "--json", env=env)
+    result = run_process([CONSOLE_SCRIPT, "policy", "explain", "delete_user_data", "--json"], tmp_path, env=env)
     assert json.loads(result.stdout)["locked"] is True
     assert (tmp_path / "x.db").exists()
 
@@ -261,8 +259,10 @@ def test_the_demo_runs_the_six_tasks_and_leaves_held_ones(tmp_path: Path) -> Non
     ]
 
 
-def test_help_lists_the_commands(tmp_path: Path) -> None:
-    result = tether(tmp_path, "--help")
+@pytest.mark.subprocess
+@pytest.mark.parametrize("command", [[CONSOLE_SCRIPT], [sys.executable, "-m", "tether.cli"]], ids=["script", "module"])
+def test_help_lists_the_commands(tmp_path: Path, command: list[str]) -> None:
+    result = run_process([*command, "--help"], tmp_path)
     assert result.returncode == 0
     for command in ("init", "policy", "pending", "show", "approve", "reject", "audit", "breaker", "demo"):
         assert command in result.stdout
@@ -424,3 +424,20 @@ def test_review_lists_sampled_runs_and_records_verdicts(tmp_path: Path) -> None:
     assert done.returncode == 0, done.stderr
     assert "accuracy 0.0%" in done.stdout
     assert "no sampled run" in tether(tmp_path, "review").stdout
+
+
+@pytest.mark.subprocess
+def test_the_console_script_exits_0_1_and_2_without_a_traceback(tmp_path: Path) -> None:
+    assert run_process([CONSOLE_SCRIPT, "init"], tmp_path).returncode == 0
+    exists = run_process([CONSOLE_SCRIPT, "init"], tmp_path)
+    assert exists.returncode == 1
+    assert "already exists" in exists.stderr
+    missing = run_process([CONSOLE_SCRIPT, "show", "does-not-exist"], tmp_path)
+    assert missing.returncode == 1
+    assert "no action 'does-not-exist'" in missing.stderr
+    (tmp_path / "bad.toml").write_text('[tools.pay]\nrisk = "severe"\nreversible = "no"\n')
+    bad = run_process([CONSOLE_SCRIPT, "policy", "check", "bad.toml"], tmp_path)
+    assert bad.returncode == 2
+    assert "bad.toml: tools.pay.risk:" in bad.stderr
+    for result in (exists, missing, bad):
+        assert "Traceback" not in result.stderr

@@ -1,0 +1,51 @@
+"""``tether demo``: a scripted support-operations agent, served live or run once in the terminal."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from tether.cli._app import app, out, settings_of
+
+
+@app.command()
+def demo(
+    ctx: typer.Context,
+    once: Annotated[
+        bool, typer.Option("--once", help="Run the six example tasks once in the terminal instead of serving.")
+    ] = False,
+    host: Annotated[str, typer.Option(help="Interface to bind.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(min=0, max=65535, help="Port to listen on.")] = 8700,
+    run_for: Annotated[
+        float | None, typer.Option("--for", min=1, help="Stop after this many seconds (default: until Ctrl+C).")
+    ] = None,
+    pace: Annotated[float, typer.Option(min=0.01, help="Scale the scripted agent's pauses (2 = half as busy).")] = 1.0,
+) -> None:
+    """Serve the dashboard with a scripted support-operations agent producing realistic traffic.
+
+    Prints the URL and reviewer logins. The agent is a script (no model is called) working through the example
+    policy's tools: auto, notify, override with undo, approvals (one needing two reviewers), a low-confidence
+    escalation, a shadow-mode lane, and a burst of refund emails that trips a breaker. ``--once`` runs the six
+    example tasks in the terminal and exits.
+    """
+    settings = settings_of(ctx)
+    if once:
+        from tether.demo.scenario import run
+
+        run(config=Path(settings.config or "tether.toml"), db=settings.db, console=out)
+        return
+    from tether.demo.live import serve_demo
+
+    own = settings.config if settings.config_explicit else None
+    serve_demo(
+        db=settings.db,
+        host=host,
+        port=port,
+        console=out,
+        policy_path=Path(own) if own else Path("tether-demo.toml"),
+        write_policy=not own,
+        run_for=run_for,
+        pace=pace,
+    )
