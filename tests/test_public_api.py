@@ -35,3 +35,18 @@ def test_the_error_tree_in_the_docstring_names_every_error() -> None:
 
 def test_tool_not_run_is_a_signal_not_an_error() -> None:
     assert not issubclass(tether.ToolNotRun, tether.TetherError)
+
+
+def test_every_error_a_connect_user_must_catch_is_exported() -> None:
+    for name in dir(errors):
+        value = getattr(errors, name)
+        if isinstance(value, type) and issubclass(value, Exception) and value.__module__ == "tether.errors":
+            assert name in tether.__all__, f"tether.errors.{name} is not exported from tether"
+
+
+def test_connect_has_a_typed_signature() -> None:
+    import inspect
+
+    signature = inspect.signature(tether.connect)
+    assert list(signature.parameters) == ["url", "token", "clock", "poll_interval"]
+    assert signature.return_annotation in ("Gate", tether.Gate)

@@ -10,15 +10,19 @@ from tether.agent._signals import ToolNotRun
 from tether.audit import Anchor, AuditEvent, Verification, verify
 from tether.clock import Clock, FakeClock, SystemClock
 from tether.errors import (
+    AccessError,
     AlreadyDecided,
     ClaimConflict,
     ConfigError,
     DecisionError,
+    Forbidden,
     NotDecidable,
     NotFound,
+    RemoteError,
     SeparationOfDuties,
     StoreError,
     TetherError,
+    Unauthenticated,
     UndoRefused,
     UsageError,
 )
@@ -58,14 +62,21 @@ from tether.store import MemoryStore, Store, open_store
 __version__ = "0.1.0"
 
 
-def connect(url: str, token: str, **options: object) -> Gate:
-    """A Gate backed by the Tether server at ``url`` (see ``tether.agent._remote.connect`` for the options)."""
-    from tether.agent._remote import connect as _connect
+def connect(url: str, token: str, *, clock: Clock | None = None, poll_interval: float = 0.02) -> Gate:
+    """A Gate whose plane is the Tether server at ``url``, acting as the agent (or person) that owns ``token``.
 
-    return _connect(url, token, **options)  # type: ignore[arg-type]
+    The same Gate as a local one: ``call``, ``acall``, ``resume``, ``decide``, ``undo``, lanes and shadow reports
+    all go over HTTP. A refused token raises ``Unauthenticated`` or ``Forbidden`` (both ``AccessError``); an error
+    the server reports that this client does not know raises ``RemoteError``. ``poll_interval`` is how often a
+    waiting call re-checks when the server cannot push; ``clock`` is for tests.
+    """
+    from tether.agent._remote import connect as _connect  # httpx only for those who connect
+
+    return _connect(url, token, clock=clock, poll_interval=poll_interval)
 
 
 __all__ = [
+    "AccessError",
     "Action",
     "AlreadyDecided",
     "Anchor",
@@ -85,6 +96,7 @@ __all__ = [
     "Experiment",
     "Failed",
     "FakeClock",
+    "Forbidden",
     "Gate",
     "LaneState",
     "MemoryStore",
@@ -98,6 +110,7 @@ __all__ = [
     "Reason",
     "Reject",
     "Rejected",
+    "RemoteError",
     "Respond",
     "Responded",
     "Reversibility",
@@ -113,6 +126,7 @@ __all__ = [
     "TetherError",
     "ToolCall",
     "ToolNotRun",
+    "Unauthenticated",
     "UndoRecord",
     "UndoRefused",
     "Urgency",

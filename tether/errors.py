@@ -18,7 +18,8 @@ Catch ``TetherError`` to catch them all; catch a branch to handle one kind of fa
     ├── RemoteError            the Tether server answered with an error this client does not know
     └── StoreError             the store failed or is unreachable; nothing above ``auto`` runs
 
-Control-flow signals are not errors and live in ``tether.agent._signals``.
+Control-flow signals are not errors: ``tether.ToolNotRun`` (a gated tool called as a plain function did not run)
+lives apart.
 """
 
 from __future__ import annotations
