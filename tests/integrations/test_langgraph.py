@@ -20,6 +20,7 @@ from types import ModuleType
 from typing import Any
 
 import pytest
+from cli_runner import tether
 from langchain_core.messages import AIMessage, HumanMessage, ToolMessage
 from langgraph.checkpoint.memory import InMemorySaver
 from langgraph.graph import START, MessagesState, StateGraph
@@ -321,14 +322,7 @@ def test_decided_in_the_cli_then_reinvoked_in_a_new_process(app: Any, tmp_path: 
     action_id = interrupt_value(app.graph.invoke(la.ask([REFUND]), cfg))["action_requests"][0]["action_id"]
     app.close()
     db = f"sqlite:///{tmp_path / 'tether.db'}"
-    cli = subprocess.run(
-        [sys.executable, "-m", "tether.cli", "--db", db, "approve", action_id, "--by", "alice"],
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=False,
-        cwd=tmp_path,
-    )
+    cli = tether(tmp_path, "--db", db, "approve", action_id, "--by", "alice")
     assert cli.returncode == 0, cli.stdout + cli.stderr
     done = resume_in_new_process(tmp_path, "t-cli", None)  # graph.invoke(None, config): no resume value at all
     assert done.returncode == 0, done.stderr

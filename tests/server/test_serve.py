@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
 import subprocess
 import sys
 import time
@@ -12,18 +11,12 @@ from pathlib import Path
 
 import httpx
 import pytest
+from cli_runner import tether as cli  # the CLI in-process; `tether serve` below is a real process
 from serving import free_port
 
 import tether
 from tether import Approve, Executed, Pending, StoreError, ToolCall
 from tether.agent._remote import RemotePlane
-
-
-def cli(cwd: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("TETHER_")}
-    return subprocess.run(
-        [sys.executable, "-m", "tether.cli", *args], cwd=cwd, env=env, capture_output=True, text=True, timeout=60
-    )
 
 
 @pytest.fixture
