@@ -26,13 +26,13 @@ def pending(
     as_json: JsonFlag = False,
 ) -> None:
     """List actions held for a human decision, most urgent first."""
-    from tether.store._rows import action_to_dict
+    from tether.wire import ActionOut
 
     with open_plane(ctx) as plane:
         held = plane.pending(agent=agent, tool=tool, limit=1000)
     held.sort(key=lambda a: (a.verdict.urgency.value != "high", a.created_at))
     if as_json:
-        print_json([action_to_dict(a) for a in held])
+        print_json([ActionOut.of(a).model_dump(mode="json") for a in held])
         return
     if not held:
         out.print("nothing is waiting for a decision")
@@ -58,13 +58,14 @@ def show(
     as_json: JsonFlag = False,
 ) -> None:
     """Show one action and its whole timeline."""
-    from tether.store._rows import action_to_dict
+    from tether.wire import ActionOut, EventOut
 
     with open_plane(ctx) as plane:
         action = plane.get(action_id)
         timeline = plane.timeline(action_id)
     if as_json:
-        print_json({**action_to_dict(action), "timeline": [e.to_dict() for e in timeline]})
+        shown = ActionOut.of(action).model_dump(mode="json")
+        print_json({**shown, "timeline": [EventOut.of(e).model_dump(mode="json") for e in timeline]})
         return
     _print_action(action)
     out.print(Text("timeline:", style="bold"))
@@ -102,10 +103,11 @@ def _print_action(action: Action) -> None:
 
 
 def _decision_summary(action: Action) -> dict[str, Any]:
-    from tether.store._rows import action_to_dict
+    """The decision as ``--json`` shows it."""
+    from tether.wire import ActionOut
 
-    decided = action_to_dict(action)["decision"]
-    return decided if isinstance(decided, dict) else {}
+    decided = ActionOut.of(action).decision
+    return {} if decided is None else decided.model_dump(mode="json")
 
 
 @app.command()

@@ -29,7 +29,9 @@ def audit_tail(
     with open_plane(ctx) as plane:
         events = plane.store.audit_tail(count)
     if as_json:
-        print_json([e.to_dict() for e in events])
+        from tether.wire import EventOut
+
+        print_json([EventOut.of(e).model_dump(mode="json") for e in events])
         return
     rows = table("seq", "at", "actor", "kind", "action", "hash")
     for e in events:
@@ -50,15 +52,9 @@ def audit_verify(
     with open_plane(ctx) as plane:
         result = plane.verify(parsed)
     if as_json:
-        print_json(
-            {
-                "ok": result.ok,
-                "checked": result.checked,
-                "head": {"seq": result.head.seq, "hash": result.head.hash},
-                "bad_seq": result.bad_seq,
-                "problem": result.problem,
-            }
-        )
+        from tether.wire import VerificationOut
+
+        print_json(VerificationOut.of(result).model_dump(mode="json"))
     else:
         (out if result.ok else err).print(Text(str(result)))
     if not result.ok:

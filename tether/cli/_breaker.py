@@ -24,9 +24,9 @@ def breaker_list(ctx: typer.Context, as_json: JsonFlag = False) -> None:
     with open_plane(ctx) as plane:
         open_breakers = plane.breakers()
     if as_json:
-        print_json(
-            [{"lane": f"{b.agent}/{b.tool}", "limit": b.limit, "opened_at": iso(b.opened_at)} for b in open_breakers]
-        )
+        from tether.wire import BreakerOut
+
+        print_json([BreakerOut.of(b).model_dump(mode="json") for b in open_breakers])
         return
     if not open_breakers:
         out.print("no breaker is open")

@@ -47,9 +47,9 @@ def review(
         if action_id is None:
             waiting = plane.samples(limit=200)
             if as_json:
-                from tether.store._rows import action_to_dict
+                from tether.wire import ActionOut
 
-                print_json([action_to_dict(a) for a in waiting])
+                print_json([ActionOut.of(a).model_dump(mode="json") for a in waiting])
                 return
             if not waiting:
                 out.print("no sampled run is waiting for a review")

@@ -26,13 +26,13 @@ def shadow_record(
     as_json: JsonFlag = False,
 ) -> None:
     """Record what the human process really did for a subject; Tether pairs it with the agent's proposal."""
-    from tether.store._rows import shadow_case_to_dict
+    from tether.wire import ShadowCaseOut
 
     parsed = json_object(args, "--args")
     with open_plane(ctx) as plane:
         case = plane.record_human(subject, tool=tool, args=parsed, by=by)
     if as_json:
-        print_json(shadow_case_to_dict(case))
+        print_json(ShadowCaseOut.of(case).model_dump(mode="json"))
         return
     if case.result is None:
         out.print(Text(f"recorded for {subject}; waiting for the agent's proposal"))

@@ -44,19 +44,9 @@ def token_list(ctx: typer.Context, as_json: JsonFlag = False) -> None:
     with open_plane(ctx) as plane:
         found = plane.store.list_tokens()
     if as_json:
-        print_json(
-            [
-                {
-                    "id": t.id,
-                    "name": t.name,
-                    "role": t.role.value,
-                    "groups": list(t.groups),
-                    "created_at": iso(t.created_at),
-                    "revoked_at": iso(t.revoked_at),
-                }
-                for t in found
-            ]
-        )
+        from tether.wire import TokenOut
+
+        print_json([TokenOut.of(t).model_dump(mode="json") for t in found])
         return
     rows = table("id", "name", "role", "groups", "created", "revoked")
     for t in found:
