@@ -28,6 +28,7 @@ from tether.plane import ControlPlane
 from tether.plane._identity import Tokens
 from tether.store import ShadowFilter, Store, open_store
 from tether.store._migrations import MIGRATIONS, current_version
+from tether.store._sql import SQLStore
 
 RELEASES = Path(__file__).parent / "releases"
 VERSIONS = sorted(p.name for p in RELEASES.iterdir() if (p / "expected.json").exists())
@@ -89,7 +90,8 @@ def upgraded(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Upgrade
 
 
 def test_the_schema_reaches_the_newest_version(upgraded: Upgraded) -> None:
-    with upgraded.store.raw_connection() as conn:  # type: ignore[attr-defined]  # SQLStore's maintenance door
+    assert isinstance(upgraded.store, SQLStore)
+    with upgraded.store.raw_connection() as conn:
         assert current_version(conn) == len(MIGRATIONS)
 
 
