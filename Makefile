@@ -7,7 +7,7 @@ STAMP := $(VENV)/.installed
 CHROMIUM := /usr/bin/chromium
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: demo test lint typecheck bench install clean postgres-binaries
+.PHONY: demo test test-fast lint typecheck bench install clean postgres-binaries
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -33,6 +33,11 @@ postgres-binaries:
 
 test: $(STAMP) $(CHROMIUM) postgres-binaries
 	$(BIN)/pytest
+
+# The fast tier, for the edit-test loop (under a minute): no PostgreSQL, browser, extra processes or slow tests.
+# `make test` runs everything and is what CI runs.
+test-fast: $(STAMP)
+	$(BIN)/pytest -m "not (postgres or browser or subprocess or slow)"
 
 lint: $(STAMP)
 	$(BIN)/ruff check tether tests bench examples

@@ -1,5 +1,11 @@
 """Shared fixtures. ``store`` runs a test once per backend: memory, a real SQLite file and a real PostgreSQL
-database (a private server started once per session, see tests/postgres.py)."""
+database (a private server started once per session, see tests/postgres.py).
+
+The tiers: every test that needs PostgreSQL, a browser, other Python processes or seconds of its own carries the
+marker ``postgres``, ``browser``, ``subprocess`` or ``slow``, and ``make test-fast`` leaves them all out. Most
+markers are applied here, from what a test uses (a PostgreSQL parameter, a fixture that starts processes) and
+where it lives; a test module may also mark its own tests.
+"""
 
 from __future__ import annotations
 
@@ -13,6 +19,47 @@ from tether import FakeClock, Gate, Policy
 from tether.store import MemoryStore, Store, open_store
 
 STORE_KINDS = ["memory", "sqlite", "postgres"]
+
+# Markers by place: a directory or module under tests/ whose every test has them.
+MARKED_PLACES: dict[str, tuple[str, ...]] = {
+    "browser": ("browser",),
+    "deploy": ("postgres", "subprocess", "slow"),  # `tether serve` processes on one PostgreSQL, outages
+    "demo": ("subprocess", "slow"),  # the live demo runs for tens of seconds
+    "test_crash.py": ("subprocess", "slow"),  # agents killed and restarted
+    "test_examples.py": ("subprocess",),
+}
+# Fixtures that start Python processes.
+PROCESS_FIXTURES = {"served", "mcp_workspace"}
+# Tests that start Python processes themselves (a CLI run, an example or a docs snippet run as written).
+PROCESS_TESTS = {
+    "test_a_bad_role_is_a_usage_error",
+    "test_the_version_is_the_same_in_another_process",
+    "test_the_example_runs_offline_against_its_stand_in_model",
+    "test_the_docs_example_runs_as_written",
+    "test_the_docs_examples_run_as_written",
+    "test_the_example_runs_in_an_empty_directory",
+    "test_resume_in_a_new_process_runs_once",
+    "test_a_process_that_dies_after_the_tool_ran_is_resumed_without_a_second_effect",
+    "test_decided_in_the_cli_then_reinvoked_in_a_new_process",
+    "test_the_documented_example_runs_as_shown",
+    "test_without_the_mcp_extra_the_import_error_names_it",
+}
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    tests = Path(__file__).parent
+    for item in items:
+        marks: set[str] = set()
+        for part in item.path.relative_to(tests).parts:
+            marks.update(MARKED_PLACES.get(part, ()))
+        callspec = getattr(item, "callspec", None)
+        if callspec is not None and "postgres" in callspec.params.values():
+            marks.add("postgres")  # the `store` and `gate` fixtures' PostgreSQL parameter, and the like
+        fixtures = set(getattr(item, "fixturenames", ()))
+        if fixtures & PROCESS_FIXTURES or getattr(item, "originalname", item.name) in PROCESS_TESTS:
+            marks.add("subprocess")
+        for mark in sorted(marks - {m.name for m in item.iter_markers()}):
+            item.add_marker(mark)
 
 
 @pytest.fixture(scope="session", autouse=True)

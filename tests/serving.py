@@ -1,4 +1,6 @@
-"""A real Tether server on loopback for tests: uvicorn in a thread, a real SQLite file, real tokens.
+"""Tether's server for tests, two ways: ``AppServer`` serves the app in process (no socket, no uvicorn: what the
+behaviour tests use), ``LiveServer`` serves it with uvicorn in a thread on loopback (what transport-level tests
+use: long polls, SSE, chunked bodies, the remote Gate of ``tether.connect``, the browser). Both have real tokens.
 
 ``RoutedPlane`` lets one remote Gate stand for everyone in a behaviour test: the agent's calls go with the agent's
 token, decisions and undos with the token of the reviewer named in them (created on first use), reads with a
@@ -7,12 +9,15 @@ viewer's and breaker closes with an admin's — exactly as separate people would
 
 from __future__ import annotations
 
+import contextlib
 import socket
 import threading
 import time
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
+import anyio.from_thread
+import httpx
 import uvicorn
 
 from tether.agent._remote import RemotePlane
@@ -69,9 +74,79 @@ class LiveServer:
             _, self.tokens[key] = self.issuer.issue(name, role, groups, by="test")
         return self.tokens[key]
 
+    def requests_in_flight(self) -> int:
+        """Requests the server is answering now: an open long poll or event stream counts."""
+        return len(self.server.server_state.tasks)
+
     def stop(self) -> None:
         self.server.should_exit = True
         self.thread.join(timeout=10)
+
+
+@dataclass
+class AppServer:
+    """The app a LiveServer would serve, called in process (``httpx.ASGITransport``). Its lifespan runs (the
+    sweeper, the change signal) on one event loop in a thread for the server's life, as under uvicorn, and every
+    client made by ``client()`` sends its requests to that loop; stopped by ``stop()``."""
+
+    plane: ControlPlane
+    sweep_interval: float = 1.0
+    tokens: dict[tuple[str, str], str] = field(default_factory=dict)
+    env: Mapping[str, str] | None = None
+    url: str = "http://testserver"
+
+    def __post_init__(self) -> None:
+        self.issuer = Tokens(self.plane.store, self.plane.clock)
+        self.app = create_app(self.plane, sweep_interval=self.sweep_interval, env=self.env)
+        self._stack = contextlib.ExitStack()
+        self._loop = self._stack.enter_context(anyio.from_thread.start_blocking_portal())
+        self._stack.enter_context(self._loop.wrap_async_context_manager(self.app.router.lifespan_context(self.app)))
+        self._transport = _InProcess(httpx.ASGITransport(app=self.app), self._loop)
+
+    def client(
+        self,
+        *,
+        headers: dict[str, str] | None = None,
+        cookies: dict[str, str] | None = None,
+        follow_redirects: bool = False,
+    ) -> httpx.Client:
+        """A client of this server with its own cookie jar, like ``httpx.Client(base_url=url)``."""
+        return httpx.Client(
+            base_url=self.url,
+            transport=self._transport,
+            headers=headers,
+            cookies=cookies,
+            follow_redirects=follow_redirects,
+        )
+
+    def token(self, name: str, role: Role | str, groups: tuple[str, ...] = ()) -> str:
+        key = (name, str(role))
+        if key not in self.tokens:
+            _, self.tokens[key] = self.issuer.issue(name, role, groups, by="test")
+        return self.tokens[key]
+
+    def stop(self) -> None:
+        self._stack.close()  # the lifespan's shutdown, then the loop
+
+
+class _InProcess(httpx.BaseTransport):
+    """A blocking transport over ``httpx.ASGITransport``: each request runs on the server's loop. Responses come
+    back whole (an event stream never ends, so those tests use a LiveServer)."""
+
+    def __init__(self, asgi: httpx.ASGITransport, loop: anyio.from_thread.BlockingPortal) -> None:
+        self._asgi = asgi
+        self._loop = loop
+
+    def handle_request(self, request: httpx.Request) -> httpx.Response:
+        body = request.read()
+
+        async def send() -> httpx.Response:
+            copy = httpx.Request(request.method, request.url, headers=request.headers, content=body)
+            response = await self._asgi.handle_async_request(copy)
+            raw = b"".join([chunk async for chunk in response.aiter_raw()])  # still encoded, as off a socket
+            return httpx.Response(response.status_code, headers=response.headers, stream=httpx.ByteStream(raw))
+
+        return self._loop.call(send)
 
 
 class RoutedPlane(RemotePlane):

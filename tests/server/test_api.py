@@ -1,16 +1,20 @@
-"""The HTTP API as an agent written in any language would use it: plain JSON over real HTTP on loopback."""
+"""The HTTP API as an agent written in any language would use it: plain JSON over HTTP.
+
+The behaviour tests call the app in process (``server``: the same app object, no socket); the ones about the
+transport itself (long polls, event streams, a chunked body) go over real HTTP on loopback (``live``).
+"""
 
 from __future__ import annotations
 
 import json
 import threading
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
 import httpx
 import pytest
-from serving import LiveServer
+from serving import AppServer, LiveServer
+from waiting import wait_until
 
 from tether import Policy
 from tether.model import Role
@@ -28,17 +32,28 @@ POLICY = {
 
 
 @pytest.fixture
-def server(tmp_path: Path) -> Iterator[LiveServer]:
+def server(tmp_path: Path) -> Iterator[AppServer]:
     plane = ControlPlane(Policy.from_dict(POLICY), open_store(f"sqlite:///{tmp_path / 'api.db'}"))
-    live = LiveServer(plane, sweep_interval=0.2)
-    yield live
-    live.stop()
+    app = AppServer(plane, sweep_interval=0.2)
+    yield app
+    app.stop()
     plane.store.close()
 
 
-def client(server: LiveServer, name: str, role: Role, groups: tuple[str, ...] = ()) -> httpx.Client:
-    token = server.token(name, role, groups)
-    return httpx.Client(base_url=server.url, headers={"Authorization": f"Bearer {token}"}, timeout=30)
+@pytest.fixture
+def live(tmp_path: Path) -> Iterator[LiveServer]:
+    plane = ControlPlane(Policy.from_dict(POLICY), open_store(f"sqlite:///{tmp_path / 'api.db'}"))
+    served = LiveServer(plane, sweep_interval=0.2)
+    yield served
+    served.stop()
+    plane.store.close()
+
+
+def client(server: AppServer | LiveServer, name: str, role: Role, groups: tuple[str, ...] = ()) -> httpx.Client:
+    headers = {"Authorization": f"Bearer {server.token(name, role, groups)}"}
+    if isinstance(server, AppServer):
+        return server.client(headers=headers)
+    return httpx.Client(base_url=server.url, headers=headers, timeout=30)
 
 
 def submit(agent: httpx.Client, tool: str = "transfer_funds", **args: object) -> dict[str, object]:
@@ -48,20 +63,20 @@ def submit(agent: httpx.Client, tool: str = "transfer_funds", **args: object) ->
     return body
 
 
-def test_health_and_readiness(server: LiveServer) -> None:
-    assert httpx.get(f"{server.url}/healthz").json()["ok"] is True
-    ready = httpx.get(f"{server.url}/readyz")
+def test_health_and_readiness(server: AppServer) -> None:
+    assert server.client().get("/healthz").json()["ok"] is True
+    ready = server.client().get("/readyz")
     assert ready.status_code == 200
     assert ready.json()["ready"] is True
 
 
-def test_the_openapi_document_lists_the_v1_api(server: LiveServer) -> None:
-    paths = httpx.get(f"{server.url}/openapi.json").json()["paths"]
+def test_the_openapi_document_lists_the_v1_api(server: AppServer) -> None:
+    paths = server.client().get("/openapi.json").json()["paths"]
     for path in ("/v1/actions", "/v1/actions/{action_id}/claim", "/v1/actions/{action_id}/decision", "/v1/events"):
         assert path in paths
 
 
-def test_an_auto_call_comes_back_claimed_and_its_result_is_recorded(server: LiveServer) -> None:
+def test_an_auto_call_comes_back_claimed_and_its_result_is_recorded(server: AppServer) -> None:
     agent = client(server, "bot", Role.AGENT)
     body = agent.post("/v1/actions", json={"tool": "classify_ticket", "args": {"ticket": "T-1"}, "worker": "w1"}).json()
     action = body["action"]
@@ -78,16 +93,16 @@ def test_an_auto_call_comes_back_claimed_and_its_result_is_recorded(server: Live
     }
 
 
-def test_the_agent_flow_for_a_held_call_over_plain_http(server: LiveServer) -> None:
-    agent = client(server, "bot", Role.AGENT)
-    reviewer = client(server, "alice", Role.REVIEWER, ("finance",))
+def test_the_agent_flow_for_a_held_call_over_plain_http(live: LiveServer) -> None:
+    agent = client(live, "bot", Role.AGENT)
+    reviewer = client(live, "alice", Role.REVIEWER, ("finance",))
     held = submit(agent)
     action = held["action"]
     assert isinstance(action, dict)
     assert held["outcome"]["kind"] == "pending"  # type: ignore[index]
 
     def approve_soon() -> None:
-        time.sleep(0.2)
+        wait_until(lambda: live.requests_in_flight() > 0, message="the agent's long poll never opened")
         reviewer.post(f"/v1/actions/{action['id']}/decision", json={"kind": "approve", "note": "ok"})
 
     threading.Thread(target=approve_soon).start()
@@ -106,21 +121,21 @@ def test_the_agent_flow_for_a_held_call_over_plain_http(server: LiveServer) -> N
     assert decided[0]["actor"] == "human:alice"  # the reviewer's identity comes from the token
 
 
-def test_an_agent_can_never_decide(server: LiveServer) -> None:
+def test_an_agent_can_never_decide(server: AppServer) -> None:
     agent = client(server, "bot", Role.AGENT)
     held = submit(agent)["action"]
     refused = agent.post(f"/v1/actions/{held['id']}/decision", json={"kind": "approve"})  # type: ignore[index]
     assert refused.status_code == 403
 
 
-def test_an_agent_cannot_submit_as_another_agent(server: LiveServer) -> None:
+def test_an_agent_cannot_submit_as_another_agent(server: AppServer) -> None:
     agent = client(server, "bot", Role.AGENT)
     refused = agent.post("/v1/actions", json={"tool": "classify_ticket", "agent": "other-bot"})
     assert refused.status_code == 403
     assert "cannot submit as 'other-bot'" in refused.json()["error"]["message"]
 
 
-def test_an_agent_touches_only_its_own_actions(server: LiveServer) -> None:
+def test_an_agent_touches_only_its_own_actions(server: AppServer) -> None:
     owner = client(server, "bot", Role.AGENT)
     other = client(server, "other-bot", Role.AGENT)
     held = submit(owner)["action"]
@@ -131,7 +146,7 @@ def test_an_agent_touches_only_its_own_actions(server: LiveServer) -> None:
     assert [a["action"]["id"] for a in owner.get("/v1/actions").json()["actions"]] == [action_id]
 
 
-def test_reviewers_decide_only_for_their_group(server: LiveServer) -> None:
+def test_reviewers_decide_only_for_their_group(server: AppServer) -> None:
     agent = client(server, "bot", Role.AGENT)
     outsider = client(server, "mallory", Role.REVIEWER, ("support",))
     finance = client(server, "alice", Role.REVIEWER, ("finance",))
@@ -142,7 +157,7 @@ def test_reviewers_decide_only_for_their_group(server: LiveServer) -> None:
     assert finance.post(f"/v1/actions/{action_id}/decision", json={"kind": "approve"}).status_code == 200
 
 
-def test_viewers_read_but_cannot_decide(server: LiveServer) -> None:
+def test_viewers_read_but_cannot_decide(server: AppServer) -> None:
     agent = client(server, "bot", Role.AGENT)
     viewer = client(server, "victor", Role.VIEWER)
     action_id = submit(agent)["action"]["id"]  # type: ignore[index]
@@ -151,7 +166,7 @@ def test_viewers_read_but_cannot_decide(server: LiveServer) -> None:
     assert viewer.post(f"/v1/actions/{action_id}/decision", json={"kind": "approve"}).status_code == 403
 
 
-def test_a_second_decision_is_a_409_that_says_who_decided(server: LiveServer) -> None:
+def test_a_second_decision_is_a_409_that_says_who_decided(server: AppServer) -> None:
     agent = client(server, "bot", Role.AGENT)
     alice = client(server, "alice", Role.REVIEWER, ("finance",))
     bob = client(server, "bob", Role.REVIEWER, ("finance",))
@@ -166,14 +181,14 @@ def test_a_second_decision_is_a_409_that_says_who_decided(server: LiveServer) ->
     assert "reject by alice" in late.json()["error"]["message"]
 
 
-def test_requests_without_a_valid_token_are_401(server: LiveServer) -> None:
-    assert httpx.get(f"{server.url}/v1/actions").status_code == 401
-    bad = httpx.get(f"{server.url}/v1/actions", headers={"Authorization": "Bearer tth_nope_nope"})
+def test_requests_without_a_valid_token_are_401(server: AppServer) -> None:
+    assert server.client().get("/v1/actions").status_code == 401
+    bad = server.client().get("/v1/actions", headers={"Authorization": "Bearer tth_nope_nope"})
     assert bad.status_code == 401
     assert bad.headers["www-authenticate"] == "Bearer"
 
 
-def test_a_revoked_token_is_refused_at_once(server: LiveServer) -> None:
+def test_a_revoked_token_is_refused_at_once(server: AppServer) -> None:
     viewer = client(server, "victor", Role.VIEWER)
     assert viewer.get("/v1/audit/head").status_code == 200
     server.issuer.revoke("victor", by="admin")
@@ -191,7 +206,7 @@ def test_a_revoked_token_is_refused_at_once(server: LiveServer) -> None:
     ],
 )
 def test_a_malformed_submission_is_a_422_naming_the_field(
-    server: LiveServer, body: dict[str, object], field: str
+    server: AppServer, body: dict[str, object], field: str
 ) -> None:
     agent = client(server, "bot", Role.AGENT)
     response = agent.post("/v1/actions", json=body)
@@ -199,7 +214,7 @@ def test_a_malformed_submission_is_a_422_naming_the_field(
     assert field in [f["field"] for f in response.json()["error"]["fields"]]
 
 
-def test_a_decision_body_must_fit_its_kind(server: LiveServer) -> None:
+def test_a_decision_body_must_fit_its_kind(server: AppServer) -> None:
     agent = client(server, "bot", Role.AGENT)
     alice = client(server, "alice", Role.REVIEWER, ("finance",))
     action_id = submit(agent)["action"]["id"]  # type: ignore[index]
@@ -208,7 +223,7 @@ def test_a_decision_body_must_fit_its_kind(server: LiveServer) -> None:
         assert response.status_code == 422, body
 
 
-def test_not_json_and_oversized_bodies_are_4xx(server: LiveServer) -> None:
+def test_not_json_and_oversized_bodies_are_4xx(server: AppServer) -> None:
     agent = client(server, "bot", Role.AGENT)
     not_json = agent.post("/v1/actions", content=b"{nope", headers={"content-type": "application/json"})
     assert not_json.status_code == 422
@@ -216,14 +231,14 @@ def test_not_json_and_oversized_bodies_are_4xx(server: LiveServer) -> None:
     assert huge.status_code == 413
 
 
-def test_an_unknown_action_is_404(server: LiveServer) -> None:
+def test_an_unknown_action_is_404(server: AppServer) -> None:
     viewer = client(server, "victor", Role.VIEWER)
     response = viewer.get("/v1/actions/nope")
     assert response.status_code == 404
     assert response.json()["error"]["type"] == "not_found"
 
 
-def test_the_audit_log_can_be_read_verified_and_anchored(server: LiveServer) -> None:
+def test_the_audit_log_can_be_read_verified_and_anchored(server: AppServer) -> None:
     agent = client(server, "bot", Role.AGENT)
     viewer = client(server, "victor", Role.VIEWER)
     submit(agent)
@@ -234,7 +249,7 @@ def test_the_audit_log_can_be_read_verified_and_anchored(server: LiveServer) -> 
     assert kinds == ["action.proposed"]
 
 
-def test_breakers_are_listed_and_closed_by_admins_only(server: LiveServer) -> None:
+def test_breakers_are_listed_and_closed_by_admins_only(server: AppServer) -> None:
     agent = client(server, "bot", Role.AGENT)
     for n in range(3):
         agent.post("/v1/actions", json={"tool": "send_email", "args": {"n": n}, "has_undo": True})
@@ -246,13 +261,13 @@ def test_breakers_are_listed_and_closed_by_admins_only(server: LiveServer) -> No
     assert viewer.get("/v1/breakers").json()["breakers"] == []
 
 
-def test_metrics_follow_prometheus_conventions(server: LiveServer) -> None:
+def test_metrics_follow_prometheus_conventions(server: AppServer) -> None:
     agent = client(server, "bot", Role.AGENT)
     alice = client(server, "alice", Role.REVIEWER, ("finance",))
     action_id = submit(agent)["action"]["id"]  # type: ignore[index]
     submit(agent)
     alice.post(f"/v1/actions/{action_id}/decision", json={"kind": "approve"})
-    text = httpx.get(f"{server.url}/metrics").text
+    text = server.client().get("/metrics").text
     assert 'tether_actions_total{mode="approve",outcome="approved"} 1.0' in text
     assert "tether_pending_actions 1.0" in text
     assert "tether_review_latency_seconds_count 1.0" in text
@@ -260,27 +275,27 @@ def test_metrics_follow_prometheus_conventions(server: LiveServer) -> None:
     assert action_id not in text  # no per-action labels
 
 
-def test_events_stream_lifecycle_changes_and_resume_from_last_event_id(server: LiveServer) -> None:
-    agent = client(server, "bot", Role.AGENT)
-    viewer_token = server.token("victor", Role.VIEWER)
+def test_events_stream_lifecycle_changes_and_resume_from_last_event_id(live: LiveServer) -> None:
+    agent = client(live, "bot", Role.AGENT)
+    viewer_token = live.token("victor", Role.VIEWER)
     headers = {"Authorization": f"Bearer {viewer_token}"}
     first = submit(agent)["action"]["id"]  # type: ignore[index]
-    received = read_events(server, headers, params={"after": 0, "kind": "action."}, count=1)
+    received = read_events(live, headers, params={"after": 0, "kind": "action."}, count=1)
     assert received[0]["action_id"] == first
     last_id = received[0]["seq"]
     second = submit(agent)["action"]["id"]  # type: ignore[index]
-    resumed = read_events(server, {**headers, "Last-Event-ID": str(last_id)}, params={"kind": "action."}, count=1)
+    resumed = read_events(live, {**headers, "Last-Event-ID": str(last_id)}, params={"kind": "action."}, count=1)
     assert resumed[0]["action_id"] == second
     assert resumed[0]["tool"] == "transfer_funds"
 
 
-def test_events_can_be_filtered_by_agent_and_tool(server: LiveServer) -> None:
-    bot = client(server, "bot", Role.AGENT)
-    other = client(server, "other-bot", Role.AGENT)
+def test_events_can_be_filtered_by_agent_and_tool(live: LiveServer) -> None:
+    bot = client(live, "bot", Role.AGENT)
+    other = client(live, "other-bot", Role.AGENT)
     submit(other)
     mine = submit(bot, tool="classify_ticket", ticket="T")["action"]["id"]  # type: ignore[index]
-    headers = {"Authorization": f"Bearer {server.token('victor', Role.VIEWER)}"}
-    events = read_events(server, headers, params={"after": 0, "agent": "bot", "tool": "classify_ticket"}, count=2)
+    headers = {"Authorization": f"Bearer {live.token('victor', Role.VIEWER)}"}
+    events = read_events(live, headers, params={"after": 0, "agent": "bot", "tool": "classify_ticket"}, count=2)
     assert {e["action_id"] for e in events} == {mine}
 
 
@@ -297,7 +312,7 @@ def read_events(
     return found
 
 
-def test_the_human_outcome_is_recorded_over_http_and_paired_with_the_agents_proposal(server: LiveServer) -> None:
+def test_the_human_outcome_is_recorded_over_http_and_paired_with_the_agents_proposal(server: AppServer) -> None:
     agent = client(server, "bot", Role.AGENT)
     human = client(server, "ops-script", Role.REVIEWER)
     viewer = client(server, "victor", Role.VIEWER)
@@ -322,12 +337,12 @@ def test_the_human_outcome_is_recorded_over_http_and_paired_with_the_agents_prop
 # -- hardening ------------------------------------------------------------------------------------------------------
 
 
-def test_a_chunked_body_over_the_limit_is_refused_before_it_is_read_whole(server: LiveServer) -> None:
+def test_a_chunked_body_over_the_limit_is_refused_before_it_is_read_whole(live: LiveServer) -> None:
     def chunks() -> Iterator[bytes]:
         for _ in range(40):
             yield b"x" * (128 * 1024)  # 5 MiB in all, with no Content-Length
 
-    response = httpx.post(f"{server.url}/v1/actions", content=chunks(), headers={"content-type": "application/json"})
+    response = httpx.post(f"{live.url}/v1/actions", content=chunks(), headers={"content-type": "application/json"})
     assert response.status_code == 413
 
 
@@ -340,7 +355,7 @@ def test_a_chunked_body_over_the_limit_is_refused_before_it_is_read_whole(server
     ids=["deep", "surrogate"],
 )
 def test_arguments_that_could_not_be_stored_are_422_and_nothing_breaks(
-    server: LiveServer, args: dict[str, object]
+    server: AppServer, args: dict[str, object]
 ) -> None:
     agent = client(server, "bot", Role.AGENT)
     body = json.dumps({"tool": "classify_ticket", "args": args}, ensure_ascii=True)
@@ -351,13 +366,13 @@ def test_arguments_that_could_not_be_stored_are_422_and_nothing_breaks(
     assert viewer.get("/v1/audit").status_code == 200
 
 
-def test_huge_sequence_numbers_are_422_not_500(server: LiveServer) -> None:
+def test_huge_sequence_numbers_are_422_not_500(server: AppServer) -> None:
     viewer = client(server, "victor", Role.VIEWER)
     assert viewer.get("/v1/audit", params={"after": 10**30}).status_code == 422
     assert viewer.get("/v1/audit/verify", params={"anchor_seq": 3}).status_code == 422  # half an anchor
 
 
-def test_the_server_never_retries_an_irreversible_tool(server: LiveServer) -> None:
+def test_the_server_never_retries_an_irreversible_tool(server: AppServer) -> None:
     from datetime import timedelta
 
     agent = client(server, "bot", Role.AGENT)
@@ -366,14 +381,19 @@ def test_the_server_never_retries_an_irreversible_tool(server: LiveServer) -> No
     alice.post(f"/v1/actions/{action_id}/decision", json={"kind": "approve"})
     server.plane.lease = timedelta(milliseconds=100)  # the worker will "die" without renewing
     agent.post(f"/v1/actions/{action_id}/claim", json={"worker": "w1"})
-    time.sleep(0.6)  # the sweeper (every 0.2 s) marks the dead claim unknown
-    assert agent.get(f"/v1/actions/{action_id}").json()["action"]["status"] == "unknown"
+
+    def status() -> str:
+        found: str = agent.get(f"/v1/actions/{action_id}").json()["action"]["status"]
+        return found
+
+    wait_until(lambda: status() != "running", message="the sweeper never looked at the dead claim")
+    assert status() == "unknown"  # the sweeper (every 0.2 s) marked the dead claim unknown
     refused = agent.post(f"/v1/actions/{action_id}/claim", json={"worker": "w2", "retry": True})
     assert refused.status_code == 403
     assert "never retried" in refused.json()["error"]["message"]
 
 
-def test_an_agent_cannot_renew_another_agents_lease(server: LiveServer) -> None:
+def test_an_agent_cannot_renew_another_agents_lease(server: AppServer) -> None:
     owner = client(server, "bot", Role.AGENT)
     other = client(server, "other-bot", Role.AGENT)
     running = owner.post("/v1/actions", json={"tool": "classify_ticket", "worker": "w1"}).json()["action"]
@@ -382,7 +402,7 @@ def test_an_agent_cannot_renew_another_agents_lease(server: LiveServer) -> None:
     assert owner.post("/v1/leases", json=claims).json() == {"renewed": 1}
 
 
-def test_a_runnable_call_without_a_worker_is_claimed_by_a_named_one(server: LiveServer) -> None:
+def test_a_runnable_call_without_a_worker_is_claimed_by_a_named_one(server: AppServer) -> None:
     agent = client(server, "bot", Role.AGENT)
     action = agent.post("/v1/actions", json={"tool": "classify_ticket"}).json()["action"]
     assert action["claimed_by"].startswith("http-")
@@ -390,7 +410,7 @@ def test_a_runnable_call_without_a_worker_is_claimed_by_a_named_one(server: Live
     assert done.json()["action"]["status"] == "executed"
 
 
-def test_submitting_the_same_call_twice_returns_the_first_action(server: LiveServer) -> None:
+def test_submitting_the_same_call_twice_returns_the_first_action(server: AppServer) -> None:
     agent = client(server, "bot", Role.AGENT)
     first = agent.post("/v1/actions", json={"tool": "classify_ticket", "call_id": "c-1", "worker": "w1"}).json()
     again = agent.post("/v1/actions", json={"tool": "classify_ticket", "call_id": "c-1", "worker": "w2"}).json()
@@ -398,14 +418,14 @@ def test_submitting_the_same_call_twice_returns_the_first_action(server: LiveSer
     assert again["action"]["claimed_by"] == "w1"  # the second submit claimed nothing
 
 
-def test_oldest_first_lists_work_queues_in_order(server: LiveServer) -> None:
+def test_oldest_first_lists_work_queues_in_order(server: AppServer) -> None:
     agent = client(server, "bot", Role.AGENT)
     ids = [submit(agent)["action"]["id"] for _ in range(3)]  # type: ignore[index]
     listed = agent.get("/v1/actions", params={"oldest_first": True}).json()["actions"]
     assert [a["action"]["id"] for a in listed] == ids
 
 
-def test_the_audit_kind_filter_scans_past_the_limit_and_says_where_to_continue(server: LiveServer) -> None:
+def test_the_audit_kind_filter_scans_past_the_limit_and_says_where_to_continue(server: AppServer) -> None:
     agent = client(server, "bot", Role.AGENT)
     alice = client(server, "alice", Role.REVIEWER, ("finance",))
     for _ in range(3):
@@ -418,34 +438,39 @@ def test_the_audit_kind_filter_scans_past_the_limit_and_says_where_to_continue(s
     assert len(rest["events"]) == 1
 
 
-def test_a_revoked_tokens_event_stream_ends(server: LiveServer, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_revoked_tokens_event_stream_ends(live: LiveServer, monkeypatch: pytest.MonkeyPatch) -> None:
     from tether.server import _events as events
 
-    monkeypatch.setattr(events, "_REAUTH", 0.2)
-    token = server.token("victor", Role.VIEWER)
+    monkeypatch.setattr(events, "_REAUTH", 0)  # the stream checks its token again before every look at the log
+    token = live.token("victor", Role.VIEWER)
+    agent = client(live, "bot", Role.AGENT)
+    after = live.plane.audit_head().seq
+    heard: list[str] = []
     ended = threading.Event()
 
     def follow() -> None:
         with httpx.stream(
-            "GET", f"{server.url}/v1/events", headers={"Authorization": f"Bearer {token}"}, timeout=30
+            "GET", f"{live.url}/v1/events", headers={"Authorization": f"Bearer {token}"}, params={"after": after}
         ) as stream:
-            for _ in stream.iter_lines():
-                pass
+            for line in stream.iter_lines():
+                if line.startswith("data:"):
+                    heard.append(line)
         ended.set()
 
     threading.Thread(target=follow, daemon=True).start()
-    time.sleep(0.5)
-    assert not ended.is_set()
-    server.issuer.revoke("victor", by="admin")
+    submit(agent)
+    wait_until(lambda: heard, message="the stream delivered nothing while its token was valid")
+    assert not ended.is_set()  # re-checked and still valid: the stream stays open
+    live.issuer.revoke("victor", by="admin")
     assert ended.wait(5)
 
 
-def test_admins_manage_tokens_over_http(server: LiveServer) -> None:
+def test_admins_manage_tokens_over_http(server: AppServer) -> None:
     admin = client(server, "root", Role.ADMIN)
     viewer = client(server, "victor", Role.VIEWER)
     made = admin.post("/v1/tokens", json={"name": "carol", "role": "reviewer", "groups": ["finance"]})
     assert made.status_code == 201, made.text
-    carol = httpx.Client(base_url=server.url, headers={"Authorization": f"Bearer {made.json()['token']}"})
+    carol = server.client(headers={"Authorization": f"Bearer {made.json()['token']}"})
     assert carol.get("/v1/audit/head").status_code == 200
     listed = admin.get("/v1/tokens").json()["tokens"]
     assert "token" not in listed[0]
@@ -456,7 +481,7 @@ def test_admins_manage_tokens_over_http(server: LiveServer) -> None:
     assert admin.delete("/v1/tokens/carol").status_code == 404
 
 
-def test_lanes_over_http(server: LiveServer) -> None:
+def test_lanes_over_http(server: AppServer) -> None:
     agent = client(server, "bot", Role.AGENT)
     admin = client(server, "root", Role.ADMIN)
     alice = client(server, "alice", Role.REVIEWER, ("finance",))
@@ -476,7 +501,7 @@ def test_lanes_over_http(server: LiveServer) -> None:
     assert viewer.get("/v1/lanes/bot/classify_ticket").json()["level"] == "shadow"
 
 
-def test_viewers_see_secret_looking_arguments_redacted(server: LiveServer) -> None:
+def test_viewers_see_secret_looking_arguments_redacted(server: AppServer) -> None:
     agent = client(server, "bot", Role.AGENT)
     viewer = client(server, "victor", Role.VIEWER)
     alice = client(server, "alice", Role.REVIEWER, ("finance",))

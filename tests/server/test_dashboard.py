@@ -1,7 +1,8 @@
-"""The dashboard over real HTTP: login and sessions, CSRF and origin checks, roles, and what each page shows.
+"""The dashboard over HTTP: login and sessions, CSRF and origin checks, roles, and what each page shows.
 
 The browser suite (tests/browser) drives the same pages in chromium; these tests pin the server's side of every
-rule, including the ones a browser would never let a person break.
+rule, including the ones a browser would never let a person break. They call the app in process (no socket):
+the browser suite covers the pages over real HTTP.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ from pathlib import Path
 
 import httpx
 import pytest
-from serving import LiveServer
+from serving import AppServer
 
 from tether import Policy
 from tether.clock import FakeClock
@@ -38,20 +39,20 @@ def clock() -> FakeClock:
 
 
 @pytest.fixture
-def server(tmp_path: Path, clock: FakeClock) -> Iterator[LiveServer]:
+def server(tmp_path: Path, clock: FakeClock) -> Iterator[AppServer]:
     plane = ControlPlane(Policy.from_dict(POLICY), open_store(f"sqlite:///{tmp_path / 'dash.db'}"), clock=clock)
-    live = LiveServer(plane, sweep_interval=0)
-    yield live
-    live.stop()
+    app = AppServer(plane, sweep_interval=0)
+    yield app
+    app.stop()
     plane.store.close()
 
 
 class Browser:
     """A person at a browser: a cookie jar, the Origin a browser sends, and the page's CSRF token."""
 
-    def __init__(self, server: LiveServer) -> None:
+    def __init__(self, server: AppServer) -> None:
         self.server = server
-        self.http = httpx.Client(base_url=server.url, follow_redirects=False, timeout=30)
+        self.http = server.client()
         self.origin = {"Origin": server.url}
         self.csrf = ""
 
@@ -79,8 +80,8 @@ def held(plane: ControlPlane, tool: str = "transfer_funds", **args: object) -> A
     return action
 
 
-def test_pages_need_a_login_and_send_the_visitor_back_after_it(server: LiveServer) -> None:
-    http = httpx.Client(base_url=server.url, follow_redirects=False)
+def test_pages_need_a_login_and_send_the_visitor_back_after_it(server: AppServer) -> None:
+    http = server.client()
     response = http.get("/activity?agent=bot")
     assert response.status_code == 303
     assert response.headers["location"].startswith("/login?next=/activity%3Fagent%3Dbot")
@@ -98,16 +99,16 @@ def test_pages_need_a_login_and_send_the_visitor_back_after_it(server: LiveServe
 
 
 @pytest.mark.parametrize("target", ["//evil.example/x", "https://evil.example/", "/\\evil.example"])
-def test_login_never_redirects_to_another_site(server: LiveServer, target: str) -> None:
-    http = httpx.Client(base_url=server.url, follow_redirects=False)
+def test_login_never_redirects_to_another_site(server: AppServer, target: str) -> None:
+    http = server.client()
     login = http.post(
         "/login", data={"token": server.token("alice", Role.REVIEWER), "next": target}, headers={"Origin": server.url}
     )
     assert login.headers["location"] == "/inbox"
 
 
-def test_bad_and_agent_tokens_cannot_log_in(server: LiveServer) -> None:
-    http = httpx.Client(base_url=server.url, follow_redirects=False)
+def test_bad_and_agent_tokens_cannot_log_in(server: AppServer) -> None:
+    http = server.client()
     bad = http.post("/login", data={"token": "tth_nope_nope"}, headers={"Origin": server.url})
     assert bad.status_code == 401
     assert "not valid" in bad.text
@@ -117,7 +118,7 @@ def test_bad_and_agent_tokens_cannot_log_in(server: LiveServer) -> None:
     assert "agent token" in agent.text
 
 
-def test_a_forged_or_tampered_session_cookie_is_refused(server: LiveServer) -> None:
+def test_a_forged_or_tampered_session_cookie_is_refused(server: AppServer) -> None:
     person = Browser(server).login("alice", Role.REVIEWER)
     cookie = person.http.cookies["tether_session"]
     token_id, expires, signature = cookie.split(".")
@@ -126,11 +127,11 @@ def test_a_forged_or_tampered_session_cookie_is_refused(server: LiveServer) -> N
         f"{token_id}.{expires}.{'0' * 64}",
         "garbage",
     ):
-        http = httpx.Client(base_url=server.url, follow_redirects=False, cookies={"tether_session": forged})
+        http = server.client(cookies={"tether_session": forged})
         assert http.get("/inbox").status_code == 303
 
 
-def test_sessions_expire_and_end_when_the_token_is_revoked(server: LiveServer, clock: FakeClock) -> None:
+def test_sessions_expire_and_end_when_the_token_is_revoked(server: AppServer, clock: FakeClock) -> None:
     person = Browser(server).login("alice", Role.REVIEWER)
     clock.advance(timedelta(hours=11))
     assert person.page("/inbox").status_code == 200
@@ -143,14 +144,14 @@ def test_sessions_expire_and_end_when_the_token_is_revoked(server: LiveServer, c
     assert other.page("/inbox").status_code == 303
 
 
-def test_logout_clears_the_cookie(server: LiveServer) -> None:
+def test_logout_clears_the_cookie(server: AppServer) -> None:
     person = Browser(server).login("alice", Role.REVIEWER)
     response = person.post("/logout")
     assert response.status_code == 303
     assert 'tether_session=""' in response.headers["set-cookie"] or "Max-Age=0" in response.headers["set-cookie"]
 
 
-def test_every_page_renders_with_a_strict_content_security_policy(server: LiveServer) -> None:
+def test_every_page_renders_with_a_strict_content_security_policy(server: AppServer) -> None:
     action = held(server.plane)
     person = Browser(server).login("alice", Role.ADMIN)
     for path in (
@@ -175,7 +176,7 @@ def test_every_page_renders_with_a_strict_content_security_policy(server: LiveSe
         assert "<script>" not in response.text  # no inline script anywhere: the CSP would refuse it anyway
 
 
-def test_reading_pages_changes_nothing(server: LiveServer) -> None:
+def test_reading_pages_changes_nothing(server: AppServer) -> None:
     action = held(server.plane)
     person = Browser(server).login("alice", Role.ADMIN)
     head = server.plane.audit_head()
@@ -185,7 +186,7 @@ def test_reading_pages_changes_nothing(server: LiveServer) -> None:
     assert person.http.get(f"/actions/{action.id}/decide").status_code in (404, 405)
 
 
-def test_approve_from_the_dashboard_records_the_reviewer(server: LiveServer) -> None:
+def test_approve_from_the_dashboard_records_the_reviewer(server: AppServer) -> None:
     action = held(server.plane)
     alice = Browser(server).login("alice", Role.REVIEWER)
     response = alice.post(f"/actions/{action.id}/decide", kind="approve", next="/inbox")
@@ -199,7 +200,7 @@ def test_approve_from_the_dashboard_records_the_reviewer(server: LiveServer) -> 
     assert server.plane.get(action.id).status is Status.APPROVED
 
 
-def test_reject_and_respond_carry_the_text_to_the_agent(server: LiveServer) -> None:
+def test_reject_and_respond_carry_the_text_to_the_agent(server: AppServer) -> None:
     first, second = held(server.plane), held(server.plane, amount=9)
     alice = Browser(server).login("alice", Role.REVIEWER)
     alice.post(f"/actions/{first.id}/decide", kind="reject", note="wrong account")
@@ -212,7 +213,7 @@ def test_reject_and_respond_carry_the_text_to_the_agent(server: LiveServer) -> N
     assert "needs a message" in refused.text
 
 
-def test_an_edit_is_checked_against_the_call_and_a_bad_one_keeps_what_was_typed(server: LiveServer) -> None:
+def test_an_edit_is_checked_against_the_call_and_a_bad_one_keeps_what_was_typed(server: AppServer) -> None:
     action = held(server.plane)
     alice = Browser(server).login("alice", Role.REVIEWER)
     for typed, problem in (
@@ -235,7 +236,7 @@ def test_an_edit_is_checked_against_the_call_and_a_bad_one_keeps_what_was_typed(
     assert '<td class="del">50</td><td class="ins">40</td>' in detail
 
 
-def test_state_changes_need_the_sessions_csrf_token_and_a_same_site_origin(server: LiveServer) -> None:
+def test_state_changes_need_the_sessions_csrf_token_and_a_same_site_origin(server: AppServer) -> None:
     action = held(server.plane)
     alice = Browser(server).login("alice", Role.REVIEWER)
     without = alice.http.post(f"/actions/{action.id}/decide", data={"kind": "approve"}, headers=alice.origin)
@@ -256,7 +257,7 @@ def test_state_changes_need_the_sessions_csrf_token_and_a_same_site_origin(serve
     assert server.plane.get(action.id).approvals == ()
 
 
-def test_viewers_see_no_decide_buttons_redacted_secrets_and_are_refused(server: LiveServer) -> None:
+def test_viewers_see_no_decide_buttons_redacted_secrets_and_are_refused(server: AppServer) -> None:
     action = held(server.plane, account="A-1", amount=5, api_key="sk-live-123")
     viewer = Browser(server).login("victor", Role.VIEWER)
     page = viewer.page("/inbox").text
@@ -272,7 +273,7 @@ def test_viewers_see_no_decide_buttons_redacted_secrets_and_are_refused(server: 
     assert "sk-live-123" in reviewer_page  # a reviewer decides on what will really run
 
 
-def test_reviewer_groups_are_enforced(server: LiveServer) -> None:
+def test_reviewer_groups_are_enforced(server: AppServer) -> None:
     action = held(server.plane, tool="refund", order="O-1", amount=20)
     outsider = Browser(server).login("alice", Role.REVIEWER)
     assert "Waiting for reviewer group finance" in outsider.page("/inbox").text
@@ -282,7 +283,7 @@ def test_reviewer_groups_are_enforced(server: LiveServer) -> None:
     assert server.plane.get(action.id).status is Status.APPROVED
 
 
-def test_the_inbox_puts_urgent_items_first_and_shows_why_each_was_held(server: LiveServer, clock: FakeClock) -> None:
+def test_the_inbox_puts_urgent_items_first_and_shows_why_each_was_held(server: AppServer, clock: FakeClock) -> None:
     calm = held(server.plane)
     clock.advance(timedelta(minutes=1))
     urgent = server.plane.submit(
@@ -296,7 +297,7 @@ def test_the_inbox_puts_urgent_items_first_and_shows_why_each_was_held(server: L
     assert "24h 0m left" in page or "23h 59m left" in page
 
 
-def test_undo_inside_the_window_and_refused_after_it(server: LiveServer, clock: FakeClock) -> None:
+def test_undo_inside_the_window_and_refused_after_it(server: AppServer, clock: FakeClock) -> None:
     plane = server.plane
     sent = plane.submit(ToolCall(tool="send_email", args={"to": "c@x"}, agent="bot"), worker="w")
     plane.finish(sent, result="sent")
@@ -314,7 +315,7 @@ def test_undo_inside_the_window_and_refused_after_it(server: LiveServer, clock: 
     assert plane.get(late.id).undo is None
 
 
-def test_breakers_and_unknown_actions_need_a_human(server: LiveServer) -> None:
+def test_breakers_and_unknown_actions_need_a_human(server: AppServer) -> None:
     plane = server.plane
     for n in range(3):  # the third email trips the burst limit
         plane.submit(ToolCall(tool="send_email", args={"to": f"c{n}@x"}, agent="bot"), worker="w")
@@ -329,7 +330,7 @@ def test_breakers_and_unknown_actions_need_a_human(server: LiveServer) -> None:
     assert plane.breakers() == []
 
 
-def test_activity_filters_and_audit_export(server: LiveServer) -> None:
+def test_activity_filters_and_audit_export(server: AppServer) -> None:
     first = held(server.plane)
     server.plane.submit(ToolCall(tool="lookup", args={"q": "x"}, agent="bot"), worker="w")
     alice = Browser(server).login("alice", Role.REVIEWER)
@@ -349,7 +350,7 @@ def test_activity_filters_and_audit_export(server: LiveServer) -> None:
     assert '"kind": "action.proposed"' in lines[0]
 
 
-def test_lanes_can_be_demoted_by_admins_only(server: LiveServer) -> None:
+def test_lanes_can_be_demoted_by_admins_only(server: AppServer) -> None:
     held(server.plane)
     reviewer = Browser(server).login("alice", Role.REVIEWER)
     assert "bot/transfer_funds" in reviewer.page("/lanes").text
@@ -363,7 +364,7 @@ def test_lanes_can_be_demoted_by_admins_only(server: LiveServer) -> None:
 def test_sampled_runs_are_reviewed_from_the_lanes_page_and_over_the_api(tmp_path: Path) -> None:
     policy = Policy.from_dict({**POLICY, "autonomy": {"sample_rate": 1.0}})
     plane = ControlPlane(policy, open_store(f"sqlite:///{tmp_path / 'samples.db'}"))
-    live = LiveServer(plane, sweep_interval=0)
+    live = AppServer(plane, sweep_interval=0)
     try:
         first = plane.submit(ToolCall(tool="lookup", args={"q": "a"}, agent="bot"), worker="w")
         plane.finish(first, result="found")
@@ -376,20 +377,20 @@ def test_sampled_runs_are_reviewed_from_the_lanes_page_and_over_the_api(tmp_path
         assert alice.post(f"/actions/{first.id}/review", ok="no").status_code == 422  # wrong needs a note
         assert alice.post(f"/actions/{first.id}/review", ok="no", note="wrong index").status_code == 303
         assert first.id not in alice.page("/lanes").text
-        api = httpx.Client(base_url=live.url, headers={"Authorization": f"Bearer {live.token('bob', Role.REVIEWER)}"})
+        api = live.client(headers={"Authorization": f"Bearer {live.token('bob', Role.REVIEWER)}"})
         assert [a["action"]["id"] for a in api.get("/v1/samples").json()["actions"]] == [second.id]
         reviewed = api.post(f"/v1/actions/{second.id}/review", json={"ok": True})
         assert reviewed.status_code == 200, reviewed.text
         assert reviewed.json()["cases"] == 2
         assert reviewed.json()["accuracy"] == 0.5
-        viewer = httpx.Client(base_url=live.url, headers={"Authorization": f"Bearer {live.token('v', Role.VIEWER)}"})
+        viewer = live.client(headers={"Authorization": f"Bearer {live.token('v', Role.VIEWER)}"})
         assert viewer.post(f"/v1/actions/{second.id}/review", json={"ok": True}).status_code == 403
     finally:
         live.stop()
         plane.store.close()
 
 
-def test_activity_times_are_read_in_the_browsers_zone_and_paging_keeps_the_filters(server: LiveServer) -> None:
+def test_activity_times_are_read_in_the_browsers_zone_and_paging_keeps_the_filters(server: AppServer) -> None:
     plane = server.plane
     for n in range(101):
         plane.submit(ToolCall(tool="lookup", args={"q": f"a&b {n}"}, agent="a&b"), worker="w")
