@@ -440,7 +440,7 @@ async def shadow_report(
 # -- audit and breakers ---------------------------------------------------------------------------------------------
 
 
-@router.get("/audit", tags=["audit"], summary="Read the audit log in chain order")
+@router.get("/audit", tags=["audit"], summary="Read the audit log in chain order", responses=NOT_FOUND)
 async def audit(
     request: Request,
     who: Caller,
@@ -575,7 +575,9 @@ async def list_tokens(request: Request, who: Caller) -> TokenList:
     return TokenList(tokens=[TokenOut.of(t) for t in found])
 
 
-@router.delete("/tokens/{name_or_id}", tags=["admin"], summary="Revoke a token, or every token of a name")
+@router.delete(
+    "/tokens/{name_or_id}", tags=["admin"], summary="Revoke a token, or every token of a name", responses=NOT_FOUND
+)
 async def revoke_token(name_or_id: str, request: Request, who: Caller) -> RevokedOut:
     require_role(who, Role.ADMIN)
     tokens: Tokens = request.app.state.tokens
