@@ -9,15 +9,15 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from datetime import timedelta
-from typing import Any
+from typing import Any, Literal, TypeVar
 
 import httpx
+from pydantic import BaseModel, ValidationError
 
-from tether._json import from_iso
 from tether._outcomes import outcome_of
 from tether.agent._gate import Gate
 from tether.audit import Anchor, AuditEvent, Verification
-from tether.autonomy._shadow import Comparator
+from tether.autonomy._shadow import Comparator, ShadowStats
 from tether.clock import Clock, SystemClock
 from tether.errors import (
     AlreadyDecided,
@@ -40,6 +40,7 @@ from tether.model import (
     Approve,
     Decision,
     Edit,
+    Mode,
     Outcome,
     Reject,
     Respond,
@@ -48,10 +49,29 @@ from tether.model import (
     Status,
     ToolCall,
 )
+from tether.plane._lanes import LaneReport
 from tether.plane._timers import Fired
 from tether.policy import Declared, Policy
-from tether.store import ActionFilter, Breaker
-from tether.store._rows import action_from_dict, shadow_case_from_dict
+from tether.store import ActionFilter, Breaker, ShadowFilter
+from tether.wire import (
+    ActionDetail,
+    ActionList,
+    ActionView,
+    AnchorOut,
+    AuditPage,
+    BreakerList,
+    CaseList,
+    CaseOut,
+    LaneList,
+    LaneOut,
+    LeasesOut,
+    PolicyOut,
+    PolicyToolOut,
+    ShadowReportOut,
+    VerificationOut,
+)
+
+M = TypeVar("M", bound=BaseModel)
 
 _ERRORS: dict[str, type[TetherError]] = {
     "unauthenticated": Unauthenticated,
@@ -71,6 +91,14 @@ _ERRORS: dict[str, type[TetherError]] = {
 }
 _UNAVAILABLE = {502, 503, 504}  # a proxy or load balancer with no Tether behind it
 _LONG_POLL = 25.0
+_MAX_PAGE = 1000
+
+
+def _lane_path(lane: str) -> str:
+    agent, sep, tool = lane.partition("/")
+    if not sep or not agent or not tool or "/" in tool:
+        raise UsageError(f"a lane is written AGENT/TOOL, e.g. support-bot/send_email; got {lane!r}")
+    return f"{agent}/{tool}"
 
 
 class RemotePlane:
@@ -106,9 +134,9 @@ class RemotePlane:
         return self._lease
 
     def _load_policy(self) -> None:
-        data = self._request("GET", "/v1/policy")
-        self._policy = Policy.from_dict(data["config"], source=f"{self.url} ({data['source']})")
-        self._lease = timedelta(seconds=data["lease_seconds"])
+        data = self._get(PolicyOut, "GET", "/v1/policy")
+        self._policy = Policy.from_dict(data.config, source=f"{self.url} ({data.source})")
+        self._lease = timedelta(seconds=data.lease_seconds)
 
     def submit(
         self, call: ToolCall, declared: Declared | None = None, *, worker: str | None = None, has_undo: bool = True
@@ -145,8 +173,7 @@ class RemotePlane:
 
     def renew_leases(self, claims: list[tuple[str, str]]) -> int:
         body = {"claims": [{"action_id": a, "worker": w} for a, w in claims]}
-        renewed: int = self._request("POST", "/v1/leases", json=body)["renewed"]
-        return renewed
+        return self._get(LeasesOut, "POST", "/v1/leases", json=body).renewed
 
     def sweep(self, *, limit: int = 500) -> list[Fired]:
         return []  # the server sweeps on its own, every second
@@ -176,12 +203,12 @@ class RemotePlane:
         tools = set(query.tools or ()) | ({query.tool} if query.tool else set())
         if tools:
             params["tool"] = sorted(tools)
-        data = self._request("GET", "/v1/actions", params=params)
-        return [action_from_dict(item["action"]) for item in data["actions"]]
+        data = self._get(ActionList, "GET", "/v1/actions", params=params)
+        return [item.action.to_action() for item in data.actions]
 
     def timeline(self, action_id: str) -> list[AuditEvent]:
-        data = self._request("GET", f"/v1/actions/{action_id}")
-        return [AuditEvent(**event) for event in data["timeline"]]
+        data = self._get(ActionDetail, "GET", f"/v1/actions/{action_id}")
+        return [event.to_event() for event in data.timeline]
 
     def decide(self, action_id: str, decision: Decision) -> Action:
         """Decide as the token's owner: the server records the token's identity, whatever ``decision.by`` says."""
@@ -206,31 +233,20 @@ class RemotePlane:
         return self._action("POST", f"/v1/actions/{action.id}/undo/result", json=body)
 
     def reversible_of(self, tool: str) -> Reversibility | None:
-        data = self._request("GET", f"/v1/policy/tools/{tool}")
-        return Reversibility(data["reversible"]) if data["reversible"] else None
+        return self._get(PolicyToolOut, "GET", f"/v1/policy/tools/{tool}").reversible
 
     def breakers(self) -> list[Breaker]:
-        data = self._request("GET", "/v1/breakers")
-        found = []
-        for b in data["breakers"]:
-            agent, _, tool = b["lane"].partition("/")
-            opened = from_iso(b["opened_at"])
-            assert opened is not None
-            found.append(Breaker(agent=agent, tool=tool, limit=b["limit"], opened_at=opened))
-        return found
+        return [b.to_breaker() for b in self._get(BreakerList, "GET", "/v1/breakers").breakers]
 
     def close_breaker(self, lane: str, *, by: str) -> None:
-        agent, sep, tool = lane.partition("/")
-        if not sep:
-            raise UsageError(f"a lane is written AGENT/TOOL, e.g. support-bot/send_email; got {lane!r}")
-        self._request("POST", f"/v1/breakers/{agent}/{tool}/close")
+        self._request("POST", f"/v1/breakers/{_lane_path(lane)}/close")
 
     def audit_events(self, *, after: int = 0, limit: int | None = None) -> Iterator[AuditEvent]:
         remaining = limit
         while remaining is None or remaining > 0:
             page = 1000 if remaining is None else min(1000, remaining)
-            data = self._request("GET", "/v1/audit", params={"after": after, "limit": page})
-            events = [AuditEvent(**e) for e in data["events"]]
+            data = self._get(AuditPage, "GET", "/v1/audit", params={"after": after, "limit": page})
+            events = [e.to_event() for e in data.events]
             yield from events
             if len(events) < page:
                 return
@@ -239,14 +255,11 @@ class RemotePlane:
                 remaining -= len(events)
 
     def audit_head(self) -> Anchor:
-        data = self._request("GET", "/v1/audit/head")
-        return Anchor(data["seq"], data["hash"])
+        return self._get(AnchorOut, "GET", "/v1/audit/head").to_anchor()
 
     def verify(self, anchor: Anchor | None = None) -> Verification:
         params = {"anchor_seq": anchor.seq, "anchor_hash": anchor.hash} if anchor else {}
-        data = self._request("GET", "/v1/audit/verify", params=params)
-        head = Anchor(data["head"]["seq"], data["head"]["hash"])
-        return Verification(data["ok"], data["checked"], head, bad_seq=data["bad_seq"], problem=data["problem"])
+        return self._get(VerificationOut, "GET", "/v1/audit/verify", params=params).to_verification()
 
     def record_agent(
         self,
@@ -261,14 +274,61 @@ class RemotePlane:
     ) -> ShadowCase:
         """Report the agent's proposal (an Experiment's candidate); the agent is the token's owner."""
         body = {"subject": subject, "tool": tool, "args": args or {}, "confidence": confidence, "error": error}
-        return shadow_case_from_dict(self._request("POST", "/v1/shadow/agent", json=body)["case"])
+        return self._get(CaseOut, "POST", "/v1/shadow/agent", json=body).case.to_case()
 
     def record_human(
         self, subject: str, *, tool: str | None, args: dict[str, Any] | None = None, by: str
     ) -> ShadowCase:
         """Report the human's action; the server records it under the token's identity."""
         body = {"subject": subject, "tool": tool, "args": args or {}}
-        return shadow_case_from_dict(self._request("POST", "/v1/shadow/human", json=body)["case"])
+        return self._get(CaseOut, "POST", "/v1/shadow/human", json=body).case.to_case()
+
+    def shadow_cases(self, query: ShadowFilter | None = None) -> list[ShadowCase]:
+        query = query or ShadowFilter()
+        params: dict[str, Any] = {"limit": query.limit}
+        for name in ("subject", "agent", "tool", "compared"):
+            if getattr(query, name) is not None:
+                params[name] = getattr(query, name)
+        return [c.to_case() for c in self._get(CaseList, "GET", "/v1/shadow/cases", params=params).cases]
+
+    def shadow_report(self, *, by: Literal["lane", "tool"] = "lane", lane: str | None = None) -> list[ShadowStats]:
+        params = {"by": by, **({"lane": lane} if lane is not None else {})}
+        return [row.to_stats() for row in self._get(ShadowReportOut, "GET", "/v1/shadow/report", params=params).rows]
+
+    # -- lanes, incidents, sampled reviews and unknown runs: reviewers' and admins' work, under their token ------
+
+    def lane(self, lane: str) -> LaneReport:
+        return self._get(LaneOut, "GET", f"/v1/lanes/{_lane_path(lane)}").to_report()
+
+    def lanes(self) -> list[LaneReport]:
+        return [lane.to_report() for lane in self._get(LaneList, "GET", "/v1/lanes").lanes]
+
+    def promote(self, lane: str, *, by: str) -> LaneReport:
+        """Confirm a ready lane's promotion, as the token's owner (an admin)."""
+        return self._get(LaneOut, "POST", f"/v1/lanes/{_lane_path(lane)}/promote").to_report()
+
+    def demote(self, lane: str, *, by: str, to: Mode | None = None) -> LaneReport:
+        body = {"to": to.value if to is not None else None}
+        return self._get(LaneOut, "POST", f"/v1/lanes/{_lane_path(lane)}/demote", json=body).to_report()
+
+    def apply_ladder(self) -> list[LaneReport]:
+        """Run the ladder on the server now (it also does so every minute on its own)."""
+        return [lane.to_report() for lane in self._get(LaneList, "POST", "/v1/lanes/apply").lanes]
+
+    def report_incident(self, action_id: str, *, note: str, by: str) -> LaneReport:
+        return self._get(LaneOut, "POST", f"/v1/actions/{action_id}/incident", json={"note": note}).to_report()
+
+    def review_run(self, action_id: str, *, ok: bool, note: str = "", by: str) -> LaneReport:
+        body = {"ok": ok, "note": note}
+        return self._get(LaneOut, "POST", f"/v1/actions/{action_id}/review", json=body).to_report()
+
+    def samples(self, *, limit: int = 50) -> list[Action]:
+        """Runs picked for review; the server answers at most 1000 at a time."""
+        data = self._get(ActionList, "GET", "/v1/samples", params={"limit": min(limit, _MAX_PAGE)})
+        return [item.action.to_action() for item in data.actions]
+
+    def resolve_unknown(self, action_id: str, *, ran: bool, by: str, note: str = "") -> Action:
+        return self._action("POST", f"/v1/actions/{action_id}/resolve", json={"ran": ran, "note": note})
 
     def close(self) -> None:
         self._http.close()
@@ -276,7 +336,15 @@ class RemotePlane:
     # -- HTTP ----------------------------------------------------------------------------------------------------
 
     def _action(self, method: str, path: str, **kwargs: Any) -> Action:
-        return action_from_dict(self._request(method, path, **kwargs)["action"])
+        return self._get(ActionView, method, path, **kwargs).action.to_action()
+
+    def _get(self, model: type[M], method: str, path: str, **kwargs: Any) -> M:
+        """The answer to a request, parsed with its wire model; a body that does not fit is a RemoteError."""
+        data = self._request(method, path, **kwargs)
+        try:
+            return model.model_validate(data)
+        except ValidationError as exc:
+            raise RemoteError(f"{method} {path}: the server's answer is not a {model.__name__}: {exc}") from None
 
     def _request(self, method: str, path: str, **kwargs: Any) -> Any:
         try:

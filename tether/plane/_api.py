@@ -1,18 +1,23 @@
-"""The control plane as a Gate sees it. ``ControlPlane`` (in-process) and ``RemotePlane`` (over HTTP) both fit,
-which is how one Gate class works locally and against a server with the same API and behaviour."""
+"""The control plane as a Gate and its users see it. ``ControlPlane`` (in-process) and ``RemotePlane`` (over HTTP)
+both fit, which is how one Gate class works locally and against a server with the same API and behaviour.
+
+Besides what the Gate itself calls, it declares what people and tools around an agent use: lanes and their
+levels, incidents and sampled reviews, shadow cases and reports, resolving an action a crash left unknown. Code
+written against ``gate.plane`` therefore runs unchanged on either side of HTTP."""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import Any, Protocol
+from typing import Any, Literal, Protocol
 
 from tether.audit import Anchor, AuditEvent, Verification
-from tether.autonomy._shadow import Comparator
+from tether.autonomy._shadow import Comparator, ShadowStats
 from tether.clock import Clock
-from tether.model import Action, Decision, Outcome, Reversibility, ShadowCase, ToolCall
+from tether.model import Action, Decision, Mode, Outcome, Reversibility, ShadowCase, ToolCall
+from tether.plane._lanes import LaneReport
 from tether.plane._timers import Fired
 from tether.policy import Declared, Policy
-from tether.store import ActionFilter, Breaker
+from tether.store import ActionFilter, Breaker, ShadowFilter
 
 
 class PlaneAPI(Protocol):
@@ -86,5 +91,29 @@ class PlaneAPI(Protocol):
     def record_human(
         self, subject: str, *, tool: str | None, args: dict[str, Any] | None = None, by: str
     ) -> ShadowCase: ...
+
+    def shadow_cases(self, query: ShadowFilter | None = None) -> list[ShadowCase]: ...
+
+    def shadow_report(self, *, by: Literal["lane", "tool"] = "lane", lane: str | None = None) -> list[ShadowStats]: ...
+
+    # -- lanes, incidents and sampled reviews -------------------------------------------------------------------
+
+    def lane(self, lane: str) -> LaneReport: ...
+
+    def lanes(self) -> list[LaneReport]: ...
+
+    def promote(self, lane: str, *, by: str) -> LaneReport: ...
+
+    def demote(self, lane: str, *, by: str, to: Mode | None = None) -> LaneReport: ...
+
+    def apply_ladder(self) -> list[LaneReport]: ...
+
+    def report_incident(self, action_id: str, *, note: str, by: str) -> LaneReport: ...
+
+    def review_run(self, action_id: str, *, ok: bool, note: str = "", by: str) -> LaneReport: ...
+
+    def samples(self, *, limit: int = 50) -> list[Action]: ...
+
+    def resolve_unknown(self, action_id: str, *, ran: bool, by: str, note: str = "") -> Action: ...
 
     def close(self) -> None: ...
