@@ -8,6 +8,7 @@ import threading
 from datetime import timedelta
 
 import pytest
+from waiting import until
 
 from tether import (
     Approve,
@@ -57,22 +58,26 @@ def test_an_async_compensator_is_awaited_by_aundo(store: Store) -> None:
 
 def test_a_cancelled_acall_still_records_the_run_it_started(store: Store) -> None:
     gate = Gate(Policy.from_dict(POLICY), store)
-    release = threading.Event()
+    started, release = threading.Event(), threading.Event()
 
     def tag(item: str) -> str:
+        started.set()
         release.wait(5)
         return f"tagged {item}"
 
     gate.tool(tag, name="tag")
 
+    def finished() -> bool:
+        return [a.status for a in gate.plane.actions(ActionFilter())] == [Status.EXECUTED]
+
     async def scenario() -> None:
         task = asyncio.create_task(gate.acall(ToolCall(tool="tag", args={"item": "x"}, agent="bot")))
-        await asyncio.sleep(0.1)
+        assert await asyncio.to_thread(started.wait, 5), "the tool never started"
         task.cancel()
         with pytest.raises(asyncio.CancelledError):
             await task
         release.set()
-        await asyncio.sleep(0.3)  # the shielded run finishes on its own
+        await until(finished, message="the shielded run never finished on its own")
 
     asyncio.run(scenario())
     [action] = gate.plane.actions(ActionFilter())

@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from waiting import wait_until
 
 from tether import (
     AlreadyDecided,
@@ -24,7 +25,7 @@ from tether import (
     UndoRefused,
 )
 from tether.notify import LogNotifier
-from tether.store import Store
+from tether.store import ActionFilter, Store
 
 POLICY = {
     "tools": {
@@ -275,9 +276,7 @@ def test_a_waiting_call_runs_its_deferred_action_itself(store: Store, clock: Fak
     gate.poll_interval = 0.01
 
     def time_passes() -> None:
-        import time
-
-        time.sleep(0.1)
+        wait_until(lambda: gate.plane.actions(ActionFilter()), message="the call never reached the plane")
         clock.advance(timedelta(minutes=6))
 
     mover = threading.Thread(target=time_passes)

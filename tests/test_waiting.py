@@ -5,10 +5,12 @@ from __future__ import annotations
 import asyncio
 import threading
 import time
+from collections.abc import Callable
 from datetime import timedelta
 from pathlib import Path
 
 import pytest
+from waiting import wait_until
 
 from tether import (
     Approve,
@@ -49,14 +51,13 @@ def make_gate(store: object = "memory://", clock: FakeClock | None = None) -> Ga
     return gate
 
 
-def decide_soon(gate: Gate, decision: object, delay: float = 0.05) -> threading.Thread:
-    """A reviewer who decides the only pending action a moment later, from another thread."""
+def decide_soon(gate: Gate, decision: object, when: Callable[[], object] = lambda: True) -> threading.Thread:
+    """A reviewer who decides the only pending action, from another thread, once it is pending and ``when``
+    holds."""
 
     def review() -> None:
-        deadline = time.monotonic() + 5
-        while not gate.pending() and time.monotonic() < deadline:
-            time.sleep(0.005)
-        time.sleep(delay)
+        wait_until(gate.pending, timeout=5, message="nothing became pending")
+        wait_until(when, timeout=5)
         gate.decide(gate.pending()[0].id, decision)  # type: ignore[arg-type]
 
     thread = threading.Thread(target=review)
@@ -116,7 +117,7 @@ def test_a_request_that_expires_while_waiting_is_rejected() -> None:
     gate = make_gate(clock=clock)
 
     def time_passes() -> None:
-        time.sleep(0.1)
+        wait_until(gate.pending, message="the call was never held")
         clock.advance(timedelta(hours=2))
 
     mover = threading.Thread(target=time_passes)
@@ -141,7 +142,7 @@ def test_acall_waits_without_blocking_the_event_loop() -> None:
                 await asyncio.sleep(0.01)
 
         tick_task = asyncio.create_task(ticker())
-        reviewer = decide_soon(gate, Approve(by="alice"), delay=0.2)
+        reviewer = decide_soon(gate, Approve(by="alice"), when=lambda: ticks >= 5)
         out = await gate.acall(transfer(), wait=10)
         tick_task.cancel()
         await asyncio.to_thread(reviewer.join)
@@ -164,9 +165,7 @@ def test_an_agent_in_another_process_sees_a_decision_made_elsewhere(tmp_path: Pa
     reviewer = make_gate(url)  # a separate plane on the same file: no in-process wake-up, only polling
 
     def review() -> None:
-        deadline = time.monotonic() + 5
-        while not reviewer.pending() and time.monotonic() < deadline:
-            time.sleep(0.005)
+        wait_until(reviewer.pending, timeout=5, message="the agent's call never reached the shared file")
         reviewer.decide(reviewer.pending()[0].id, Approve(by="alice"))
 
     thread = threading.Thread(target=review)
