@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from tether import Experiment, Gate, Policy, Proposal, Shadowed, ShadowResult, ToolCall, UsageError
+from tether import Experiment, Gate, Policy, Proposal, ShadowCase, Shadowed, ShadowResult, ToolCall, UsageError
 from tether.store import ShadowFilter, Store
 
 POLICY = {
@@ -32,8 +32,8 @@ def propose(
     assert isinstance(out, Shadowed)
 
 
-def case_of(gate: Gate, subject: str):  # type: ignore[no-untyped-def]
-    [case] = gate.plane.shadow_cases(ShadowFilter(subject=subject))  # type: ignore[attr-defined]
+def case_of(gate: Gate, subject: str) -> ShadowCase:
+    [case] = gate.plane.shadow_cases(ShadowFilter(subject=subject))
     return case
 
 
@@ -92,7 +92,7 @@ def test_a_custom_comparator_decides_for_its_tool(gate: Gate) -> None:
 def test_a_shadowed_call_without_a_subject_cannot_be_paired(gate: Gate) -> None:
     out = gate.call(ToolCall(tool="refund", args={"order": "O-1", "amount": 1}, agent="refund-bot"))
     assert isinstance(out, Shadowed)
-    assert gate.plane.shadow_cases() == []  # type: ignore[attr-defined]
+    assert gate.plane.shadow_cases() == []
 
 
 def test_record_human_needs_a_subject(gate: Gate) -> None:
@@ -115,15 +115,15 @@ def test_the_report_counts_match_a_hand_computed_scenario(gate: Gate) -> None:
     # a human action the agent never saw stays open: not counted
     gate.record_human("LONELY", "refund", {"order": "O-7", "amount": 1.0}, by="ana")
 
-    lanes = {row.key: row for row in gate.plane.shadow_report()}  # type: ignore[attr-defined]
+    lanes = {row.key: row for row in gate.plane.shadow_report()}
     refunds = lanes["refund-bot/refund"]
     assert (refunds.cases, refunds.agree, refunds.false_positives, refunds.mismatches) == (5, 3, 1, 1)
     assert refunds.agreement == pytest.approx(0.6)
     assert {c.subject for c in refunds.edge_cases} == {"A-0", "FP", "MM"}
     assert lanes["triage-bot/close_ticket"].agreement == 1.0
-    by_tool = {row.key: row.cases for row in gate.plane.shadow_report(by="tool")}  # type: ignore[attr-defined]
+    by_tool = {row.key: row.cases for row in gate.plane.shadow_report(by="tool")}
     assert by_tool == {"close_ticket": 1, "refund": 5}
-    only = gate.plane.shadow_report(lane="triage-bot/close_ticket")  # type: ignore[attr-defined]
+    only = gate.plane.shadow_report(lane="triage-bot/close_ticket")
     assert [row.key for row in only] == ["triage-bot/close_ticket"]
 
 
@@ -175,7 +175,7 @@ def test_a_candidates_exception_is_captured_and_never_reaches_the_caller(gate: G
     case = case_of(gate, "T-1")
     assert case.agent_error == "RuntimeError: model timed out"
     assert case.result is ShadowResult.FALSE_NEGATIVE
-    [row] = gate.plane.shadow_report()  # type: ignore[attr-defined]
+    [row] = gate.plane.shadow_report()
     assert row.edge_cases == [case]
 
 
@@ -184,7 +184,7 @@ def test_publishing_never_breaks_the_caller(gate: Gate) -> None:
     exp.control(existing_process, "O-1")
     exp.candidate(existing_process, "O-1")
     assert exp.conduct(subject="") is not None  # an empty subject cannot be recorded; the caller still gets its value
-    assert gate.plane.shadow_cases() == []  # type: ignore[attr-defined]
+    assert gate.plane.shadow_cases() == []
 
 
 def test_the_controls_exception_is_the_callers(gate: Gate) -> None:

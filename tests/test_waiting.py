@@ -14,6 +14,7 @@ from waiting import wait_until
 
 from tether import (
     Approve,
+    Decision,
     Executed,
     FakeClock,
     Gate,
@@ -23,6 +24,7 @@ from tether import (
     Rejected,
     Respond,
     Responded,
+    Store,
     ToolCall,
     UsageError,
 )
@@ -39,8 +41,8 @@ def transfer(amount: float = 10.0) -> ToolCall:
     return ToolCall(tool="transfer_funds", args={"account": "A-1", "amount": amount}, agent="bot")
 
 
-def make_gate(store: object = "memory://", clock: FakeClock | None = None) -> Gate:
-    gate = Gate(Policy.from_dict(POLICY), store, clock=clock, poll_interval=0.01)  # type: ignore[arg-type]
+def make_gate(store: Store | str = "memory://", clock: FakeClock | None = None) -> Gate:
+    gate = Gate(Policy.from_dict(POLICY), store, clock=clock, poll_interval=0.01)
     gate.ran = []  # type: ignore[attr-defined]
 
     @gate.tool
@@ -51,14 +53,14 @@ def make_gate(store: object = "memory://", clock: FakeClock | None = None) -> Ga
     return gate
 
 
-def decide_soon(gate: Gate, decision: object, when: Callable[[], object] = lambda: True) -> threading.Thread:
+def decide_soon(gate: Gate, decision: Decision, when: Callable[[], object] = lambda: True) -> threading.Thread:
     """A reviewer who decides the only pending action, from another thread, once it is pending and ``when``
     holds."""
 
     def review() -> None:
         wait_until(gate.pending, timeout=5, message="nothing became pending")
         wait_until(when, timeout=5)
-        gate.decide(gate.pending()[0].id, decision)  # type: ignore[arg-type]
+        gate.decide(gate.pending()[0].id, decision)
 
     thread = threading.Thread(target=review)
     thread.start()
