@@ -441,3 +441,31 @@ def test_the_console_script_exits_0_1_and_2_without_a_traceback(tmp_path: Path) 
     assert "bad.toml: tools.pay.risk:" in bad.stderr
     for result in (exists, missing, bad):
         assert "Traceback" not in result.stderr
+
+
+STARTUP_PROBE = """
+import sys
+from tether.cli import main
+try:
+    main(sys.argv[1:])
+except SystemExit:
+    pass
+heavy = ("prompt_toolkit", "cel", "cel.cel", "sqlalchemy", "tether.wire", "tether.server", "fastapi", "uvicorn")
+print("loaded:", *[name for name in heavy if name in sys.modules])
+"""
+
+
+@pytest.mark.subprocess
+@pytest.mark.parametrize(
+    ("command", "loaded"),
+    [
+        (["--help"], []),
+        (["policy", "check"], ["cel.cel"]),  # the CEL engine, without the cel package's REPL (prompt_toolkit)
+        (["pending"], ["cel.cel", "sqlalchemy"]),
+    ],
+    ids=["help", "policy-check", "pending"],
+)
+def test_a_command_imports_only_what_it_uses(workdir: Path, command: list[str], loaded: list[str]) -> None:
+    result = run_process([sys.executable, "-c", STARTUP_PROBE, *command], workdir)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.splitlines()[-1].split()[1:] == loaded

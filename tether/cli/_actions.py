@@ -26,12 +26,12 @@ def pending(
     as_json: JsonFlag = False,
 ) -> None:
     """List actions held for a human decision, most urgent first."""
-    from tether.wire import ActionOut
-
     with open_plane(ctx) as plane:
         held = plane.pending(agent=agent, tool=tool, limit=1000)
     held.sort(key=lambda a: (a.verdict.urgency.value != "high", a.created_at))
     if as_json:
+        from tether.wire import ActionOut
+
         print_json([ActionOut.of(a).model_dump(mode="json") for a in held])
         return
     if not held:

@@ -70,13 +70,14 @@ def policy_explain(
     """Show the verdict the policy gives one call now, with every reason (its lane's history included)."""
     from tether.model import ToolCall
     from tether.policy import format_duration
-    from tether.wire import VerdictOut
 
     parsed = json_object(args, "--args")
     call = ToolCall(tool=tool, args=parsed, agent=agent, confidence=confidence)
     with open_plane(ctx, policy_required=True) as plane:
         verdict = plane.evaluate(call)
     if as_json:
+        from tether.wire import VerdictOut
+
         print_json(VerdictOut.of(verdict).model_dump(mode="json"))
         return
     header = Text(f"{tool} → {verdict.mode.value}")

@@ -6,7 +6,13 @@ The activation a condition sees is the call itself: ``tool``, ``args``, ``agent`
 
 from __future__ import annotations
 
+import importlib.util
 import re
+import sys
+import threading
+from importlib.machinery import EXTENSION_SUFFIXES, ExtensionFileLoader
+from pathlib import Path
+from types import ModuleType
 from typing import Any
 
 from tether.errors import ConfigError
@@ -21,14 +27,10 @@ class Expression:
     __slots__ = ("_program", "_variables", "key", "source")
 
     def __init__(self, source: str, *, file: str, key: str) -> None:
-        # Imported here, not at the top: the ``cel`` package imports its own REPL (prompt_toolkit, pygments) on
-        # import, which costs a command that never compiles a condition (``tether --help``) about 0.3 s.
-        import cel
-
         self.source = source
         self.key = key
         try:
-            self._program = cel.compile(source)
+            self._program = _cel().compile(source)
         except (ValueError, RuntimeError) as exc:
             raise ConfigError(_explain_syntax_error(source, str(exc)), file=file, key=key) from None
         # Only the names an expression reads are handed to CEL: converting the whole call (reasoning text and
@@ -49,6 +51,50 @@ class Expression:
             return self._program.execute({name: activation[name] for name in self._variables})
         except Exception as exc:
             raise ExpressionFailed(f"{self.source!r} failed: {_first_line(exc)}") from None
+
+
+def _cel() -> ModuleType:
+    """The CEL engine, loaded when the first condition is compiled.
+
+    ``import cel`` also imports the package's interactive REPL (prompt_toolkit, pygments, rich.syntax): about 0.3 s,
+    paid by every ``tether`` command and agent process whose policy has a condition, against ~15 ms for the
+    compiled engine (``cel.cel``) that ``compile`` and ``execute`` come from. So the engine is loaded on its own,
+    under its own name, where the package finds it if something imports the package later (a PyO3 module must not
+    be initialised twice). If the package is imported already, or its wheel is laid out otherwise, this is just
+    ``import cel``.
+    """
+    with _LOADING:
+        if "cel" in sys.modules:
+            return sys.modules["cel"]
+        engine = sys.modules.get("cel.cel") or _load_engine()
+        if engine is not None:
+            return engine
+        import cel
+
+        return cel
+
+
+_LOADING = threading.Lock()
+
+
+def _load_engine() -> ModuleType | None:
+    package = importlib.util.find_spec("cel")  # finds the package without importing it
+    folders = (package.submodule_search_locations or []) if package else []
+    for path in (Path(folder) / f"cel{suffix}" for folder in folders for suffix in EXTENSION_SUFFIXES):
+        if path.is_file():
+            loader = ExtensionFileLoader("cel.cel", str(path))
+            spec = importlib.util.spec_from_file_location("cel.cel", path, loader=loader)
+            if spec is None:
+                return None
+            engine = importlib.util.module_from_spec(spec)
+            sys.modules["cel.cel"] = engine
+            try:
+                loader.exec_module(engine)
+            except ImportError:
+                del sys.modules["cel.cel"]
+                return None
+            return engine
+    return None
 
 
 class ExpressionFailed(Exception):
