@@ -10,6 +10,7 @@ import json
 import threading
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import httpx
 import pytest
@@ -56,10 +57,10 @@ def client(server: AppServer | LiveServer, name: str, role: Role, groups: tuple[
     return httpx.Client(base_url=server.url, headers=headers, timeout=30)
 
 
-def submit(agent: httpx.Client, tool: str = "transfer_funds", **args: object) -> dict[str, object]:
+def submit(agent: httpx.Client, tool: str = "transfer_funds", **args: object) -> dict[str, Any]:
     response = agent.post("/v1/actions", json={"tool": tool, "args": args or {"account": "A", "amount": 5}})
     assert response.status_code == 201, response.text
-    body: dict[str, object] = response.json()
+    body: dict[str, Any] = response.json()
     return body
 
 
@@ -99,7 +100,7 @@ def test_the_agent_flow_for_a_held_call_over_plain_http(live: LiveServer) -> Non
     held = submit(agent)
     action = held["action"]
     assert isinstance(action, dict)
-    assert held["outcome"]["kind"] == "pending"  # type: ignore[index]
+    assert held["outcome"]["kind"] == "pending"
 
     def approve_soon() -> None:
         wait_until(lambda: live.requests_in_flight() > 0, message="the agent's long poll never opened")
@@ -124,7 +125,7 @@ def test_the_agent_flow_for_a_held_call_over_plain_http(live: LiveServer) -> Non
 def test_an_agent_can_never_decide(server: AppServer) -> None:
     agent = client(server, "bot", Role.AGENT)
     held = submit(agent)["action"]
-    refused = agent.post(f"/v1/actions/{held['id']}/decision", json={"kind": "approve"})  # type: ignore[index]
+    refused = agent.post(f"/v1/actions/{held['id']}/decision", json={"kind": "approve"})
     assert refused.status_code == 403
 
 
@@ -139,7 +140,7 @@ def test_an_agent_touches_only_its_own_actions(server: AppServer) -> None:
     owner = client(server, "bot", Role.AGENT)
     other = client(server, "other-bot", Role.AGENT)
     held = submit(owner)["action"]
-    action_id = held["id"]  # type: ignore[index]
+    action_id = held["id"]
     assert other.get(f"/v1/actions/{action_id}").status_code == 403
     assert other.post(f"/v1/actions/{action_id}/claim", json={"worker": "x"}).status_code == 403
     assert other.get("/v1/actions").json()["actions"] == []
@@ -150,7 +151,7 @@ def test_reviewers_decide_only_for_their_group(server: AppServer) -> None:
     agent = client(server, "bot", Role.AGENT)
     outsider = client(server, "mallory", Role.REVIEWER, ("support",))
     finance = client(server, "alice", Role.REVIEWER, ("finance",))
-    action_id = submit(agent)["action"]["id"]  # type: ignore[index]
+    action_id = submit(agent)["action"]["id"]
     refused = outsider.post(f"/v1/actions/{action_id}/decision", json={"kind": "approve"})
     assert refused.status_code == 403
     assert "finance" in refused.json()["error"]["message"]
@@ -160,7 +161,7 @@ def test_reviewers_decide_only_for_their_group(server: AppServer) -> None:
 def test_viewers_read_but_cannot_decide(server: AppServer) -> None:
     agent = client(server, "bot", Role.AGENT)
     viewer = client(server, "victor", Role.VIEWER)
-    action_id = submit(agent)["action"]["id"]  # type: ignore[index]
+    action_id = submit(agent)["action"]["id"]
     assert viewer.get(f"/v1/actions/{action_id}").status_code == 200
     assert viewer.get("/v1/audit").status_code == 200
     assert viewer.post(f"/v1/actions/{action_id}/decision", json={"kind": "approve"}).status_code == 403
@@ -170,7 +171,7 @@ def test_a_second_decision_is_a_409_that_says_who_decided(server: AppServer) -> 
     agent = client(server, "bot", Role.AGENT)
     alice = client(server, "alice", Role.REVIEWER, ("finance",))
     bob = client(server, "bob", Role.REVIEWER, ("finance",))
-    action_id = submit(agent)["action"]["id"]  # type: ignore[index]
+    action_id = submit(agent)["action"]["id"]
     alice.post(f"/v1/actions/{action_id}/decision", json={"kind": "reject", "note": "no"})
     late = bob.post(f"/v1/actions/{action_id}/decision", json={"kind": "approve"})
     assert late.status_code == 409
@@ -217,7 +218,7 @@ def test_a_malformed_submission_is_a_422_naming_the_field(
 def test_a_decision_body_must_fit_its_kind(server: AppServer) -> None:
     agent = client(server, "bot", Role.AGENT)
     alice = client(server, "alice", Role.REVIEWER, ("finance",))
-    action_id = submit(agent)["action"]["id"]  # type: ignore[index]
+    action_id = submit(agent)["action"]["id"]
     for body in ({"kind": "edit"}, {"kind": "respond"}, {"kind": "approve", "message": "x"}, {"kind": "maybe"}):
         response = alice.post(f"/v1/actions/{action_id}/decision", json=body)
         assert response.status_code == 422, body
@@ -264,7 +265,7 @@ def test_breakers_are_listed_and_closed_by_admins_only(server: AppServer) -> Non
 def test_metrics_follow_prometheus_conventions(server: AppServer) -> None:
     agent = client(server, "bot", Role.AGENT)
     alice = client(server, "alice", Role.REVIEWER, ("finance",))
-    action_id = submit(agent)["action"]["id"]  # type: ignore[index]
+    action_id = submit(agent)["action"]["id"]
     submit(agent)
     alice.post(f"/v1/actions/{action_id}/decision", json={"kind": "approve"})
     text = server.client().get("/metrics").text
@@ -279,11 +280,11 @@ def test_events_stream_lifecycle_changes_and_resume_from_last_event_id(live: Liv
     agent = client(live, "bot", Role.AGENT)
     viewer_token = live.token("victor", Role.VIEWER)
     headers = {"Authorization": f"Bearer {viewer_token}"}
-    first = submit(agent)["action"]["id"]  # type: ignore[index]
+    first = submit(agent)["action"]["id"]
     received = read_events(live, headers, params={"after": 0, "kind": "action."}, count=1)
     assert received[0]["action_id"] == first
     last_id = received[0]["seq"]
-    second = submit(agent)["action"]["id"]  # type: ignore[index]
+    second = submit(agent)["action"]["id"]
     resumed = read_events(live, {**headers, "Last-Event-ID": str(last_id)}, params={"kind": "action."}, count=1)
     assert resumed[0]["action_id"] == second
     assert resumed[0]["tool"] == "transfer_funds"
@@ -293,7 +294,7 @@ def test_events_can_be_filtered_by_agent_and_tool(live: LiveServer) -> None:
     bot = client(live, "bot", Role.AGENT)
     other = client(live, "other-bot", Role.AGENT)
     submit(other)
-    mine = submit(bot, tool="classify_ticket", ticket="T")["action"]["id"]  # type: ignore[index]
+    mine = submit(bot, tool="classify_ticket", ticket="T")["action"]["id"]
     headers = {"Authorization": f"Bearer {live.token('victor', Role.VIEWER)}"}
     events = read_events(live, headers, params={"after": 0, "agent": "bot", "tool": "classify_ticket"}, count=2)
     assert {e["action_id"] for e in events} == {mine}
@@ -377,7 +378,7 @@ def test_the_server_never_retries_an_irreversible_tool(server: AppServer) -> Non
 
     agent = client(server, "bot", Role.AGENT)
     alice = client(server, "alice", Role.REVIEWER, ("finance",))
-    action_id = submit(agent)["action"]["id"]  # type: ignore[index]
+    action_id = submit(agent)["action"]["id"]
     alice.post(f"/v1/actions/{action_id}/decision", json={"kind": "approve"})
     server.plane.lease = timedelta(milliseconds=100)  # the worker will "die" without renewing
     agent.post(f"/v1/actions/{action_id}/claim", json={"worker": "w1"})
@@ -420,7 +421,7 @@ def test_submitting_the_same_call_twice_returns_the_first_action(server: AppServ
 
 def test_oldest_first_lists_work_queues_in_order(server: AppServer) -> None:
     agent = client(server, "bot", Role.AGENT)
-    ids = [submit(agent)["action"]["id"] for _ in range(3)]  # type: ignore[index]
+    ids = [submit(agent)["action"]["id"] for _ in range(3)]
     listed = agent.get("/v1/actions", params={"oldest_first": True}).json()["actions"]
     assert [a["action"]["id"] for a in listed] == ids
 
@@ -429,7 +430,7 @@ def test_the_audit_kind_filter_scans_past_the_limit_and_says_where_to_continue(s
     agent = client(server, "bot", Role.AGENT)
     alice = client(server, "alice", Role.REVIEWER, ("finance",))
     for _ in range(3):
-        action_id = submit(agent)["action"]["id"]  # type: ignore[index]
+        action_id = submit(agent)["action"]["id"]
         alice.post(f"/v1/actions/{action_id}/decision", json={"kind": "approve"})
     viewer = client(server, "victor", Role.VIEWER)
     page = viewer.get("/v1/audit", params={"kind": "action.approved", "limit": 2}).json()
@@ -505,7 +506,7 @@ def test_viewers_see_secret_looking_arguments_redacted(server: AppServer) -> Non
     agent = client(server, "bot", Role.AGENT)
     viewer = client(server, "victor", Role.VIEWER)
     alice = client(server, "alice", Role.REVIEWER, ("finance",))
-    action_id = submit(agent, account="A", amount=1, api_key="sk-live-123")["action"]["id"]  # type: ignore[index]
+    action_id = submit(agent, account="A", amount=1, api_key="sk-live-123")["action"]["id"]
     assert viewer.get(f"/v1/actions/{action_id}").json()["action"]["call"]["args"]["api_key"] == "[redacted]"
     assert alice.get(f"/v1/actions/{action_id}").json()["action"]["call"]["args"]["api_key"] == "sk-live-123"
     assert agent.get(f"/v1/actions/{action_id}").json()["action"]["call"]["args"]["api_key"] == "sk-live-123"
