@@ -33,9 +33,9 @@ _PAGE = 200
     response_class=EventSourceResponse,
     responses={
         200: {
-            "model": StreamEventOut,
-            "description": "A text/event-stream; each event's `data` is this object as JSON, its `id` the audit "
-            "sequence number and its `event` the audit event's kind.",
+            "description": "Each event's `data` is this object as JSON, its `id` the audit sequence number and its "
+            "`event` the audit event's kind.",
+            "content": {"text/event-stream": {"schema": StreamEventOut.model_json_schema(mode="serialization")}},
         },
         **JSON_ERROR_RESPONSES,
     },
