@@ -91,3 +91,27 @@ def test_an_action_body_names_the_call_verdict_and_outcome(document: dict[str, A
         "ShadowedOut",
         "DeniedOut",
     }
+
+
+def test_tether_wire_exports_every_model_it_defines() -> None:
+    import tether.wire as wire
+    from tether.wire._base import WireModel
+
+    defined = {
+        name
+        for module in (wire._action, wire._admin, wire._audit, wire._errors, wire._lanes, wire._outcome, wire._shadow)
+        for name, value in vars(module).items()
+        if isinstance(value, type) and issubclass(value, WireModel) and value.__module__ == module.__name__
+    }
+    assert defined <= set(wire.__all__)
+    assert all(hasattr(wire, name) for name in wire.__all__)
+
+
+@pytest.mark.subprocess
+def test_tether_wire_needs_no_web_framework() -> None:
+    """The client and the CLI use the models without the server extra."""
+    import subprocess
+    import sys
+
+    code = "import sys, tether.wire; sys.exit(1 if 'fastapi' in sys.modules or 'starlette' in sys.modules else 0)"
+    assert subprocess.run([sys.executable, "-c", code], check=False).returncode == 0
