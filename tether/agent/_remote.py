@@ -1,40 +1,24 @@
 """``tether.connect(url, token)``: the same Gate, backed by a Tether server instead of a local store.
 
-``RemotePlane`` speaks the ``/v1`` API and turns error responses back into the same exceptions the local plane
-raises, so agent code and tests do not care where the plane runs. If the server cannot be reached, calls raise
-StoreError: nothing above ``auto`` runs without the plane.
+``RemotePlane`` speaks the ``/v1`` API and parses every answer with its ``tether.wire`` model; error answers come
+back as the same exceptions the local plane raises (``tether.agent._http``), so agent code and tests do not care
+where the plane runs. If the server cannot be reached, calls raise StoreError: nothing above ``auto`` runs without
+the plane.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator
 from datetime import timedelta
-from typing import Any, Literal, TypeVar
-
-import httpx
-from pydantic import BaseModel, ValidationError
+from typing import Any, Literal
 
 from tether._outcomes import outcome_of
 from tether.agent._gate import Gate
+from tether.agent._http import M, Transport
 from tether.audit import Anchor, AuditEvent, Verification
 from tether.autonomy._shadow import Comparator, ShadowStats
 from tether.clock import Clock, SystemClock
-from tether.errors import (
-    AlreadyDecided,
-    ClaimConflict,
-    ConfigError,
-    DecisionError,
-    Forbidden,
-    NotDecidable,
-    NotFound,
-    RemoteError,
-    SeparationOfDuties,
-    StoreError,
-    TetherError,
-    Unauthenticated,
-    UndoRefused,
-    UsageError,
-)
+from tether.errors import UsageError
 from tether.model import (
     Action,
     Approve,
@@ -71,25 +55,6 @@ from tether.wire import (
     VerificationOut,
 )
 
-M = TypeVar("M", bound=BaseModel)
-
-_ERRORS: dict[str, type[TetherError]] = {
-    "unauthenticated": Unauthenticated,
-    "forbidden": Forbidden,
-    "separation_of_duties": SeparationOfDuties,
-    "not_found": NotFound,
-    "already_decided": AlreadyDecided,
-    "undo_refused": UndoRefused,
-    "not_decidable": NotDecidable,
-    "conflict": DecisionError,
-    "claim_conflict": ClaimConflict,
-    "invalid_request": UsageError,
-    "too_large": UsageError,
-    "http_error": UsageError,
-    "bad_configuration": ConfigError,
-    "store_unavailable": StoreError,
-}
-_UNAVAILABLE = {502, 503, 504}  # a proxy or load balancer with no Tether behind it
 _LONG_POLL = 25.0
 _MAX_PAGE = 1000
 
@@ -109,9 +74,7 @@ class RemotePlane:
     def __init__(self, url: str, token: str, *, clock: Clock | None = None, timeout: float = 30.0) -> None:
         self.url = url.rstrip("/")
         self.clock = clock or SystemClock()
-        self._http = httpx.Client(
-            base_url=self.url, headers={"Authorization": f"Bearer {token}"}, timeout=timeout + _LONG_POLL
-        )
+        self._http = Transport(self.url, token, timeout=timeout + _LONG_POLL)
         self._policy: Policy | None = None
         self._lease: timedelta | None = None
         self.comparators: dict[str, Comparator] = {}  # unused: the server pairs cases with its own comparators
@@ -339,30 +302,10 @@ class RemotePlane:
         return self._get(ActionView, method, path, **kwargs).action.to_action()
 
     def _get(self, model: type[M], method: str, path: str, **kwargs: Any) -> M:
-        """The answer to a request, parsed with its wire model; a body that does not fit is a RemoteError."""
-        data = self._request(method, path, **kwargs)
-        try:
-            return model.model_validate(data)
-        except ValidationError as exc:
-            raise RemoteError(f"{method} {path}: the server's answer is not a {model.__name__}: {exc}") from None
+        return self._http.parsed(model, method, path, **kwargs)
 
     def _request(self, method: str, path: str, **kwargs: Any) -> Any:
-        try:
-            response = self._http.request(method, path, **kwargs)
-        except httpx.HTTPError as exc:
-            raise StoreError(f"the Tether server at {self.url} is unreachable: {exc}") from None
-        if response.status_code < 400:
-            return response.json()
-        try:
-            error = response.json()["error"]
-            kind, message = error["type"], error["message"]
-        except (ValueError, KeyError, TypeError):
-            if response.status_code in _UNAVAILABLE:
-                raise StoreError(
-                    f"the Tether server at {self.url} is unavailable (HTTP {response.status_code})"
-                ) from None
-            raise RemoteError(f"{method} {path}: HTTP {response.status_code}", status=response.status_code) from None
-        raise _ERRORS.get(kind, RemoteError)(message)
+        return self._http.request(method, path, **kwargs)
 
 
 def connect(url: str, token: str, *, clock: Clock | None = None, poll_interval: float = 0.02) -> Gate:
