@@ -13,6 +13,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from databases import remove_template, sqlite_url
 from postgres import pg_server, stop_session_server
 
 from tether import FakeClock, Gate, Policy
@@ -27,6 +28,8 @@ MARKED_PLACES: dict[str, tuple[str, ...]] = {
     "demo": ("subprocess", "slow"),  # the live demo runs for tens of seconds
     "test_crash.py": ("subprocess", "slow"),  # agents killed and restarted
     "test_examples.py": ("subprocess",),
+    "test_fuzz.py": ("slow",),  # schemathesis: hundreds of generated requests
+    "test_properties.py": ("slow",),  # hypothesis over the policy's invariants
 }
 # Fixtures that start Python processes.
 PROCESS_FIXTURES = {"served", "mcp_workspace"}
@@ -63,9 +66,10 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
 
 
 @pytest.fixture(scope="session", autouse=True)
-def _stop_postgres() -> Iterator[None]:
+def _session_databases() -> Iterator[None]:
     yield
     stop_session_server()
+    remove_template()
 
 
 def make_store(kind: str, tmp_path: Path) -> Store:
@@ -73,7 +77,7 @@ def make_store(kind: str, tmp_path: Path) -> Store:
         return MemoryStore()
     if kind == "postgres":
         return open_store(pg_server().migrated_database())
-    return open_store(f"sqlite:///{tmp_path / 'tether.db'}")
+    return open_store(sqlite_url(tmp_path / "tether.db"))
 
 
 @pytest.fixture(params=STORE_KINDS)

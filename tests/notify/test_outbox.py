@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from databases import sqlite_url
 
 from tether import FakeClock, Policy
 from tether.errors import ConfigError
@@ -58,7 +59,8 @@ class Receiver:
                 return None
 
         self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+        # a short poll: shutdown() waits for the loop to look (the default half second was most of each test)
+        self.thread = threading.Thread(target=self.server.serve_forever, kwargs={"poll_interval": 0.01}, daemon=True)
         self.thread.start()
 
     @property
@@ -132,7 +134,7 @@ def clock() -> FakeClock:
 
 
 def make_plane(tmp_path: Path, policy: Policy, clock: FakeClock) -> ControlPlane:
-    return ControlPlane(policy, open_store(f"sqlite:///{tmp_path / 'notify.db'}"), clock=clock)
+    return ControlPlane(policy, open_store(sqlite_url(tmp_path / "notify.db")), clock=clock)
 
 
 def held(plane: ControlPlane, tool: str = "wire") -> str:

@@ -16,6 +16,7 @@ from urllib.parse import urlencode
 
 import httpx
 import pytest
+from databases import sqlite_url
 from http_peers import Peer
 from serving import LiveServer
 from slack_sdk.signature import SignatureVerifier
@@ -85,7 +86,7 @@ def clock() -> FakeClock:
 @pytest.fixture
 def plane(tmp_path: Path, slack: Peer, clock: FakeClock) -> Iterator[ControlPlane]:
     made = ControlPlane(
-        Policy.from_dict(policy(slack.port)), open_store(f"sqlite:///{tmp_path / 'slack.db'}"), clock=clock
+        Policy.from_dict(policy(slack.port)), open_store(sqlite_url(tmp_path / "slack.db")), clock=clock
     )
     yield made
     made.store.close()

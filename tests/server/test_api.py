@@ -14,6 +14,7 @@ from typing import Any
 
 import httpx
 import pytest
+from databases import sqlite_url
 from serving import AppServer, LiveServer
 from waiting import wait_until
 
@@ -34,7 +35,7 @@ POLICY = {
 
 @pytest.fixture
 def server(tmp_path: Path) -> Iterator[AppServer]:
-    plane = ControlPlane(Policy.from_dict(POLICY), open_store(f"sqlite:///{tmp_path / 'api.db'}"))
+    plane = ControlPlane(Policy.from_dict(POLICY), open_store(sqlite_url(tmp_path / "api.db")))
     app = AppServer(plane, sweep_interval=0.2)
     yield app
     app.stop()
@@ -43,7 +44,7 @@ def server(tmp_path: Path) -> Iterator[AppServer]:
 
 @pytest.fixture
 def live(tmp_path: Path) -> Iterator[LiveServer]:
-    plane = ControlPlane(Policy.from_dict(POLICY), open_store(f"sqlite:///{tmp_path / 'api.db'}"))
+    plane = ControlPlane(Policy.from_dict(POLICY), open_store(sqlite_url(tmp_path / "api.db")))
     served = LiveServer(plane, sweep_interval=0.2)
     yield served
     served.stop()

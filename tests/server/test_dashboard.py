@@ -14,6 +14,7 @@ from pathlib import Path
 
 import httpx
 import pytest
+from databases import sqlite_url
 from serving import AppServer
 
 from tether import Policy
@@ -40,7 +41,7 @@ def clock() -> FakeClock:
 
 @pytest.fixture
 def server(tmp_path: Path, clock: FakeClock) -> Iterator[AppServer]:
-    plane = ControlPlane(Policy.from_dict(POLICY), open_store(f"sqlite:///{tmp_path / 'dash.db'}"), clock=clock)
+    plane = ControlPlane(Policy.from_dict(POLICY), open_store(sqlite_url(tmp_path / "dash.db")), clock=clock)
     app = AppServer(plane, sweep_interval=0)
     yield app
     app.stop()
@@ -363,7 +364,7 @@ def test_lanes_can_be_demoted_by_admins_only(server: AppServer) -> None:
 
 def test_sampled_runs_are_reviewed_from_the_lanes_page_and_over_the_api(tmp_path: Path) -> None:
     policy = Policy.from_dict({**POLICY, "autonomy": {"sample_rate": 1.0}})
-    plane = ControlPlane(policy, open_store(f"sqlite:///{tmp_path / 'samples.db'}"))
+    plane = ControlPlane(policy, open_store(sqlite_url(tmp_path / "samples.db")))
     live = AppServer(plane, sweep_interval=0)
     try:
         first = plane.submit(ToolCall(tool="lookup", args={"q": "a"}, agent="bot"), worker="w")
