@@ -10,10 +10,12 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import httpx
+import psycopg
 import pytest
 from instances import Instance
 from postgres import pg_server
 from sqlalchemy import create_engine, text
+from waiting import wait_until
 
 from tether import Policy
 from tether.model import Role, Status, ToolCall
@@ -43,6 +45,14 @@ def database(tmp_path: Path) -> Iterator[tuple[Path, str, ControlPlane]]:
     plane.close()
 
 
+def listening(url: str) -> int:
+    """Sessions of this database whose listener thread has run LISTEN and now waits for notifications."""
+    query = "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND query LIKE 'LISTEN %'"
+    with psycopg.connect(url, autocommit=True) as conn:
+        row = conn.execute(query).fetchone()
+    return int(row[0]) if row else 0
+
+
 def token(plane: ControlPlane, name: str, role: Role) -> dict[str, str]:
     _, secret = Tokens(plane.store, plane.clock).issue(name, role, by="test")
     return {"Authorization": f"Bearer {secret}"}
@@ -54,7 +64,7 @@ def test_a_change_on_one_instance_wakes_watchers_on_another(database: tuple[Path
     try:
         woke = threading.Event()
         first.on_change(woke.set)  # only LISTEN/NOTIFY can call this: nothing polls on its behalf
-        time.sleep(0.3)  # let the listener thread connect and LISTEN
+        wait_until(lambda: listening(url) >= 2, message="the planes' listeners never connected")  # both planes
         woke.clear()
         second.submit(ToolCall(tool="wire", args={"account": "A"}, agent="bot"))
         assert woke.wait(10), "no notification crossed from one plane to the other"
