@@ -67,6 +67,8 @@ CURRENT_USER = os.environ.get("USER", "cli")
 
 @dataclass
 class Settings:
+    """The global options, kept on the root context so every command of every group reads the same ones."""
+
     config: str | None
     config_explicit: bool
     db: str
