@@ -99,7 +99,13 @@ def create_app(
             return JSONResponse({"ready": False, "reason": str(exc)}, status_code=503)
         return JSONResponse({"ready": True, "audit_head": head.seq})
 
-    @app.get("/metrics", tags=["operations"], summary="Prometheus metrics")
+    @app.get(
+        "/metrics",
+        tags=["operations"],
+        summary="Prometheus metrics",
+        response_class=Response,
+        responses={200: {"content": {CONTENT_TYPE: {"schema": {"type": "string"}}}, "description": "The metrics"}},
+    )
     async def metrics() -> Response:
         body = await asyncio.to_thread(app.state.metrics.render)
         return Response(body, media_type=CONTENT_TYPE)

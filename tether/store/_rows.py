@@ -1,15 +1,15 @@
-"""How model objects are stored: the JSON row formats of actions, calls, verdicts, decisions and shadow
-cases. They change only with a migration.
+"""How model objects are stored: the JSON row formats of verdicts, decisions, approvals and undo records.
+
+They belong to the store and change only with a migration; the HTTP API has its own models in ``tether.wire``.
 """
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 from typing import TYPE_CHECKING, Any
 
-from tether._json import from_iso, from_ts, iso, ts
+from tether._json import from_ts, ts
 from tether.model import (
-    Action,
     Approve,
     Decision,
     Edit,
@@ -17,9 +17,6 @@ from tether.model import (
     Reason,
     Reject,
     Respond,
-    ShadowCase,
-    ShadowResult,
-    Status,
     ToolCall,
     UndoRecord,
     Urgency,
@@ -132,142 +129,9 @@ def undo_from_dict(data: dict[str, Any] | None) -> UndoRecord | None:
     return UndoRecord(by=data["by"], requested_at=requested, result=data.get("result"), error=data.get("error"))
 
 
-def call_from_dict(data: dict[str, Any]) -> ToolCall:
-    return ToolCall(
-        tool=data["tool"],
-        args=data["args"],
-        agent=data["agent"],
-        thread=data.get("thread"),
-        reasoning=data.get("reasoning"),
-        confidence=data.get("confidence"),
-        subject=data.get("subject"),
-        call_id=data["call_id"],
-    )
-
-
-def action_from_dict(data: dict[str, Any]) -> Action:
-    """The inverse of ``action_to_dict``: how the HTTP client rebuilds what the server sent."""
-    undo = data.get("undo")
-    created, updated = from_iso(data["created_at"]), from_iso(data["updated_at"])
-    assert created is not None
-    assert updated is not None
-    return Action(
-        id=data["id"],
-        call=call_from_dict(data["call"]),
-        verdict=verdict_from_dict(data["verdict"]),
-        status=Status(data["status"]),
-        created_at=created,
-        updated_at=updated,
-        policy_version=data["policy_version"],
-        decision=decision_from_dict(data["decision"]) if data.get("decision") else None,
-        decided_at=from_iso(data.get("decided_at")),
-        approvals=approvals_from_list(data.get("approvals")),
-        result=data.get("result"),
-        error=data.get("error"),
-        window_ends_at=from_iso(data.get("window_ends_at")),
-        expires_at=from_iso(data.get("expires_at")),
-        run_at=from_iso(data.get("run_at")),
-        reviewers=data.get("reviewers"),
-        escalations=data.get("escalations", 0),
-        claimed_by=data.get("claimed_by"),
-        lease_until=from_iso(data.get("lease_until")),
-        undo=None
-        if undo is None
-        else UndoRecord(
-            by=undo["by"],
-            requested_at=from_iso(undo["requested_at"]) or datetime.now(UTC),
-            result=undo.get("result"),
-            error=undo.get("error"),
-        ),
-        version=data.get("version", 0),
-    )
-
-
-def action_to_dict(action: Action) -> dict[str, Any]:
-    """The whole record, as the CLI's ``--json`` and the API show it."""
-    return {
-        "id": action.id,
-        "status": action.status.value,
-        "mode": action.verdict.mode.value,
-        "created_at": iso(action.created_at),
-        "updated_at": iso(action.updated_at),
-        "call": call_to_dict(action.call),
-        "verdict": verdict_to_dict(action.verdict),
-        "decision": decision_to_dict(action.decision) if action.decision else None,
-        "decided_at": iso(action.decided_at),
-        "approvals": approvals_to_list(action.approvals),
-        "result": action.result,
-        "error": action.error,
-        "window_ends_at": iso(action.window_ends_at),
-        "expires_at": iso(action.expires_at),
-        "run_at": iso(action.run_at),
-        "reviewers": action.reviewers,
-        "escalations": action.escalations,
-        "claimed_by": action.claimed_by,
-        "lease_until": iso(action.lease_until),
-        "undo": None
-        if action.undo is None
-        else {**(undo_to_dict(action.undo) or {}), "requested_at": iso(action.undo.requested_at)},
-        "policy_version": action.policy_version,
-        "version": action.version,
-    }
-
-
 def _seconds(delta: timedelta | None) -> float | None:
     return None if delta is None else delta.total_seconds()
 
 
 def _delta(value: float | None) -> timedelta | None:
     return None if value is None else timedelta(seconds=value)
-
-
-def shadow_case_to_dict(case: ShadowCase) -> dict[str, Any]:
-    return {
-        "id": case.id,
-        "subject": case.subject,
-        "created_at": iso(case.created_at),
-        "agent": case.agent,
-        "tool": case.tool,
-        "agent_side": {
-            "recorded": case.has_agent,
-            "tool": case.agent_tool,
-            "args": case.agent_args,
-            "action_id": case.agent_action_id,
-            "confidence": case.agent_confidence,
-            "error": case.agent_error,
-        },
-        "human_side": {
-            "recorded": case.has_human,
-            "tool": case.human_tool,
-            "args": case.human_args,
-            "by": case.human_by,
-        },
-        "result": case.result.value if case.result else None,
-        "detail": case.detail,
-        "compared_at": iso(case.compared_at),
-    }
-
-
-def shadow_case_from_dict(data: dict[str, Any]) -> ShadowCase:
-    agent, human = data["agent_side"], data["human_side"]
-    created = from_iso(data["created_at"])
-    assert created is not None
-    return ShadowCase(
-        id=data["id"],
-        subject=data["subject"],
-        created_at=created,
-        agent=data.get("agent"),
-        has_agent=agent["recorded"],
-        agent_tool=agent["tool"],
-        agent_args=agent["args"],
-        agent_action_id=agent["action_id"],
-        agent_confidence=agent["confidence"],
-        agent_error=agent["error"],
-        has_human=human["recorded"],
-        human_tool=human["tool"],
-        human_args=human["args"],
-        human_by=human["by"],
-        result=ShadowResult(data["result"]) if data.get("result") else None,
-        detail=data.get("detail"),
-        compared_at=from_iso(data.get("compared_at")),
-    )
