@@ -6,7 +6,7 @@ They belong to the store and change only with a migration; the HTTP API has its 
 from __future__ import annotations
 
 from datetime import timedelta
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from tether._json import from_ts, ts
 from tether.model import (
@@ -17,27 +17,10 @@ from tether.model import (
     Reason,
     Reject,
     Respond,
-    ToolCall,
     UndoRecord,
     Urgency,
     Verdict,
 )
-
-if TYPE_CHECKING:
-    pass
-
-
-def call_to_dict(call: ToolCall) -> dict[str, Any]:
-    return {
-        "tool": call.tool,
-        "args": call.args,
-        "agent": call.agent,
-        "thread": call.thread,
-        "reasoning": call.reasoning,
-        "confidence": call.confidence,
-        "subject": call.subject,
-        "call_id": call.call_id,
-    }
 
 
 def verdict_to_dict(verdict: Verdict) -> dict[str, Any]:
