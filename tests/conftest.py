@@ -49,6 +49,27 @@ PROCESS_TESTS = {
 }
 
 
+TIERS = ("postgres", "browser", "subprocess", "slow")
+
+
+def pytest_ignore_collect(collection_path: Path, config: pytest.Config) -> bool | None:
+    """A place that ``-m`` leaves out whatever else its tests are marked with is not even imported: importing
+    test_fuzz builds its hundreds of schemathesis cases, several seconds of a fast run."""
+    marks = MARKED_PLACES.get(collection_path.name)
+    expression = config.option.markexpr
+    if not marks or not expression or Path(__file__).parent not in collection_path.parents:
+        return None
+    from _pytest.mark.expression import Expression
+
+    compiled = Expression.compile(expression)
+    others = [tier for tier in TIERS if tier not in marks]
+    for n in range(2 ** len(others)):
+        present = {*marks, *(tier for i, tier in enumerate(others) if n >> i & 1)}
+        if compiled.evaluate(lambda name, /, present=present, **kwargs: name in present):
+            return None  # some test there could be selected
+    return True
+
+
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     tests = Path(__file__).parent
     for item in items:
