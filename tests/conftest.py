@@ -13,11 +13,12 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from databases import remove_template, sqlite_url
-from postgres import pg_server, stop_session_server
+from databases import make_store, remove_template
+from gates import GateFactory, RecordingGate
+from postgres import stop_session_server
 
 from tether import FakeClock, Gate, Policy
-from tether.store import MemoryStore, Store, open_store
+from tether.store import Store
 
 STORE_KINDS = ["memory", "sqlite", "postgres"]
 
@@ -93,14 +94,6 @@ def _session_databases() -> Iterator[None]:
     remove_template()
 
 
-def make_store(kind: str, tmp_path: Path) -> Store:
-    if kind == "memory":
-        return MemoryStore()
-    if kind == "postgres":
-        return open_store(pg_server().migrated_database())
-    return open_store(sqlite_url(tmp_path / "tether.db"))
-
-
 @pytest.fixture(params=STORE_KINDS)
 def store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Store]:
     made = make_store(request.param, tmp_path)
@@ -137,60 +130,52 @@ GATE_KINDS = [*STORE_KINDS, "remote"]
 
 
 @pytest.fixture(params=GATE_KINDS)
-def gate(request: pytest.FixtureRequest, policy: Policy, tmp_path: Path, clock: FakeClock) -> Iterator[Gate]:
-    """A gate over every store, and over a real server on loopback (``tether.connect``), with the example tools
-    registered as simple recorders: the behaviour tests that use it run against the local and the remote gate."""
-    if request.param == "remote":
-        from serving import LiveServer, RoutedPlane
+def gates(request: pytest.FixtureRequest, tmp_path: Path, clock: FakeClock) -> Iterator[GateFactory]:
+    """Gates over every store and over a real server (see ``GateFactory``)."""
+    factory = GateFactory(request.param, tmp_path, clock)
+    yield factory
+    factory.close()
 
-        from tether.plane import ControlPlane
 
-        store = make_store("sqlite", tmp_path)
-        server = LiveServer(ControlPlane(policy, store, clock=clock), sweep_interval=0)
-        g = Gate(plane=RoutedPlane(server, clock=clock))
-    else:
-        store = make_store(request.param, tmp_path)
-        g = Gate(policy, store, clock=clock)
+@pytest.fixture
+def gate(gates: GateFactory, policy: Policy) -> RecordingGate:
+    """A gate of every kind with the example tools registered as simple recorders."""
+    g = gates(policy)
     _register_example_tools(g)
-    yield g
-    g.close()
-    if request.param == "remote":
-        server.stop()
-        store.close()
+    return g
 
 
 def _register_example_tools(g: Gate) -> None:
-    g.ran = []  # type: ignore[attr-defined]
 
     @g.tool
     def classify_ticket(ticket: str) -> str:
-        g.ran.append(("classify_ticket", ticket))  # type: ignore[attr-defined]
+        g.ran.append(("classify_ticket", ticket))
         return "billing"
 
     def delete_draft(to: str, result: str) -> str:
-        g.ran.append(("delete_draft", to))  # type: ignore[attr-defined]
+        g.ran.append(("delete_draft", to))
         return f"deleted {result}"
 
     def reverse_refund(order: str, amount: float) -> str:
-        g.ran.append(("reverse_refund", order, amount))  # type: ignore[attr-defined]
+        g.ran.append(("reverse_refund", order, amount))
         return f"reversed {amount}"
 
     @g.tool(undo=delete_draft)
     def draft_marketing_email(to: str, body: str) -> str:
-        g.ran.append(("draft_marketing_email", to))  # type: ignore[attr-defined]
+        g.ran.append(("draft_marketing_email", to))
         return f"draft for {to}"
 
     @g.tool
     def transfer_funds(account: str, amount: float) -> str:
-        g.ran.append(("transfer_funds", account, amount))  # type: ignore[attr-defined]
+        g.ran.append(("transfer_funds", account, amount))
         return f"sent {amount} to {account}"
 
     @g.tool
     def cancel_order(order: str) -> str:
-        g.ran.append(("cancel_order", order))  # type: ignore[attr-defined]
+        g.ran.append(("cancel_order", order))
         return f"cancelled {order}"
 
     @g.tool(undo=reverse_refund)
     def refund(order: str, amount: float) -> str:
-        g.ran.append(("refund", order, amount))  # type: ignore[attr-defined]
+        g.ran.append(("refund", order, amount))
         return f"refunded {amount}"

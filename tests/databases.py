@@ -13,7 +13,9 @@ import sqlite3
 import tempfile
 from pathlib import Path
 
-from tether.store import open_store
+from postgres import pg_server
+
+from tether.store import MemoryStore, Store, open_store
 
 _TEMPLATE: list[Path] = []
 
@@ -39,3 +41,11 @@ def _template() -> Path:
             db.execute("PRAGMA wal_checkpoint(TRUNCATE)")  # everything in the one file that is copied
         _TEMPLATE.append(path)
     return _TEMPLATE[0]
+
+
+def make_store(kind: str, tmp_path: Path) -> Store:
+    if kind == "memory":
+        return MemoryStore()
+    if kind == "postgres":
+        return open_store(pg_server().migrated_database())
+    return open_store(sqlite_url(tmp_path / "tether.db"))

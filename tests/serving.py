@@ -15,6 +15,7 @@ import threading
 import time
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from typing import Any
 
 import anyio.from_thread
 import httpx
@@ -22,9 +23,11 @@ import uvicorn
 
 from tether.agent._remote import RemotePlane
 from tether.clock import Clock
-from tether.model import Action, Decision, Role, ToolCall
+from tether.model import Action, Decision, Mode, Role, ShadowCase, ToolCall
 from tether.plane import ControlPlane
 from tether.plane._identity import Tokens
+from tether.plane._lanes import LaneReport
+from tether.plane._timers import Fired
 from tether.policy import Declared
 from tether.server import create_app
 
@@ -204,8 +207,50 @@ class RoutedPlane(RemotePlane):
     def request_undo(self, action_id: str, *, by: str) -> Action:
         return self.as_(by, Role.REVIEWER).request_undo(action_id, by=by)
 
+    def sweep(self, *, limit: int = 500) -> list[Fired]:
+        """The server's sweeper, run now: the tests drive the clock, so their servers run without their own."""
+        return self.server.plane.sweep(limit=limit)
+
     def close_breaker(self, lane: str, *, by: str) -> None:
         self.as_(by, Role.ADMIN).close_breaker(lane, by=by)
+
+    def resolve_unknown(self, action_id: str, *, ran: bool, by: str, note: str = "") -> Action:
+        return self.as_(by, Role.REVIEWER).resolve_unknown(action_id, ran=ran, by=by, note=note)
+
+    def report_incident(self, action_id: str, *, note: str, by: str) -> LaneReport:
+        return self.as_(by, Role.REVIEWER).report_incident(action_id, note=note, by=by)
+
+    def review_run(self, action_id: str, *, ok: bool, note: str = "", by: str) -> LaneReport:
+        return self.as_(by, Role.REVIEWER).review_run(action_id, ok=ok, note=note, by=by)
+
+    def promote(self, lane: str, *, by: str) -> LaneReport:
+        return self.as_(by, Role.ADMIN).promote(lane, by=by)
+
+    def demote(self, lane: str, *, by: str, to: Mode | None = None) -> LaneReport:
+        return self.as_(by, Role.ADMIN).demote(lane, by=by, to=to)
+
+    def apply_ladder(self) -> list[LaneReport]:
+        return self.as_("alice", Role.ADMIN).apply_ladder()
+
+    def record_agent(
+        self,
+        subject: str,
+        *,
+        agent: str,
+        tool: str | None,
+        args: dict[str, Any] | None = None,
+        action_id: str | None = None,
+        confidence: float | None = None,
+        error: str | None = None,
+    ) -> ShadowCase:
+        return self.as_(agent, Role.AGENT).record_agent(
+            subject, agent=agent, tool=tool, args=args, action_id=action_id, confidence=confidence, error=error
+        )
+
+    def record_human(
+        self, subject: str, *, tool: str | None, args: dict[str, Any] | None = None, by: str
+    ) -> ShadowCase:
+        return self.as_(by, Role.REVIEWER).record_human(subject, tool=tool, args=args, by=by)
 
     def close(self) -> None:
         for other in self._others.values():

@@ -7,6 +7,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
+from gates import RecordingGate
 
 from tether import (
     AlreadyDecided,
@@ -46,7 +47,7 @@ def kinds(gate: Gate, action_id: str) -> list[str]:
 # -- the six modes -------------------------------------------------------------------------------------------
 
 
-def test_auto_tool_runs_and_its_result_comes_back(gate: Gate) -> None:
+def test_auto_tool_runs_and_its_result_comes_back(gate: RecordingGate) -> None:
     out = gate.call(call("classify_ticket", ticket="T-1"))
     assert isinstance(out, Executed)
     assert out.result == "billing"
@@ -72,7 +73,7 @@ def test_override_tool_runs_with_an_undo_window(gate: Gate, clock: FakeClock) ->
     assert gate.get(out.action_id).window_ends_at == out.window_ends_at
 
 
-def test_approve_tool_is_held_and_not_run(gate: Gate, clock: FakeClock) -> None:
+def test_approve_tool_is_held_and_not_run(gate: RecordingGate, clock: FakeClock) -> None:
     out = gate.call(call("transfer_funds", account="A-1", amount=50.0))
     assert isinstance(out, Pending)
     assert gate.ran == []
@@ -113,7 +114,7 @@ def test_shadow_mode_records_without_running(store: Store) -> None:
 # -- decisions and resume ------------------------------------------------------------------------------------
 
 
-def test_approved_action_runs_once_on_resume(gate: Gate) -> None:
+def test_approved_action_runs_once_on_resume(gate: RecordingGate) -> None:
     held = gate.call(call("transfer_funds", account="A-1", amount=50.0))
     gate.decide(held.action_id, Approve(by="alice", note="ok"))
     first = gate.resume(held.action_id)
@@ -124,13 +125,13 @@ def test_approved_action_runs_once_on_resume(gate: Gate) -> None:
     assert gate.ran == [("transfer_funds", "A-1", 50.0)]
 
 
-def test_resume_of_an_undecided_action_is_still_pending(gate: Gate) -> None:
+def test_resume_of_an_undecided_action_is_still_pending(gate: RecordingGate) -> None:
     held = gate.call(call("transfer_funds", account="A-1", amount=50.0))
     assert isinstance(gate.resume(held.action_id), Pending)
     assert gate.ran == []
 
 
-def test_rejected_action_tells_the_agent_the_note(gate: Gate) -> None:
+def test_rejected_action_tells_the_agent_the_note(gate: RecordingGate) -> None:
     held = gate.call(call("transfer_funds", account="A-1", amount=50.0))
     gate.decide(held.action_id, Reject(by="alice", note="wrong account"))
     out = gate.resume(held.action_id)
@@ -139,7 +140,7 @@ def test_rejected_action_tells_the_agent_the_note(gate: Gate) -> None:
     assert gate.ran == []
 
 
-def test_respond_answers_the_agent_and_runs_nothing(gate: Gate) -> None:
+def test_respond_answers_the_agent_and_runs_nothing(gate: RecordingGate) -> None:
     held = gate.call(call("transfer_funds", account="A-1", amount=50.0))
     gate.decide(held.action_id, Respond(by="alice", message="refund by card instead"))
     out = gate.resume(held.action_id)
@@ -148,7 +149,7 @@ def test_respond_answers_the_agent_and_runs_nothing(gate: Gate) -> None:
     assert gate.ran == []
 
 
-def test_edit_runs_the_tool_with_the_reviewers_arguments_and_keeps_both(gate: Gate) -> None:
+def test_edit_runs_the_tool_with_the_reviewers_arguments_and_keeps_both(gate: RecordingGate) -> None:
     held = gate.call(call("transfer_funds", account="A-1", amount=5000.0))
     gate.decide(held.action_id, Edit(by="alice", args={"account": "A-1", "amount": 500.0}, note="cap it"))
     out = gate.resume(held.action_id)
@@ -302,7 +303,7 @@ def test_a_plain_call_re_raises_the_tools_own_exception(policy: Policy, store: S
         classify_ticket("T-1")
 
 
-def test_a_plain_call_outside_a_context_says_how_to_call_it(gate: Gate, policy: Policy, store: Store) -> None:
+def test_a_plain_call_outside_a_context_says_how_to_call_it(gate: RecordingGate, policy: Policy, store: Store) -> None:
     other = Gate(policy, store)
 
     @other.tool
@@ -352,7 +353,7 @@ def test_an_async_tool_through_the_blocking_call_is_a_usage_error(policy: Policy
         gate.call(call("classify_ticket", ticket="T-1"))
 
 
-def test_async_resume_runs_an_approved_action_once(gate: Gate) -> None:
+def test_async_resume_runs_an_approved_action_once(gate: RecordingGate) -> None:
     held = gate.call(call("transfer_funds", account="A-1", amount=50.0))
     gate.decide(held.action_id, Approve(by="alice"))
     outcomes = asyncio.run(_resume_twice(gate, held.action_id))
@@ -453,7 +454,7 @@ def test_every_event_records_who_what_when_and_the_policy_version(gate: Gate, cl
     assert gate.plane.verify().ok
 
 
-def test_submitting_the_same_call_twice_runs_it_once(gate: Gate) -> None:
+def test_submitting_the_same_call_twice_runs_it_once(gate: RecordingGate) -> None:
     same = ToolCall(tool="classify_ticket", args={"ticket": "T-1"}, agent="support-bot", call_id="retry-1")
     first = gate.call(same)
     second = gate.call(same)

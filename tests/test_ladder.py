@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
+from gates import GateFactory
 
 from tether import Approve, Executed, FakeClock, Gate, Mode, Pending, Policy, Shadowed, ToolCall, UsageError
 from tether.autonomy._ladder import gather
@@ -23,13 +24,20 @@ POLICY = {
 LANE = "bot/tag"
 
 
-def make_gate(store: Store, clock: FakeClock, **autonomy: object) -> Gate:
-    policy = Policy.from_dict({**POLICY, "autonomy": {**RULES, **autonomy}})
-    gate = Gate(policy, store, clock=clock)
+def ladder_policy(**autonomy: object) -> Policy:
+    return Policy.from_dict({**POLICY, "autonomy": {**RULES, **autonomy}})
+
+
+def with_tools(gate: Gate) -> Gate:
     gate.tool(lambda item: f"tagged {item}", name="tag", undo=lambda item: None)
     gate.tool(lambda order: "refunded", name="refund", undo=lambda order: None)
     gate.tool(lambda account: "wired", name="wire")
     return gate
+
+
+def make_gate(gates: GateFactory, **autonomy: object) -> Gate:
+    """A gate of every kind (local over each store, remote over a server) with the ladder's tools."""
+    return with_tools(gates(ladder_policy(**autonomy)))
 
 
 def call(gate: Gate, n: int, tool: str = "tag") -> object:
@@ -44,8 +52,8 @@ def shadow_cases(gate: Gate, count: int, *, agree: int) -> None:
         gate.record_human(f"tag-{n}", "tag", args, by="ana")
 
 
-def test_a_lane_climbs_from_shadow_to_auto_only_on_evidence(store: Store, clock: FakeClock) -> None:
-    gate = make_gate(store, clock)
+def test_a_lane_climbs_from_shadow_to_auto_only_on_evidence(gates: GateFactory, clock: FakeClock) -> None:
+    gate = make_gate(gates)
     plane = gate.plane
     assert isinstance(call(gate, 0), Shadowed)
     assert plane.lane(LANE).level is Mode.SHADOW
@@ -90,16 +98,16 @@ def test_a_lane_climbs_from_shadow_to_auto_only_on_evidence(store: Store, clock:
     assert promoted[0].body["evidence"]["accuracy"] == 1.0
 
 
-def test_a_lane_never_climbs_above_its_ceiling(store: Store, clock: FakeClock) -> None:
-    gate = make_gate(store, clock, start="override")
+def test_a_lane_never_climbs_above_its_ceiling(gates: GateFactory, clock: FakeClock) -> None:
+    gate = make_gate(gates, start="override")
     assert gate.plane.lane("bot/refund").level is Mode.OVERRIDE
     report = gate.plane.lane("bot/refund")
     assert report.step.target is None
     assert "at the ceiling (override)" in report.step.waiting_for[0]
 
 
-def test_a_locked_lane_stays_at_approve_for_ever(store: Store, clock: FakeClock) -> None:
-    gate = make_gate(store, clock, start="ceiling")
+def test_a_locked_lane_stays_at_approve_for_ever(gates: GateFactory, clock: FakeClock) -> None:
+    gate = make_gate(gates, start="ceiling")
     for n in range(12):
         held = call(gate, n, tool="wire")
         gate.decide(held.action_id, Approve(by="alice"))
@@ -110,8 +118,8 @@ def test_a_locked_lane_stays_at_approve_for_ever(store: Store, clock: FakeClock)
     assert "locked" in report.step.waiting_for[0]
 
 
-def test_a_critical_error_drops_the_lane_at_once_to_approve(store: Store, clock: FakeClock) -> None:
-    gate = make_gate(store, clock, start="ceiling")
+def test_a_critical_error_drops_the_lane_at_once_to_approve(gates: GateFactory, clock: FakeClock) -> None:
+    gate = make_gate(gates, start="ceiling")
     done = call(gate, 1)
     assert isinstance(done, Executed)
     assert gate.plane.lane(LANE).level is Mode.AUTO
@@ -127,8 +135,8 @@ def test_a_critical_error_drops_the_lane_at_once_to_approve(store: Store, clock:
     assert not any("days without a critical error" in w for w in waits)
 
 
-def test_accuracy_below_the_bar_drops_the_lane_one_level(store: Store, clock: FakeClock) -> None:
-    gate = make_gate(store, clock, start="approve")
+def test_accuracy_below_the_bar_drops_the_lane_one_level(gates: GateFactory, clock: FakeClock) -> None:
+    gate = make_gate(gates, start="approve")
     for n in range(10):
         held = call(gate, n)
         if n < 8:
@@ -144,8 +152,8 @@ def test_accuracy_below_the_bar_drops_the_lane_one_level(store: Store, clock: Fa
     assert changed.level is Mode.SHADOW
 
 
-def test_promote_auto_promotes_ready_lanes_by_itself(store: Store, clock: FakeClock) -> None:
-    gate = make_gate(store, clock, promote="auto")
+def test_promote_auto_promotes_ready_lanes_by_itself(gates: GateFactory, clock: FakeClock) -> None:
+    gate = make_gate(gates, promote="auto")
     shadow_cases(gate, 10, agree=10)
     assert gate.plane.apply_ladder() == []
     clock.advance(timedelta(days=15))
@@ -154,16 +162,20 @@ def test_promote_auto_promotes_ready_lanes_by_itself(store: Store, clock: FakeCl
     assert isinstance(call(gate, 99), Pending)
 
 
-def test_a_human_can_demote_a_lane(store: Store, clock: FakeClock) -> None:
-    gate = make_gate(store, clock, start="ceiling")
+def test_a_human_can_demote_a_lane(gates: GateFactory, clock: FakeClock) -> None:
+    gate = make_gate(gates, start="ceiling")
     assert gate.plane.demote(LANE, by="admin").level is Mode.OVERRIDE
     assert gate.plane.demote(LANE, by="admin", to=Mode.SHADOW).level is Mode.SHADOW
-    with pytest.raises(UsageError, match="not lower"):
+    # the plane says auto is not lower; the HTTP API's schema lists the levels one may demote to
+    with pytest.raises(
+        UsageError, match="auto is not lower|body.to: Input should be 'shadow', 'approve' or 'override'"
+    ):
         gate.plane.demote(LANE, by="admin", to=Mode.AUTO)
+    assert gate.plane.lane(LANE).level is Mode.SHADOW
 
 
-def test_at_auto_sampled_reviews_and_incident_reports_are_the_evidence(store: Store, clock: FakeClock) -> None:
-    gate = make_gate(store, clock, start="ceiling", sample_rate=0.25)
+def test_at_auto_sampled_reviews_and_incident_reports_are_the_evidence(gates: GateFactory, clock: FakeClock) -> None:
+    gate = make_gate(gates, start="ceiling", sample_rate=0.25)
     plane = gate.plane
     runs = [call(gate, n) for n in range(200)]
     assert all(isinstance(r, Executed) for r in runs)
@@ -189,8 +201,8 @@ def test_at_auto_sampled_reviews_and_incident_reports_are_the_evidence(store: St
     assert reviewed[-1].body == {"lane": LANE, "ok": False, "note": "tagged the wrong product"}
 
 
-def test_a_review_needs_a_run_that_took_effect_and_a_note_when_wrong(store: Store, clock: FakeClock) -> None:
-    gate = make_gate(store, clock, start="ceiling")
+def test_a_review_needs_a_run_that_took_effect_and_a_note_when_wrong(gates: GateFactory, clock: FakeClock) -> None:
+    gate = make_gate(gates, start="ceiling")
     held = gate.call(ToolCall(tool="wire", args={"account": "A"}, agent="bot"))
     with pytest.raises(UsageError, match="only a run that took effect"):
         gate.plane.review_run(held.action_id, ok=True, by="ana")
@@ -200,7 +212,7 @@ def test_a_review_needs_a_run_that_took_effect_and_a_note_when_wrong(store: Stor
 
 
 def test_a_critical_incident_outweighs_a_good_review_of_the_same_run(store: Store, clock: FakeClock) -> None:
-    gate = make_gate(store, clock, start="ceiling")
+    gate = with_tools(Gate(ladder_policy(start="ceiling"), store, clock=clock))  # reads the store itself
     ran = call(gate, 1)
     gate.plane.review_run(ran.action_id, ok=True, by="ana")
     assert gate.plane.lane(LANE).evidence.good == 1

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from gates import RecordingGate
 
 from tether import (
     AlreadyDecided,
@@ -24,13 +25,12 @@ POLICY = {"tools": {"transfer_funds": {"risk": "critical", "reversible": "no", "
 
 
 @pytest.fixture
-def gate(store: Store) -> Gate:
-    g = Gate(Policy.from_dict(POLICY), store)
-    g.ran = []  # type: ignore[attr-defined]
+def gate(store: Store) -> RecordingGate:
+    g = RecordingGate(Policy.from_dict(POLICY), store)
 
     @g.tool
     def transfer_funds(account: str, amount: float) -> str:
-        g.ran.append((account, amount))  # type: ignore[attr-defined]
+        g.ran.append((account, amount))
         return f"sent {amount} to {account}"
 
     return g
@@ -43,24 +43,24 @@ def held(gate: Gate) -> str:
     return out.action_id
 
 
-def test_one_approval_of_two_does_not_run_anything(gate: Gate) -> None:
+def test_one_approval_of_two_does_not_run_anything(gate: RecordingGate) -> None:
     action_id = held(gate)
     after = gate.decide(action_id, Approve(by="alice"))
     assert after.status is Status.PENDING
     out = gate.resume(action_id)
     assert isinstance(out, Pending)
     assert "It needs 2 approvals (1 so far)" in out.to_tool_result()
-    assert gate.ran == []  # type: ignore[attr-defined]
+    assert gate.ran == []
 
 
-def test_two_distinct_approvals_run_it_once(gate: Gate) -> None:
+def test_two_distinct_approvals_run_it_once(gate: RecordingGate) -> None:
     action_id = held(gate)
     gate.decide(action_id, Approve(by="alice"))
     after = gate.decide(action_id, Approve(by="bob"))
     assert after.status is Status.APPROVED
     assert [a.by for a in after.approvals] == ["alice", "bob"]
     assert isinstance(gate.resume(action_id), Executed)
-    assert gate.ran == [("A-1", 900.0)]  # type: ignore[attr-defined]
+    assert gate.ran == [("A-1", 900.0)]
 
 
 def test_one_reviewer_never_counts_twice(gate: Gate) -> None:
@@ -83,7 +83,7 @@ def test_any_rejection_rejects_even_after_approvals(gate: Gate) -> None:
         gate.decide(action_id, Approve(by="carol"))
 
 
-def test_an_edit_restarts_the_count_for_the_new_arguments(gate: Gate) -> None:
+def test_an_edit_restarts_the_count_for_the_new_arguments(gate: RecordingGate) -> None:
     action_id = held(gate)
     gate.decide(action_id, Approve(by="alice"))
     edited = gate.decide(action_id, Edit(by="bob", args={"account": "A-1", "amount": 90.0}, note="cap"))
@@ -91,7 +91,7 @@ def test_an_edit_restarts_the_count_for_the_new_arguments(gate: Gate) -> None:
     assert [a.by for a in edited.approvals] == ["bob"]
     gate.decide(action_id, Approve(by="alice"))
     assert isinstance(gate.resume(action_id), Executed)
-    assert gate.ran == [("A-1", 90.0)]  # type: ignore[attr-defined]
+    assert gate.ran == [("A-1", 90.0)]
 
 
 def test_the_proposing_agent_cannot_count_toward_the_quorum(gate: Gate) -> None:

@@ -5,6 +5,8 @@ from __future__ import annotations
 import threading
 from pathlib import Path
 
+from gates import RecordingGate
+
 from tether import AlreadyDecided, Approve, Executed, Gate, Pending, Policy, Reject, ToolCall
 from tether.store import Store
 
@@ -47,7 +49,7 @@ def test_reviewers_deciding_at_once_have_exactly_one_winner(gate: Gate) -> None:
     assert gate.plane.verify().ok
 
 
-def test_concurrent_resumes_run_the_tool_once(gate: Gate) -> None:
+def test_concurrent_resumes_run_the_tool_once(gate: RecordingGate) -> None:
     action_id = held(gate)
     gate.decide(action_id, Approve(by="alice"))
     outcomes: list[object] = []

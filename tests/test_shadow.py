@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from gates import GateFactory, RecordingGate
 
 from tether import Experiment, Gate, Policy, Proposal, ShadowCase, Shadowed, ShadowResult, ToolCall, UsageError
 from tether.store import ShadowFilter, Store
@@ -16,13 +17,16 @@ POLICY = {
 }
 
 
-@pytest.fixture
-def gate(store: Store) -> Gate:
-    g = Gate(Policy.from_dict(POLICY), store)
-    g.ran = []  # type: ignore[attr-defined]
-    g.tool(lambda order, amount, note="": g.ran.append(order), name="refund")  # type: ignore[attr-defined]
-    g.tool(lambda ticket: g.ran.append(ticket), name="close_ticket")  # type: ignore[attr-defined]
+def with_tools(g: RecordingGate) -> RecordingGate:
+    g.tool(lambda order, amount, note="": g.ran.append(order), name="refund")
+    g.tool(lambda ticket: g.ran.append(ticket), name="close_ticket")
     return g
+
+
+@pytest.fixture
+def gate(gates: GateFactory) -> RecordingGate:
+    """Local over every store, and remote over a server."""
+    return with_tools(gates(Policy.from_dict(POLICY)))
 
 
 def propose(
@@ -37,11 +41,11 @@ def case_of(gate: Gate, subject: str) -> ShadowCase:
     return case
 
 
-def test_a_shadowed_call_runs_nothing_and_says_so(gate: Gate) -> None:
+def test_a_shadowed_call_runs_nothing_and_says_so(gate: RecordingGate) -> None:
     out = gate.call(ToolCall(tool="refund", args={"order": "O-1", "amount": 10}, agent="refund-bot", subject="T-1"))
     assert isinstance(out, Shadowed)
     assert "nothing was done" in out.to_tool_result()
-    assert gate.ran == []  # type: ignore[attr-defined]
+    assert gate.ran == []
 
 
 def test_the_same_action_agrees_whichever_side_comes_first(gate: Gate) -> None:
@@ -78,7 +82,9 @@ def test_a_different_tool_is_a_mismatch(gate: Gate) -> None:
     assert case_of(gate, "T-1").result is ShadowResult.MISMATCH
 
 
-def test_a_custom_comparator_decides_for_its_tool(gate: Gate) -> None:
+def test_a_custom_comparator_decides_for_its_tool(store: Store) -> None:
+    gate = with_tools(RecordingGate(Policy.from_dict(POLICY), store))  # comparators run where cases are paired
+
     @gate.comparator("refund")
     def same_order(agent: dict[str, object], human: dict[str, object]) -> tuple[bool, str]:
         return agent["order"] == human["order"], "compared orders only"
@@ -142,11 +148,20 @@ def test_every_side_and_comparison_is_audited(gate: Gate) -> None:
 # -- experiments in code -------------------------------------------------------------------------------------------
 
 
+# An Experiment records both sides from one process: the candidate as the agent and the control as
+# "control:<name>". Over HTTP an agent's token may not record the human side (an agent never grades its own
+# shadow run), so experiments run against a local plane.
+@pytest.fixture
+def local_gate(store: Store) -> RecordingGate:
+    return with_tools(RecordingGate(Policy.from_dict(POLICY), store))
+
+
 def existing_process(ticket: str) -> Proposal | None:
     return Proposal("refund", {"order": ticket, "amount": 10.0}) if ticket.startswith("O") else None
 
 
-def test_an_experiment_returns_the_control_and_records_both_sides(gate: Gate) -> None:
+def test_an_experiment_returns_the_control_and_records_both_sides(local_gate: Gate) -> None:
+    gate = local_gate
     exp = Experiment(gate, agent="refund-bot")
     exp.control(existing_process, "O-1")
     exp.candidate(lambda t: Proposal("refund", {"order": t, "amount": 10.0}), "O-1")
@@ -156,7 +171,8 @@ def test_an_experiment_returns_the_control_and_records_both_sides(gate: Gate) ->
     assert exp.last.seconds >= 0
 
 
-def test_a_candidate_that_proposes_nothing_where_the_control_acts_is_a_false_negative(gate: Gate) -> None:
+def test_a_candidate_that_proposes_nothing_where_the_control_acts_is_a_false_negative(local_gate: Gate) -> None:
+    gate = local_gate
     exp = Experiment(gate, agent="refund-bot")
     exp.control(existing_process, "O-1")
     exp.candidate(lambda t: None, "O-1")
@@ -164,7 +180,9 @@ def test_a_candidate_that_proposes_nothing_where_the_control_acts_is_a_false_neg
     assert case_of(gate, "T-1").result is ShadowResult.FALSE_NEGATIVE
 
 
-def test_a_candidates_exception_is_captured_and_never_reaches_the_caller(gate: Gate) -> None:
+def test_a_candidates_exception_is_captured_and_never_reaches_the_caller(local_gate: Gate) -> None:
+    gate = local_gate
+
     def broken(ticket: str) -> Proposal:
         raise RuntimeError("model timed out")
 
@@ -179,7 +197,8 @@ def test_a_candidates_exception_is_captured_and_never_reaches_the_caller(gate: G
     assert row.edge_cases == [case]
 
 
-def test_publishing_never_breaks_the_caller(gate: Gate) -> None:
+def test_publishing_never_breaks_the_caller(local_gate: Gate) -> None:
+    gate = local_gate
     exp = Experiment(gate, agent="refund-bot")
     exp.control(existing_process, "O-1")
     exp.candidate(existing_process, "O-1")
@@ -187,7 +206,9 @@ def test_publishing_never_breaks_the_caller(gate: Gate) -> None:
     assert gate.plane.shadow_cases() == []
 
 
-def test_the_controls_exception_is_the_callers(gate: Gate) -> None:
+def test_the_controls_exception_is_the_callers(local_gate: Gate) -> None:
+    gate = local_gate
+
     def failing(ticket: str) -> Proposal:
         raise KeyError(ticket)
 

@@ -8,6 +8,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
+from gates import RecordingGate
 
 from tether import (
     Approve,
@@ -39,11 +40,10 @@ POLICY = {
 }
 
 
-def make_gate(store: Store | str, clock: FakeClock, notifier: LogNotifier | None = None) -> Gate:
-    gate = Gate(Policy.from_dict(POLICY), store, clock=clock, notifier=notifier)
-    gate.ran = []  # type: ignore[attr-defined]
-    gate.tool(lambda account, amount: gate.ran.append(amount) or "sent", name="transfer_funds")  # type: ignore[attr-defined]
-    gate.tool(lambda invoice: gate.ran.append(invoice) or "paid", name="pay_invoice")  # type: ignore[attr-defined]
+def make_gate(store: Store | str, clock: FakeClock, notifier: LogNotifier | None = None) -> RecordingGate:
+    gate = RecordingGate(Policy.from_dict(POLICY), store, clock=clock, notifier=notifier)
+    gate.tool(lambda account, amount: gate.ran.append(amount) or "sent", name="transfer_funds")
+    gate.tool(lambda invoice: gate.ran.append(invoice) or "paid", name="pay_invoice")
     return gate
 
 
@@ -65,7 +65,7 @@ def test_an_approval_expires_when_its_timeout_passes(store: Store, clock: FakeCl
     assert isinstance(out, Rejected)
     assert "expired" in out.to_tool_result()
     assert ("expired", held.action_id) in notifier.sent
-    assert gate.ran == []  # type: ignore[attr-defined]
+    assert gate.ran == []
 
 
 def test_an_expired_timer_fires_once_however_often_it_is_swept(store: Store, clock: FakeClock) -> None:
@@ -99,7 +99,7 @@ def test_a_decision_after_the_deadline_loses_to_expiry(store: Store, clock: Fake
     with pytest.raises(NotDecidable, match="expired at"):
         gate.decide(held.action_id, Approve(by="alice"))
     assert gate.get(held.action_id).status is Status.EXPIRED
-    assert gate.ran == []  # type: ignore[attr-defined]
+    assert gate.ran == []
 
 
 def test_a_decision_racing_expiry_has_exactly_one_winner(tmp_path: Path) -> None:

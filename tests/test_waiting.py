@@ -10,6 +10,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
+from gates import RecordingGate
 from waiting import wait_until
 
 from tether import (
@@ -41,13 +42,12 @@ def transfer(amount: float = 10.0) -> ToolCall:
     return ToolCall(tool="transfer_funds", args={"account": "A-1", "amount": amount}, agent="bot")
 
 
-def make_gate(store: Store | str = "memory://", clock: FakeClock | None = None) -> Gate:
-    gate = Gate(Policy.from_dict(POLICY), store, clock=clock, poll_interval=0.01)
-    gate.ran = []  # type: ignore[attr-defined]
+def make_gate(store: Store | str = "memory://", clock: FakeClock | None = None) -> RecordingGate:
+    gate = RecordingGate(Policy.from_dict(POLICY), store, clock=clock, poll_interval=0.01)
 
     @gate.tool
     def transfer_funds(account: str, amount: float) -> str:
-        gate.ran.append(amount)  # type: ignore[attr-defined]
+        gate.ran.append(amount)
         return f"sent {amount}"
 
     return gate
@@ -82,7 +82,7 @@ def test_a_waiting_call_runs_as_soon_as_it_is_approved() -> None:
     reviewer.join()
     assert isinstance(out, Executed)
     assert out.result == "sent 10.0"
-    assert gate.ran == [10.0]  # type: ignore[attr-defined]
+    assert gate.ran == [10.0]
 
 
 def test_a_waiting_call_gets_the_rejection_note() -> None:
@@ -92,7 +92,7 @@ def test_a_waiting_call_gets_the_rejection_note() -> None:
     reviewer.join()
     assert isinstance(out, Rejected)
     assert out.to_tool_result() == "Action rejected: wrong account"
-    assert gate.ran == []  # type: ignore[attr-defined]
+    assert gate.ran == []
 
 
 def test_a_waiting_call_gets_the_reviewers_response() -> None:
@@ -128,7 +128,7 @@ def test_a_request_that_expires_while_waiting_is_rejected() -> None:
     mover.join()
     assert isinstance(out, Rejected)
     assert "expired" in out.to_tool_result()
-    assert gate.ran == []  # type: ignore[attr-defined]
+    assert gate.ran == []
 
 
 def test_acall_waits_without_blocking_the_event_loop() -> None:
@@ -175,8 +175,8 @@ def test_an_agent_in_another_process_sees_a_decision_made_elsewhere(tmp_path: Pa
     out = agent.call(transfer(), wait=10)
     thread.join()
     assert isinstance(out, Executed)
-    assert agent.ran == [10.0]  # type: ignore[attr-defined]
-    assert reviewer.ran == []  # type: ignore[attr-defined]
+    assert agent.ran == [10.0]
+    assert reviewer.ran == []
 
 
 def test_resume_with_wait_blocks_until_approved(tmp_path: Path) -> None:
@@ -187,4 +187,4 @@ def test_resume_with_wait_blocks_until_approved(tmp_path: Path) -> None:
     reviewer.join()
     assert isinstance(out, Executed)
     assert isinstance(gate.resume(held.action_id), Executed)
-    assert gate.ran == [10.0]  # type: ignore[attr-defined]
+    assert gate.ran == [10.0]

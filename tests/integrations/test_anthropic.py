@@ -18,6 +18,7 @@ from typing import Any
 import anthropic
 import pytest
 from fake_llm_server import fake_llm, message, tool_use
+from gates import RecordingGate
 
 from tether import Action, Approve, Decision, Gate, Policy, Reject
 from tether.integrations.anthropic import arun_loop, run_loop, tool_results
@@ -35,36 +36,35 @@ ASK = [{"role": "user", "content": "Customer C-7 was charged twice. Sort it out.
 
 
 @pytest.fixture
-def gate(tmp_path: Path) -> Iterator[Gate]:
-    g = Gate(Policy.from_file(POLICY), f"sqlite:///{tmp_path / 'tether.db'}", poll_interval=0.01)
-    g.ran = []  # type: ignore[attr-defined]
+def gate(tmp_path: Path) -> Iterator[RecordingGate]:
+    g = RecordingGate(Policy.from_file(POLICY), f"sqlite:///{tmp_path / 'tether.db'}", poll_interval=0.01)
 
     @g.tool
     def search_web(query: str) -> str:
-        g.ran.append(("search_web", query))  # type: ignore[attr-defined]
+        g.ran.append(("search_web", query))
         return f"results for {query}"
 
     @g.tool
     def send_email(to: str, subject: str) -> str:
-        g.ran.append(("send_email", to))  # type: ignore[attr-defined]
+        g.ran.append(("send_email", to))
         return f"emailed {to}"
 
     @g.tool
     def create_payment(account: str, amount: float) -> str:
-        g.ran.append(("create_payment", account, amount))  # type: ignore[attr-defined]
+        g.ran.append(("create_payment", account, amount))
         return f"paid {amount} to {account}"
 
     @g.tool
     def delete_record(table: str, id: str) -> str:
-        g.ran.append(("delete_record", table, id))  # type: ignore[attr-defined]
+        g.ran.append(("delete_record", table, id))
         return f"deleted {table}/{id}"
 
     yield g
     g.close()
 
 
-def ran(gate: Gate) -> list[tuple[Any, ...]]:
-    return gate.ran  # type: ignore[attr-defined, no-any-return]
+def ran(gate: RecordingGate) -> list[tuple[Any, ...]]:
+    return gate.ran
 
 
 def client(url: str) -> anthropic.Anthropic:

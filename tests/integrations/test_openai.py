@@ -21,6 +21,7 @@ import openai
 import pytest
 from agents import Agent, OpenAIChatCompletionsModel, OpenAIResponsesModel, Runner, RunState
 from fake_llm_server import completion, fake_llm, function_call, output_message, response, tool_call
+from gates import RecordingGate
 
 from tether import Action, Approve, Decision, Gate, Policy, Reject
 from tether.integrations.openai import (
@@ -50,9 +51,8 @@ RESPONSES_TOOLS: list[Any] = [
 
 
 @pytest.fixture
-def gate(tmp_path: Path) -> Iterator[Gate]:
-    g = Gate(Policy.from_file(POLICY), f"sqlite:///{tmp_path / 'tether.db'}", poll_interval=0.01)
-    g.ran = []  # type: ignore[attr-defined]
+def gate(tmp_path: Path) -> Iterator[RecordingGate]:
+    g = RecordingGate(Policy.from_file(POLICY), f"sqlite:///{tmp_path / 'tether.db'}", poll_interval=0.01)
 
     @g.tool
     def search_web(query: str) -> str:
@@ -61,30 +61,30 @@ def gate(tmp_path: Path) -> Iterator[Gate]:
         Args:
             query: What to look for.
         """
-        g.ran.append(("search_web", query))  # type: ignore[attr-defined]
+        g.ran.append(("search_web", query))
         return f"results for {query}"
 
     @g.tool
     def send_email(to: str, subject: str) -> str:
-        g.ran.append(("send_email", to))  # type: ignore[attr-defined]
+        g.ran.append(("send_email", to))
         return f"emailed {to}"
 
     @g.tool
     def create_payment(account: str, amount: float, idempotency_key: str) -> str:
-        g.ran.append(("create_payment", account, amount, idempotency_key))  # type: ignore[attr-defined]
+        g.ran.append(("create_payment", account, amount, idempotency_key))
         return f"paid {amount} to {account}"
 
     @g.tool
     def delete_record(table: str, id: str) -> str:
-        g.ran.append(("delete_record", table, id))  # type: ignore[attr-defined]
+        g.ran.append(("delete_record", table, id))
         return f"deleted {table}/{id}"
 
     yield g
     g.close()
 
 
-def ran(gate: Gate) -> list[tuple[Any, ...]]:
-    return gate.ran  # type: ignore[attr-defined, no-any-return]
+def ran(gate: RecordingGate) -> list[tuple[Any, ...]]:
+    return gate.ran
 
 
 def client(url: str) -> openai.OpenAI:
