@@ -31,13 +31,17 @@ postgres-binaries:
 	@ls /usr/lib/postgresql/*/bin/pg_ctl >/dev/null 2>&1 || { $(SUDO) apt-get update -qq && \
 		DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq --no-install-recommends postgresql; }
 
+# The suite runs on TEST_JOBS processes (pytest-xdist; each worker has its own PostgreSQL server and files).
+TEST_JOBS ?= 2
+PYTEST := $(BIN)/pytest -n $(TEST_JOBS) --dist worksteal
+
 test: $(STAMP) $(CHROMIUM) postgres-binaries
-	$(BIN)/pytest
+	$(PYTEST)
 
 # The fast tier, for the edit-test loop (under a minute): no PostgreSQL, browser, extra processes or slow tests.
 # `make test` runs everything and is what CI runs.
 test-fast: $(STAMP)
-	$(BIN)/pytest -m "not (postgres or browser or subprocess or slow)"
+	$(PYTEST) -m "not (postgres or browser or subprocess or slow)"
 
 lint: $(STAMP)
 	$(BIN)/ruff check tether tests bench examples

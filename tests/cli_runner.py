@@ -14,6 +14,7 @@ from pathlib import Path
 from typer.testing import CliRunner
 
 from tether.cli import app
+from tether.cli._app import err, out
 
 
 @dataclass(frozen=True)
@@ -28,6 +29,8 @@ class Ran:
 def tether(cwd: Path, *args: str, env: dict[str, str] | None = None) -> Ran:
     """Run ``tether ARGS`` in ``cwd`` with TETHER_CONFIG and TETHER_DB unset unless ``env`` sets them."""
     environment: dict[str, str | None] = {"COLUMNS": "200", "TETHER_CONFIG": None, "TETHER_DB": None, **(env or {})}
+    for console in (out, err):  # made at import, when they read COLUMNS (pytest-xdist's workers have 80)
+        console.width = 200
     with contextlib.chdir(cwd):
         result = CliRunner().invoke(app, list(args), env=environment, prog_name="tether")
     if result.exception is not None and not isinstance(result.exception, SystemExit):

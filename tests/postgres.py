@@ -1,9 +1,11 @@
-"""A private PostgreSQL server for the tests: Debian's binaries, a throwaway cluster in a temporary directory,
-listening on 127.0.0.1 only, started once per test session and stopped at its end.
+"""A private PostgreSQL server for the tests: Debian's binaries, a throwaway cluster in a temporary directory
+(in memory, /dev/shm, where there is one: on this project's virtual disks a database copy took 0.3 s there and
+14 ms in memory), listening on 127.0.0.1 only, started once per test session and stopped at its end.
 
 Each test gets a database of its own: ``migrated_database`` copies a template that was migrated once per server
 (``CREATE DATABASE ... TEMPLATE`` is a file copy, where running every migration took most of a test's setup);
-``fresh_database`` is an empty one, for tests about migrating. Tests that take the server away (the outage tests)
+``fresh_database`` is an empty one, for tests about migrating. A test's databases are dropped when it ends
+(``drop_test_databases``), so the session's cluster stays small. Tests that take the server away (the outage tests)
 use their own ``PgServer`` so the session's stays up. As root, the server runs as the ``postgres`` system user, since
 PostgreSQL refuses to run as root.
 """
@@ -41,9 +43,16 @@ def _free_port() -> int:
         return port
 
 
+def _scratch() -> str | None:
+    """Where clusters live: memory if the machine offers it, else the default temporary directory."""
+    shm = Path("/dev/shm")
+    return str(shm) if shm.is_dir() and os.access(shm, os.W_OK) else None
+
+
 class PgServer:
     def __init__(self) -> None:
-        self.root = Path(tempfile.mkdtemp(prefix="tether-pg-"))
+        self.root = Path(tempfile.mkdtemp(prefix="tether-pg-", dir=_scratch()))
+        self.created: list[str] = []  # databases made since the last drop_created()
         self.data = self.root / "data"
         self.port = _free_port()
         self.as_root = os.geteuid() == 0
@@ -77,7 +86,16 @@ class PgServer:
         copy = f' TEMPLATE "{template}"' if template else ""
         with psycopg.connect(self.url(), autocommit=True) as conn:
             conn.execute(f'CREATE DATABASE "{name}"{copy}')
+        self.created.append(name)
         return self.url(name)
+
+    def drop_created(self) -> None:
+        """Drop the databases made since the last call, closing what is still connected to them."""
+        if not self.created:
+            return
+        with psycopg.connect(self.url(), autocommit=True) as conn:
+            while self.created:
+                conn.execute(f'DROP DATABASE IF EXISTS "{self.created.pop()}" WITH (FORCE)')
 
     def migrated_database(self) -> str:
         """A new database with Tether's current schema; returns its URL."""
@@ -86,7 +104,7 @@ class PgServer:
 
             url = self.fresh_database()
             open_store(url).close()  # migrates; closing leaves no session that would block copying it
-            self._template = url.rsplit("/", 1)[1]
+            self._template = self.created.pop()  # kept for the session
         return self.fresh_database(self._template)
 
     def wait_ready(self, timeout: float = 30) -> None:
@@ -114,6 +132,12 @@ def pg_server() -> PgServer:
     if not _SESSION:
         _SESSION.append(PgServer())
     return _SESSION[0]
+
+
+def drop_test_databases() -> None:
+    """Drop the databases the test that just ended made on the session's server (if it ever started)."""
+    for server in _SESSION:
+        server.drop_created()
 
 
 def stop_session_server() -> None:

@@ -168,7 +168,7 @@ def test_a_human_can_demote_a_lane(gates: GateFactory, clock: FakeClock) -> None
     assert gate.plane.demote(LANE, by="admin", to=Mode.SHADOW).level is Mode.SHADOW
     # the plane says auto is not lower; the HTTP API's schema lists the levels one may demote to
     with pytest.raises(
-        UsageError, match="auto is not lower|body.to: Input should be 'shadow', 'approve' or 'override'"
+        UsageError, match=r"auto is not lower|body\.to: Input should be 'shadow', 'approve' or 'override'"
     ):
         gate.plane.demote(LANE, by="admin", to=Mode.AUTO)
     assert gate.plane.lane(LANE).level is Mode.SHADOW

@@ -7,6 +7,8 @@ is the same as a store it cannot reach, and nothing above ``auto`` runs.
 
 from __future__ import annotations
 
+import functools
+import ssl
 from typing import Any, TypeVar
 
 import httpx
@@ -52,12 +54,21 @@ ERRORS: dict[str, type[TetherError]] = {
 _UNAVAILABLE = {502, 503, 504}
 
 
+@functools.cache
+def _tls() -> ssl.SSLContext:
+    """One TLS context per process, built as httpx builds its default (SSL_CERT_FILE, SSL_CERT_DIR, else certifi):
+    loading the CA bundle takes ~30 ms, paid by every new client otherwise."""
+    return httpx.create_ssl_context()
+
+
 class Transport:
     """Requests under one bearer token."""
 
     def __init__(self, url: str, token: str, *, timeout: float) -> None:
         self.url = url
-        self._client = httpx.Client(base_url=url, headers={"Authorization": f"Bearer {token}"}, timeout=timeout)
+        self._client = httpx.Client(
+            base_url=url, headers={"Authorization": f"Bearer {token}"}, timeout=timeout, verify=_tls()
+        )
 
     def parsed(self, model: type[M], method: str, path: str, **kwargs: Any) -> M:
         """The answer, as its wire model; an answer that does not fit the model is a RemoteError."""
