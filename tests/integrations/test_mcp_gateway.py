@@ -20,6 +20,7 @@ from typing import Any
 
 import anyio
 import pytest
+from cli_runner import tether
 from mcp import ClientSession, StdioServerParameters, stdio_client
 from mcp.client.streamable_http import streamable_http_client
 from mcp.shared.exceptions import MCPError
@@ -504,7 +505,11 @@ def test_annotations_only_ever_tighten_and_identical_calls_share_a_digest() -> N
 
 
 def test_the_gateway_needs_an_upstream(mcp_workspace: Workspace) -> None:
-    neither = mcp_workspace.cli("mcp-gateway")
+    def gateway_cli(*args: str) -> Any:  # in process, where no upstream process is started
+        settings = ("--config", str(mcp_workspace.config), "--db", mcp_workspace.db)
+        return tether(mcp_workspace.root, *settings, "mcp-gateway", *args)
+
+    neither = gateway_cli()
     assert neither.returncode == 2
     assert "--upstream COMMAND or --upstream-url URL" in neither.stderr
     broken = mcp_workspace.cli("mcp-gateway", "--upstream", f"{sys.executable} -c 'raise SystemExit(3)'")
@@ -514,7 +519,7 @@ def test_the_gateway_needs_an_upstream(mcp_workspace: Workspace) -> None:
     missing = mcp_workspace.cli("mcp-gateway", "--upstream", str(mcp_workspace.root / "no-such-server"))
     assert missing.returncode == 1
     assert "could not start the upstream server" in missing.stderr
-    unreachable = mcp_workspace.cli("mcp-gateway", "--upstream-url", "http://127.0.0.1:1/mcp")
+    unreachable = gateway_cli("--upstream-url", "http://127.0.0.1:1/mcp")
     assert unreachable.returncode == 1
     assert "could not connect to the upstream server http://127.0.0.1:1/mcp" in unreachable.stderr
     assert "Traceback" not in unreachable.stderr
