@@ -64,6 +64,7 @@ class PgServer:
             conf.write(
                 f"listen_addresses = '127.0.0.1'\nport = {self.port}\nunix_socket_directories = '{self.root}'\n"
                 "fsync = off\nsynchronous_commit = off\nfull_page_writes = off\nmax_connections = 300\n"
+                "wal_level = minimal\nmax_wal_senders = 0\n"  # a throwaway cluster: no replication, less WAL
             )
         self.start()
 

@@ -200,17 +200,20 @@ def _install_error_handlers(app: FastAPI) -> None:
 
 
 LADDER_EVERY = 60.0  # seconds between passes of the autonomy ladder (demotions, and promote = "auto")
+SWEEP_BATCH = 500  # due timers one sweep fires at most; after a full batch the next sweep starts at once
 
 
 async def _sweep_forever(plane: ControlPlane, outbox: Outbox, interval: float) -> None:
     last_ladder = 0.0
     while True:
+        backlog = False
         try:
-            await asyncio.to_thread(plane.sweep)
+            fired = await asyncio.to_thread(plane.sweep, limit=SWEEP_BATCH)
+            backlog = len(fired) >= SWEEP_BATCH  # a full batch: more may be due, so no pause before the next
             await asyncio.to_thread(outbox.run_once)  # notifications: never on an agent's path
             if asyncio.get_running_loop().time() - last_ladder >= LADDER_EVERY:
                 last_ladder = asyncio.get_running_loop().time()
                 await asyncio.to_thread(plane.apply_ladder)
         except Exception:  # an unreachable store must not kill the sweeper; it tries again
             log.exception("sweep failed")
-        await asyncio.sleep(interval)
+        await asyncio.sleep(0 if backlog else interval)
