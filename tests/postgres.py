@@ -22,6 +22,7 @@ import tempfile
 import time
 import uuid
 from pathlib import Path
+from typing import Any
 
 import psycopg
 
@@ -53,6 +54,7 @@ class PgServer:
     def __init__(self) -> None:
         self.root = Path(tempfile.mkdtemp(prefix="tether-pg-", dir=_scratch()))
         self.created: list[str] = []  # databases made since the last drop_created()
+        self._connection: psycopg.Connection[Any] | None = None
         self.data = self.root / "data"
         self.port = _free_port()
         self.as_root = os.geteuid() == 0
@@ -76,6 +78,8 @@ class PgServer:
         self._run(_bin("pg_ctl"), "-D", str(self.data), "-l", str(self.root / "log"), "-w", "-t", "60", "start")
 
     def stop(self, mode: str = "fast") -> None:
+        if self._connection is not None:
+            self._connection.close()
         self._run(_bin("pg_ctl"), "-D", str(self.data), "-m", mode, "-w", "-t", "60", "stop")
 
     def url(self, database: str = "postgres") -> str:
@@ -85,18 +89,20 @@ class PgServer:
         """A new database, empty or a copy of ``template``; returns its URL."""
         name = "t_" + uuid.uuid4().hex[:16]
         copy = f' TEMPLATE "{template}"' if template else ""
-        with psycopg.connect(self.url(), autocommit=True) as conn:
-            conn.execute(f'CREATE DATABASE "{name}"{copy}')
+        self._admin().execute(f'CREATE DATABASE "{name}"{copy}')
         self.created.append(name)
         return self.url(name)
 
+    def _admin(self) -> psycopg.Connection[Any]:
+        """One connection for creating and dropping databases (a new one for each took longer than the copy)."""
+        if self._connection is None or self._connection.closed or self._connection.broken:
+            self._connection = psycopg.connect(self.url(), autocommit=True)
+        return self._connection
+
     def drop_created(self) -> None:
         """Drop the databases made since the last call, closing what is still connected to them."""
-        if not self.created:
-            return
-        with psycopg.connect(self.url(), autocommit=True) as conn:
-            while self.created:
-                conn.execute(f'DROP DATABASE IF EXISTS "{self.created.pop()}" WITH (FORCE)')
+        while self.created:
+            self._admin().execute(f'DROP DATABASE IF EXISTS "{self.created.pop()}" WITH (FORCE)')
 
     def migrated_database(self) -> str:
         """A new database with Tether's current schema; returns its URL."""
