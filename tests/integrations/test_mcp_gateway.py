@@ -183,7 +183,7 @@ def run(scenario: Any, workspace: Workspace) -> None:
 
 def test_lists_the_upstream_tools_and_passes_auto_calls_through(mcp_workspace: Workspace) -> None:
     async def scenario() -> None:
-        async with gateway(mcp_workspace, "--wait", "1") as session:
+        async with gateway(mcp_workspace, "--wait", "0.3") as session:
             listed = {tool.name: tool for tool in (await session.list_tools()).tools}
             assert set(listed) == TOOLS
             delete = listed["delete_repo"]
@@ -223,10 +223,10 @@ def test_lists_the_upstream_tools_and_passes_auto_calls_through(mcp_workspace: W
 
 def test_a_held_call_is_picked_up_by_the_identical_call_and_runs_once_when_approved(mcp_workspace: Workspace) -> None:
     async def scenario() -> None:
-        async with gateway(mcp_workspace, "--wait", "1", "--agent", "claude") as session:
+        async with gateway(mcp_workspace, "--wait", "0.3", "--agent", "claude") as session:
             started = time.monotonic()
             result = await session.call_tool("delete_repo", {"name": "legacy-api"})
-            assert time.monotonic() - started >= 1.0  # it waited --wait for a decision
+            assert time.monotonic() - started >= 0.3  # it waited --wait for a decision
             action_id = held(result)
             assert "delete_repo is held for a human decision and has not run" in text(result)
 
@@ -272,7 +272,7 @@ def test_a_rejected_call_returns_the_note_as_an_error(mcp_workspace: Workspace) 
     email = {"to": "all-customers@example.com", "subject": "We are closing"}
 
     async def scenario() -> None:
-        async with gateway(mcp_workspace, "--wait", "1") as session:
+        async with gateway(mcp_workspace, "--wait", "0.3") as session:
             action_id = held(await session.call_tool("send_email", email))
             with mcp_workspace.plane() as plane:
                 plane.decide(action_id, Reject(by="bob", note="never email every customer; ask legal first"))
@@ -338,7 +338,7 @@ def test_a_deferred_call_runs_in_the_gateways_worker_and_the_identical_call_gets
 
 def test_losing_the_upstream_mid_call_leaves_the_action_for_a_human(mcp_workspace: Workspace) -> None:
     async def scenario() -> None:
-        async with gateway(mcp_workspace, "--wait", "1") as session:
+        async with gateway(mcp_workspace, "--wait", "0.3") as session:
             try:
                 result = await session.call_tool("crash_server", {})
             except MCPError:
