@@ -7,6 +7,8 @@ left out because it never ends by design.
 
 from __future__ import annotations
 
+import atexit
+import shutil
 import tempfile
 from pathlib import Path
 from typing import Any
@@ -27,7 +29,9 @@ from tether.plane._identity import Tokens
 from tether.server import create_app
 from tether.store import open_store
 
+# Schemathesis needs the app when it builds the cases, at import; the file goes when the process ends.
 _DB = Path(tempfile.mkdtemp(prefix="tether-fuzz-")) / "fuzz.db"
+atexit.register(shutil.rmtree, _DB.parent, ignore_errors=True)
 _PLANE = ControlPlane(
     Policy.from_dict(
         {
