@@ -7,13 +7,16 @@ the browser suite covers the pages over real HTTP.
 
 from __future__ import annotations
 
+import html
 import re
+import shlex
 from collections.abc import Iterator
 from datetime import timedelta
 from pathlib import Path
 
 import httpx
 import pytest
+from cli_runner import tether
 from databases import sqlite_url
 from serving import AppServer
 
@@ -105,6 +108,17 @@ def test_login_never_redirects_to_another_site(server: AppServer, target: str) -
     login = http.post(
         "/login", data={"token": server.token("alice", Role.REVIEWER), "next": target}, headers={"Origin": server.url}
     )
+    assert login.headers["location"] == "/inbox"
+
+
+def test_the_login_pages_hint_is_a_command_that_makes_a_token_that_logs_in(server: AppServer, tmp_path: Path) -> None:
+    page = server.client().get("/login").text
+    hint = html.unescape(re.search(r"<code>(tether token create[^<]*)</code>", page).group(1))  # type: ignore[union-attr]
+    args = shlex.split(hint.replace("NAME", "newcomer"))[1:]
+    made = tether(tmp_path, "--db", server.plane.store.url, *args)
+    assert made.returncode == 0, made.stderr
+    secret = re.search(r"tth_\S+", made.stdout).group(0)  # type: ignore[union-attr]
+    login = server.client().post("/login", data={"token": secret}, headers={"Origin": server.url})
     assert login.headers["location"] == "/inbox"
 
 
