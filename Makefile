@@ -19,8 +19,10 @@ $(STAMP): $(BIN)/python pyproject.toml
 
 install: $(STAMP)
 
+# `make demo PORT=8701` when 8700 is taken.
+PORT ?= 8700
 demo: $(STAMP)
-	$(BIN)/tether demo
+	$(BIN)/tether demo --port $(PORT)
 
 $(CHROMIUM):
 	$(SUDO) apt-get update -qq

@@ -50,6 +50,7 @@ PROCESS_TESTS = {
     "test_decided_in_the_cli_then_reinvoked_in_a_new_process",
     "test_the_documented_example_runs_as_shown",
     "test_without_the_mcp_extra_the_import_error_names_it",
+    "test_without_a_policy_file_serve_says_it_runs_the_default_that_holds_everything",
 }
 
 

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import json
+import re
+import socket
 import subprocess
 import sys
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -13,38 +14,75 @@ import httpx
 import pytest
 from cli_runner import tether as cli  # the CLI in-process; `tether serve` below is a real process
 from serving import free_port
+from waiting import wait_until
 
 import tether
 from tether import Approve, Executed, Pending, StoreError, ToolCall
 from tether.agent._remote import RemotePlane
 
 
-@pytest.fixture
-def served(tmp_path: Path) -> Iterator[tuple[str, Path]]:
-    assert cli(tmp_path, "init").returncode == 0
-    port = free_port()
+def start_serve(cwd: Path) -> tuple[subprocess.Popen[str], str, list[str]]:
+    """`tether serve --port 0` in ``cwd``: the process, the URL it said it serves (with the port the system chose),
+    and what it said on stderr up to that line; returns once the server answers /readyz."""
     process = subprocess.Popen(
-        [sys.executable, "-m", "tether.cli", "serve", "--port", str(port)],
-        cwd=tmp_path,
+        [sys.executable, "-m", "tether.cli", "serve", "--port", "0"],
+        cwd=cwd,
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
     )
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 20
-    while True:
-        try:
-            if httpx.get(f"{url}/readyz").status_code == 200:
-                break
-        except httpx.HTTPError:
-            pass
-        if time.monotonic() > deadline or process.poll() is not None:
-            process.kill()
-            raise RuntimeError(f"tether serve did not start: {process.stderr.read() if process.stderr else ''}")
-        time.sleep(0.1)
+    assert process.stderr is not None
+    said: list[str] = []
+    while not said or "tether serving" not in said[-1]:
+        line = process.stderr.readline()
+        if not line:  # it exited before saying where it serves
+            process.wait(timeout=10)
+            raise RuntimeError(f"tether serve did not start: {''.join(said)}")
+        said.append(line)
+    found = re.search(r"on (http://127\.0\.0\.1:(\d+))", said[-1])
+    assert found, said[-1]
+    assert found.group(2) != "0", said[-1]  # the port it really got, not the one asked for
+    url = found.group(1)
+    wait_until(lambda: _ready(url), timeout=20, message="tether serve never answered /readyz")
+    return process, url, said
+
+
+def _ready(url: str) -> bool:
+    try:
+        return httpx.get(f"{url}/readyz").status_code == 200
+    except httpx.HTTPError:
+        return False
+
+
+@pytest.fixture
+def served(tmp_path: Path) -> Iterator[tuple[str, Path]]:
+    assert cli(tmp_path, "init").returncode == 0
+    process, url, said = start_serve(tmp_path)
+    assert not any("warning" in line for line in said), said  # it loaded the policy `init` wrote
     yield url, tmp_path
     process.terminate()
     process.wait(timeout=10)
+
+
+def test_without_a_policy_file_serve_says_it_runs_the_default_that_holds_everything(tmp_path: Path) -> None:
+    process, _, said = start_serve(tmp_path)
+    process.terminate()
+    process.wait(timeout=10)
+    assert "built-in default policy, which holds every call for a human" in "".join(said).replace("\n", " ")
+    assert "(policy <default>)" in said[-1]
+
+
+def test_a_taken_port_is_one_clear_error_before_anything_is_said(tmp_path: Path) -> None:
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        result = cli(tmp_path, "serve", "--port", str(port))
+    assert result.returncode == 2
+    assert result.stderr.startswith(f"error: port {port} on 127.0.0.1 is already in use")
+    assert "--port" in result.stderr
+    assert "serving" not in result.stderr + result.stdout
+    assert not (tmp_path / "tether.db").exists()  # nothing was opened
 
 
 def token(cwd: Path, name: str, role: str, groups: str = "") -> str:

@@ -6,20 +6,21 @@ other command starts without it, and it is an extra.
 
 from __future__ import annotations
 
+import socket
 from datetime import timedelta
 from typing import Annotated
 
 import typer
 from rich.text import Text
 
-from tether.cli._app import app, err, load_policy, settings_of
+from tether.cli._app import Settings, app, err, load_policy, settings_of
 
 
 @app.command()
 def serve(
     ctx: typer.Context,
     host: Annotated[str, typer.Option(help="Interface to bind.")] = "127.0.0.1",
-    port: Annotated[int, typer.Option(min=0, max=65535, help="Port to listen on.")] = 8700,
+    port: Annotated[int, typer.Option(min=0, max=65535, help="Port to listen on (0: any free one).")] = 8700,
     sweep_lease: Annotated[
         float,
         typer.Option(
@@ -29,13 +30,33 @@ def serve(
 ) -> None:
     """Serve the dashboard at /, the REST API (/v1, OpenAPI at /docs), live events, Slack and email endpoints,
     /healthz, /readyz and /metrics. Several instances may share one PostgreSQL database."""
+    from tether.server import listen
+
+    settings = settings_of(ctx)
+    sock = listen(host, port)  # first: a taken port is an error before anything else is said or opened
+    try:
+        _serve(settings, sock, sweep_lease)
+    finally:
+        sock.close()
+
+
+def _serve(settings: Settings, sock: socket.socket, sweep_lease: float) -> None:
     import uvicorn
 
     from tether.plane import ControlPlane
-    from tether.server import create_app
+    from tether.server import create_app, url_of
     from tether.store import open_store
 
-    settings = settings_of(ctx)
-    plane = ControlPlane(load_policy(settings), open_store(settings.db), sweep_lease=timedelta(seconds=sweep_lease))
-    err.print(Text(f"tether serving {settings.db} on http://{host}:{port} (policy {plane.policy.source})"))
-    uvicorn.run(create_app(plane), host=host, port=port, log_level="warning", timeout_graceful_shutdown=5)
+    policy = load_policy(settings)
+    plane = ControlPlane(policy, open_store(settings.db), sweep_lease=timedelta(seconds=sweep_lease))
+    if policy.source == "<default>":
+        err.print(
+            Text(
+                "warning: no tether.toml here and no --config: serving the built-in default policy, which holds "
+                "every call for a human (`tether init` writes a policy to edit)",
+                style="yellow",
+            )
+        )
+    err.print(Text(f"tether serving {settings.db} on {url_of(sock)} (policy {policy.source})"))
+    config = uvicorn.Config(create_app(plane), log_level="warning", timeout_graceful_shutdown=5)
+    uvicorn.Server(config).run(sockets=[sock])

@@ -10,6 +10,7 @@ Approvals made in the dashboard are picked up by the agent, which then runs the 
 from __future__ import annotations
 
 import random
+import socket
 import threading
 import time
 from collections.abc import Callable
@@ -244,9 +245,29 @@ def serve_demo(
 ) -> None:
     """Write the demo policy (unless the person gave their own), start the scripted agent and the server, print
     the URL and logins, and serve until Ctrl+C or ``run_for`` seconds."""
+    from tether.server import listen
+
+    # First: a taken port is one clear error before any policy, store or login is made.
+    sock = listen(host, port, choose="--port (make demo PORT=8701)")
+    try:
+        _serve_demo(sock, db, console, policy_path, write_policy, run_for, pace, on_ready)
+    finally:
+        sock.close()
+
+
+def _serve_demo(
+    sock: socket.socket,
+    db: str,
+    console: Console,
+    policy_path: Path,
+    write_policy: bool,
+    run_for: float | None,
+    pace: float,
+    on_ready: Callable[[str], None] | None,
+) -> None:
     import uvicorn
 
-    from tether.server import create_app
+    from tether.server import create_app, url_of
 
     if write_policy:
         policy_path.write_text(demo_policy_text(), encoding="utf-8")
@@ -256,8 +277,8 @@ def serve_demo(
     plane = gate.plane
     assert isinstance(plane, ControlPlane)  # the demo runs on a local store
     logins = make_logins(plane)
-    url = f"http://{host}:{port}/"
-    server = uvicorn.Server(uvicorn.Config(create_app(plane), host=host, port=port, log_level="warning"))
+    url = f"{url_of(sock)}/"
+    server = uvicorn.Server(uvicorn.Config(create_app(plane), log_level="warning"))
     agent = ScriptedAgent(gate, console, pace=pace)
 
     console.print(Text(f"Tether demo — dashboard at {url}", style="bold"))
@@ -285,7 +306,7 @@ def serve_demo(
 
     threading.Thread(target=stop_later, daemon=True).start()
     try:
-        server.run()
+        server.run(sockets=[sock])
     finally:
         agent.stop()
         gate.close()

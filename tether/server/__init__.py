@@ -14,5 +14,6 @@ except ImportError as exc:  # pragma: no cover - exercised only without the extr
     ) from exc
 
 from tether.server._app import create_app
+from tether.server._listen import listen, url_of
 
-__all__ = ["create_app"]
+__all__ = ["create_app", "listen", "url_of"]
