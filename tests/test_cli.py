@@ -246,7 +246,8 @@ def test_the_demo_runs_the_six_tasks_and_leaves_held_ones(tmp_path: Path) -> Non
     assert result.returncode == 0, result.stderr
     for tool in ("classify_ticket", "draft_marketing_email", "send_user_notification", "cancel_order"):
         assert tool in result.stdout
-    assert "4 calls are held for a human" in result.stdout
+    assert "works through the six example tasks and one call it is unsure of" in result.stdout
+    assert "4 calls are held for a human; audit log intact: " in result.stdout  # not "Audit log: audit log intact"
     assert "draft_marketing_email: undone" in result.stdout
     assert "support-bot/transfer_funds" in result.stdout  # the ladder, lane by lane
     assert "the ceiling is locked" in result.stdout

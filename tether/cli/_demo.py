@@ -14,7 +14,10 @@ from tether.cli._app import app, out, settings_of
 def demo(
     ctx: typer.Context,
     once: Annotated[
-        bool, typer.Option("--once", help="Run the six example tasks once in the terminal instead of serving.")
+        bool,
+        typer.Option(
+            "--once", help="Run the six example tasks (and one unsure call) in the terminal instead of serving."
+        ),
     ] = False,
     host: Annotated[str, typer.Option(help="Interface to bind.")] = "127.0.0.1",
     port: Annotated[int, typer.Option(min=0, max=65535, help="Port to listen on.")] = 8700,

@@ -118,7 +118,12 @@ def run(*, config: Path, db: str, console: Console | None = None) -> list[Outcom
     gate = build_gate(policy, db, notifier)
     outcomes: list[Outcome] = []
     try:
-        console.print(Text(f"support-bot works through {len(TASKS)} tasks; policy {config}, store {db}\n"))
+        console.print(
+            Text(
+                f"support-bot works through the six example tasks and one call it is unsure of; policy {config}, "
+                f"store {db}\n"
+            )
+        )
         for tool, args, reasoning, confidence in TASKS:
             call = ToolCall(tool=tool, args=args, agent=AGENT, reasoning=reasoning, confidence=confidence)
             outcome = gate.call(call)
@@ -155,7 +160,7 @@ def run(*, config: Path, db: str, console: Console | None = None) -> list[Outcom
         held = [o for o in outcomes if o.kind == "pending"]
         verdict = gate.plane.verify()
         console.print()
-        console.print(Text(f"{len(held)} calls are held for a human. Audit log: {verdict}"))
+        console.print(Text(f"{len(held)} calls are held for a human; {verdict}"))
         console.print(Text("Next:  .venv/bin/tether pending"))
         if held:
             console.print(Text(f"       .venv/bin/tether approve {held[0].action_id} --by alice --note 'ok'"))
