@@ -252,13 +252,24 @@ def test_the_demo_runs_the_six_tasks_and_leaves_held_ones(tmp_path: Path) -> Non
     assert "support-bot/transfer_funds" in result.stdout  # the ladder, lane by lane
     assert "the ceiling is locked" in result.stdout
     assert "audit log intact" in result.stdout
-    held = json.loads(tether(tmp_path, "pending", "--json").stdout)
+    assert sorted(p.name for p in tmp_path.iterdir()) == [".tether-demo"]  # no tether.db or tether.toml here
+    demo = ("--db", f"sqlite:///{Path('.tether-demo') / 'once.db'}", "--config", ".tether-demo/once.toml")
+    assert f".venv/bin/tether {' '.join(demo)} pending" in result.stdout  # the next steps name the demo's store
+    held = json.loads(tether(tmp_path, *demo, "pending", "--json").stdout)
     assert sorted(a["call"]["tool"] for a in held) == [
         "classify_ticket",
         "delete_user_data",
         "send_user_notification",
         "transfer_funds",
     ]
+    assert json.loads(tether(tmp_path, "pending", "--json").stdout) == []  # this directory's store: untouched
+
+
+def test_the_demo_uses_the_store_it_is_given(tmp_path: Path) -> None:
+    result = tether(tmp_path, "--db", f"sqlite:///{tmp_path / 'mine.db'}", "demo", "--once")
+    assert result.returncode == 0, result.stderr
+    assert (tmp_path / "mine.db").exists()
+    assert not (tmp_path / ".tether-demo" / "once.db").exists()
 
 
 @pytest.mark.subprocess

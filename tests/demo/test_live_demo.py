@@ -60,7 +60,7 @@ def test_the_demo_serves_the_dashboard_and_shows_every_pattern_within_a_minute(t
     finally:
         process.send_signal(signal.SIGINT)
         process.wait(timeout=20)
-    plane = ControlPlane(Policy.from_file(tmp_path / "tether-demo.toml"), open_store(db))
+    plane = ControlPlane(Policy.from_file(tmp_path / ".tether-demo" / "tether-demo.toml"), open_store(db))
     try:
         modes = {a.verdict.mode.value for a in plane.actions(ActionFilter(limit=1000))}
         assert {"auto", "notify", "override", "approve", "shadow"} <= modes

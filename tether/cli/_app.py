@@ -72,6 +72,7 @@ class Settings:
     config: str | None
     config_explicit: bool
     db: str
+    db_explicit: bool = False  # --db or TETHER_DB given (the demo keeps its own store otherwise)
 
 
 @app.callback()
@@ -82,10 +83,15 @@ def main_options(
         typer.Option("--config", "-c", envvar="TETHER_CONFIG", help="Policy file (default: ./tether.toml)."),
     ] = None,
     db: Annotated[
-        str, typer.Option("--db", envvar="TETHER_DB", help="Store URL: sqlite:///file.db, postgresql://…")
-    ] = DEFAULT_URL,
+        str | None,
+        typer.Option(
+            "--db", envvar="TETHER_DB", help=f"Store URL: sqlite:///file.db, postgresql://… (default: {DEFAULT_URL})."
+        ),
+    ] = None,
 ) -> None:
-    ctx.obj = Settings(config=config or "tether.toml", config_explicit=config is not None, db=db)
+    ctx.obj = Settings(
+        config=config or "tether.toml", config_explicit=config is not None, db=db or DEFAULT_URL, db_explicit=bool(db)
+    )
 
 
 def settings_of(ctx: typer.Context) -> Settings:

@@ -9,6 +9,10 @@ import typer
 
 from tether.cli._app import app, out, settings_of
 
+# Where the demo keeps its store, policy and logins unless --db / --config say otherwise: a person's own
+# tether.db (a hash-chained audit log) must not fill with fake transfers.
+DEMO_DIR = Path(".tether-demo")
+
 
 @app.command()
 def demo(
@@ -31,24 +35,29 @@ def demo(
     Prints the URL and reviewer logins. The agent is a script (no model is called) working through the example
     policy's tools: auto, notify, override with undo, approvals (one needing two reviewers), a low-confidence
     escalation, a shadow-mode lane, and a burst of refund emails that trips a breaker. ``--once`` runs the six
-    example tasks in the terminal and exits.
+    example tasks in the terminal and exits. The store, policy and logins live in .tether-demo/ unless --db or
+    --config name others; the logins are the same from one run to the next.
     """
     settings = settings_of(ctx)
     if once:
         from tether.demo.scenario import run
 
-        run(config=Path(settings.config or "tether.toml"), db=settings.db, console=out)
+        DEMO_DIR.mkdir(exist_ok=True)
+        config = Path(settings.config) if settings.config and settings.config_explicit else DEMO_DIR / "once.toml"
+        db = settings.db if settings.db_explicit else f"sqlite:///{DEMO_DIR / 'once.db'}"
+        run(config=config, db=db, console=out)
         return
     from tether.demo.live import serve_demo
 
     own = settings.config if settings.config_explicit else None
     serve_demo(
-        db=settings.db,
+        db=settings.db if settings.db_explicit else f"sqlite:///{DEMO_DIR / 'tether.db'}",
         host=host,
         port=port,
         console=out,
-        policy_path=Path(own) if own else Path("tether-demo.toml"),
+        policy_path=Path(own) if own else DEMO_DIR / "tether-demo.toml",
         write_policy=not own,
         run_for=run_for,
         pace=pace,
+        logins_file=DEMO_DIR / "logins.json",
     )

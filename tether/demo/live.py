@@ -9,12 +9,13 @@ Approvals made in the dashboard are picked up by the agent, which then runs the 
 
 from __future__ import annotations
 
+import json
 import random
 import socket
 import threading
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from pathlib import Path
 
 from rich.console import Console
@@ -22,6 +23,7 @@ from rich.text import Text
 
 from tether.agent._gate import Gate
 from tether.demo.scenario import TASKS, build_gate
+from tether.errors import AccessError
 from tether.model import Status, ToolCall
 from tether.plane import ControlPlane
 from tether.plane._identity import Tokens
@@ -78,15 +80,41 @@ class Login:
     token: str
 
 
-def make_logins(plane: ControlPlane) -> list[Login]:
-    """Fresh tokens for the demo's people: two finance reviewers (a transfer needs two) and an admin."""
+PEOPLE = [("alice", "reviewer", ("finance",)), ("bob", "reviewer", ("finance",)), ("ada", "admin", ())]
+
+
+def make_logins(plane: ControlPlane, saved: Path | None = None) -> list[Login]:
+    """Tokens for the demo's people: two finance reviewers (a transfer needs two) and an admin. With ``saved``, the
+    logins of the last run are used again while the store still accepts them (a browser stays logged in, and the
+    store does not fill with tokens of the same names); otherwise new ones are issued and saved there."""
     issuer = Tokens(plane.store, plane.clock)
-    people = [("alice", "reviewer", ("finance",)), ("bob", "reviewer", ("finance",)), ("ada", "admin", ())]
+    if saved is not None and saved.exists():
+        try:
+            rows = json.loads(saved.read_text(encoding="utf-8"))
+            logins = [Login(x["name"], x["role"], tuple(x["groups"]), x["token"]) for x in rows]
+            if [(x.name, x.role, x.groups) for x in logins] == PEOPLE and all(
+                _accepted(issuer, x.token) for x in logins
+            ):
+                return logins
+        except (ValueError, KeyError, TypeError):
+            pass  # an unreadable file: issue new logins
     logins = []
-    for name, role, groups in people:
+    for name, role, groups in PEOPLE:
         _, secret = issuer.issue(name, role, groups, by="tether-demo")
         logins.append(Login(name, role, groups, secret))
+    if saved is not None:
+        saved.touch(mode=0o600)  # secrets: readable by their owner only, from the start
+        saved.chmod(0o600)
+        saved.write_text(json.dumps([asdict(x) for x in logins], indent=2), encoding="utf-8")
     return logins
+
+
+def _accepted(issuer: Tokens, token: str) -> bool:
+    try:
+        issuer.authenticate(token)
+    except AccessError:
+        return False
+    return True
 
 
 class ScriptedAgent:
@@ -242,6 +270,7 @@ def serve_demo(
     run_for: float | None = None,
     pace: float = 1.0,
     on_ready: Callable[[str], None] | None = None,
+    logins_file: Path | None = None,
 ) -> None:
     """Write the demo policy (unless the person gave their own), start the scripted agent and the server, print
     the URL and logins, and serve until Ctrl+C or ``run_for`` seconds."""
@@ -250,7 +279,7 @@ def serve_demo(
     # First: a taken port is one clear error before any policy, store or login is made.
     sock = listen(host, port, choose="--port (make demo PORT=8701)")
     try:
-        _serve_demo(sock, db, console, policy_path, write_policy, run_for, pace, on_ready)
+        _serve_demo(sock, db, console, policy_path, write_policy, run_for, pace, on_ready, logins_file)
     finally:
         sock.close()
 
@@ -264,19 +293,21 @@ def _serve_demo(
     run_for: float | None,
     pace: float,
     on_ready: Callable[[str], None] | None,
+    logins_file: Path | None,
 ) -> None:
     import uvicorn
 
     from tether.server import create_app, url_of
 
     if write_policy:
+        policy_path.parent.mkdir(parents=True, exist_ok=True)
         policy_path.write_text(demo_policy_text(), encoding="utf-8")
     policy = Policy.from_file(policy_path)
     gate = build_gate(policy, db)
     extra_tools(gate)
     plane = gate.plane
     assert isinstance(plane, ControlPlane)  # the demo runs on a local store
-    logins = make_logins(plane)
+    logins = make_logins(plane, logins_file)
     url = f"{url_of(sock)}/"
     server = uvicorn.Server(uvicorn.Config(create_app(plane), log_level="warning"))
     agent = ScriptedAgent(gate, console, pace=pace)

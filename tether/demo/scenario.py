@@ -161,10 +161,11 @@ def run(*, config: Path, db: str, console: Console | None = None) -> list[Outcom
         verdict = gate.plane.verify()
         console.print()
         console.print(Text(f"{len(held)} calls are held for a human; {verdict}"))
-        console.print(Text("Next:  .venv/bin/tether pending"))
+        cli = f".venv/bin/tether --db {db} --config {config}"  # the demo's own store and policy
+        console.print(Text(f"Next:  {cli} pending"))
         if held:
-            console.print(Text(f"       .venv/bin/tether approve {held[0].action_id} --by alice --note 'ok'"))
-            console.print(Text(f"       .venv/bin/tether show {held[0].action_id}"))
+            console.print(Text(f"       {cli} approve {held[0].action_id} --by alice --note 'ok'"))
+            console.print(Text(f"       {cli} show {held[0].action_id}"))
         console.print(Text("       .venv/bin/tether audit verify"))
         console.print(Text("       .venv/bin/tether lanes"))
     finally:
