@@ -24,13 +24,17 @@ from rich.text import Text
 from tether.agent._gate import Gate
 from tether.demo.scenario import TASKS, build_gate
 from tether.errors import AccessError
-from tether.model import Status, ToolCall
+from tether.model import Reject, Status, ToolCall
 from tether.plane import ControlPlane
 from tether.plane._identity import Tokens
 from tether.policy import Policy
 from tether.store import ActionFilter
 
 AGENT = "scripted-support-bot"
+# The inbox stays readable however long the demo runs: past this many of the agent's later calls waiting, a
+# reviewer the demo names (never the agent itself) turns down the oldest of them. The opening act's calls stay.
+INBOX_CAP = 12
+DESK = "demo-desk"
 HUMAN_DESK = "support-desk"
 
 # What the demo adds to the example policy: a refund email with an undo window and a burst limit, and a credit
@@ -128,6 +132,7 @@ class ScriptedAgent:
         self.stopping = threading.Event()
         self.thread = threading.Thread(target=self._run, name="scripted-agent", daemon=True)
         self.calls = 0
+        self.opening: set[str] = set()  # the opening act's actions, left for the newcomer to decide
 
     def start(self) -> None:
         self.thread.start()
@@ -141,6 +146,7 @@ class ScriptedAgent:
     def _run(self) -> None:
         try:
             self._opening()
+            self.opening = {a.id for a in self.gate.plane.actions(ActionFilter(agent=AGENT, limit=1000))}
             while not self.stopping.is_set():
                 self._steady()
         except Exception as exc:  # the demo's agent must not take the server down with it
@@ -211,8 +217,18 @@ class ScriptedAgent:
                 round(self.random.uniform(0.45, 0.75), 2),
             )
         self._resume_approved()
+        self.tidy_inbox()
         self.gate.work()
         self.stopping.wait(self.random.uniform(2.0, 5.0) * self.pace)
+
+    def tidy_inbox(self) -> None:
+        """Past ``INBOX_CAP`` of the agent's later calls held, the demo's desk rejects the oldest, saying why."""
+        held = self.gate.plane.actions(ActionFilter(status={Status.PENDING}, agent=AGENT, oldest_first=True))
+        later = [a for a in held if a.id not in self.opening]
+        for action in later[: max(0, len(later) - INBOX_CAP)]:
+            note = "the demo's desk turns down old requests so the inbox stays readable"
+            self.gate.decide(action.id, Reject(by=DESK, note=note))
+            self._say(f"{action.call.tool:<24} → rejected by {DESK} (an old request)", style="dim")
 
     def _shadow_pair(self, n: int) -> None:
         """The agent proposes a credit (recorded, not run); the human desk does what it does for that ticket."""
