@@ -18,6 +18,15 @@ from postgres import pg_server
 from tether.store import MemoryStore, Store, open_store
 
 _TEMPLATE: list[Path] = []
+_SCRATCH: list[Path] = []  # directories made outside any test (at import), removed when the session ends
+
+
+def scratch_dir(prefix: str) -> Path:
+    """A temporary directory for what a module must build when it is imported; gone at the end of the session
+    (pytest-xdist's workers end without running atexit handlers, so this is the session's job)."""
+    made = Path(tempfile.mkdtemp(prefix=prefix))
+    _SCRATCH.append(made)
+    return made
 
 
 def sqlite_url(path: Path) -> str:
@@ -29,8 +38,11 @@ def sqlite_url(path: Path) -> str:
 
 
 def remove_template() -> None:
+    """The session's template file and scratch directories."""
     while _TEMPLATE:
         shutil.rmtree(_TEMPLATE.pop().parent, ignore_errors=True)
+    while _SCRATCH:
+        shutil.rmtree(_SCRATCH.pop(), ignore_errors=True)
 
 
 def _template() -> Path:

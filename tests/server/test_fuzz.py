@@ -7,13 +7,10 @@ left out because it never ends by design.
 
 from __future__ import annotations
 
-import atexit
-import shutil
-import tempfile
-from pathlib import Path
 from typing import Any
 
 import schemathesis
+from databases import scratch_dir
 from hypothesis import HealthCheck, settings
 from schemathesis.checks import not_a_server_error
 from schemathesis.specs.openapi.checks import (
@@ -29,9 +26,8 @@ from tether.plane._identity import Tokens
 from tether.server import create_app
 from tether.store import open_store
 
-# Schemathesis needs the app when it builds the cases, at import; the file goes when the process ends.
-_DB = Path(tempfile.mkdtemp(prefix="tether-fuzz-")) / "fuzz.db"
-atexit.register(shutil.rmtree, _DB.parent, ignore_errors=True)
+# Schemathesis needs the app when it builds the cases, at import; the file goes when the session ends.
+_DB = scratch_dir("tether-fuzz-") / "fuzz.db"
 _PLANE = ControlPlane(
     Policy.from_dict(
         {
