@@ -15,11 +15,11 @@ import pytest
 
 import tether
 from tether.audit import verify
-from tether.errors import UsageError
+from tether.errors import StoreError, UsageError
 from tether.model import Approve, Status
 from tether.store import Changes, EventDraft, Store, open_store
 from tether.store._migrations import MIGRATIONS
-from tether.store._sql import SQLStore
+from tether.store._sql import SQLStore, _cause
 from tether.store.testing import T0, add, at, make_action
 
 REPO = Path(tether.__file__).resolve().parents[1]
@@ -299,3 +299,44 @@ def test_two_processes_opening_a_new_file_apply_each_migration_once(
     store = sql_store(url, opened)
     assert applied_versions(store) == list(range(1, len(MIGRATIONS) + 1))
     assert verify(store.audit_events(), store.audit_head()).checked == 2
+
+
+# -- store errors say what is wrong ----------------------------------------------------------------------------
+
+
+def test_a_store_in_a_missing_directory_says_what_to_check(tmp_path: Path) -> None:
+    with pytest.raises(StoreError, match=r"cannot be opened: does its directory exist"):
+        open_store(f"sqlite:///{tmp_path / 'no-such-dir' / 'tether.db'}")
+
+
+def test_a_file_that_is_not_a_database_says_so(tmp_path: Path) -> None:
+    path = tmp_path / "notes.txt"
+    path.write_text("these are my notes, not a database\n" * 100, encoding="utf-8")
+    with pytest.raises(StoreError, match=r"not an SQLite database"):
+        open_store(f"sqlite:///{path}")
+
+
+@pytest.mark.parametrize(
+    ("message", "operational", "cause"),
+    [
+        ("attempt to write a readonly database", True, "it is read-only"),
+        ("database is locked", True, "it is locked"),
+        ("disk I/O error", True, "the disk failed"),
+        ('FATAL:  database "t_x" does not exist', True, "no such database"),
+        ('FATAL:  role "bob" does not exist', True, "no such user"),
+        ('relation "actions" does not exist', False, ""),  # a schema problem, not a missing database
+        ("connection failed: Connection refused", True, "the store is unreachable"),
+        ("UNIQUE constraint failed: tokens.id", False, ""),
+    ],
+)
+def test_a_driver_message_becomes_the_cause_a_person_can_check(message: str, operational: bool, cause: str) -> None:
+    said = _cause(message, operational)
+    assert (cause in said) if cause else said == ""
+
+
+@pytest.mark.postgres
+def test_a_postgresql_database_that_does_not_exist_says_so() -> None:
+    from postgres import pg_server
+
+    with pytest.raises(StoreError, match=r"the server has no such database"):
+        open_store(pg_server().url("no_such_database"))

@@ -1031,9 +1031,35 @@ class _store_errors:
             if "nonces" in str(original) or "secrets" in str(original):
                 raise DuplicateKey(str(original)) from exc
         reason = str(original).strip().splitlines()[0] if str(original).strip() else type(original).__name__
-        unreachable = isinstance(exc, OperationalError) or type(original).__name__ == "OperationalError"
-        hint = " (the store is unreachable)" if unreachable else ""
-        raise StoreError(f"store {_redacted(self.url)} failed{hint}: {reason}") from exc
+        operational = isinstance(exc, OperationalError) or type(original).__name__ == "OperationalError"
+        hint = _cause(reason, operational)
+        raise StoreError(f"store {_redacted(self.url)} failed{f' ({hint})' if hint else ''}: {reason}") from exc
+
+
+# What a driver's message means, said so a person knows what to check (every failure used to be "unreachable"):
+# the words a message must all contain, and the cause.
+_CAUSES: list[tuple[tuple[str, ...], str]] = [
+    (("readonly database",), "it is read-only: check the file's and its directory's permissions"),
+    (("read-only transaction",), "it is read-only: the server accepts no writes (a replica, or read-only mode?)"),
+    (("unable to open database file",), "the file cannot be opened: does its directory exist, may you write there?"),
+    (("database is locked",), "it is locked: another process held a write lock longer than the 30 s wait"),
+    (("disk i/o error",), "the disk failed a read or write: check free space and the file system"),
+    (("database or disk is full",), "the disk is full"),
+    (("file is not a database",), "the file is not an SQLite database"),
+    (("password authentication failed",), "the server refused the user or password"),
+    (('database "', "does not exist"), "the server has no such database"),
+    (('role "', "does not exist"), "the server has no such user"),
+]
+
+
+def _cause(reason: str, operational: bool) -> str:
+    """The likely cause of a store failure, from the driver's message; "unreachable" for the rest of the
+    operational errors (a refused or dropped connection)."""
+    lowered = reason.lower()
+    for needles, cause in _CAUSES:
+        if all(needle in lowered for needle in needles):
+            return cause
+    return "the store is unreachable" if operational else ""
 
 
 def _delivery_row(d: Delivery) -> dict[str, Any]:
