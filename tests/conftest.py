@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import gc
 import os
+import socket
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
@@ -127,6 +128,15 @@ def store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Store]:
     made = make_store(request.param, tmp_path)
     yield made
     made.close()
+
+
+@pytest.fixture
+def taken_port() -> Iterator[int]:
+    """A loopback port another socket is listening on: what a server meets when someone else has its port."""
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        yield taken.getsockname()[1]
 
 
 @pytest.fixture

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import json
 import os
-import socket
 import subprocess
 import sys
 from pathlib import Path
@@ -484,14 +483,12 @@ def test_a_command_imports_only_what_it_uses(workdir: Path, command: list[str], 
     assert result.stdout.splitlines()[-1].split()[1:] == loaded
 
 
-def test_demo_on_a_taken_port_says_how_to_choose_another_and_leaves_nothing_behind(tmp_path: Path) -> None:
-    with socket.socket() as taken:
-        taken.bind(("127.0.0.1", 0))
-        taken.listen()
-        port = taken.getsockname()[1]
-        result = tether(tmp_path, "demo", "--port", str(port))
+def test_demo_on_a_taken_port_says_how_to_choose_another_and_leaves_nothing_behind(
+    tmp_path: Path, taken_port: int
+) -> None:
+    result = tether(tmp_path, "demo", "--port", str(taken_port))
     assert result.returncode == 2
-    assert result.stderr.startswith(f"error: port {port} on 127.0.0.1 is already in use")
+    assert result.stderr.startswith(f"error: port {taken_port} on 127.0.0.1 is already in use")
     assert "make demo PORT=8701" in result.stderr
     assert "Traceback" not in result.stderr
     assert "dashboard at" not in result.stdout  # no URL, no logins printed as if all were well

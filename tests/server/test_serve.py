@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import re
-import socket
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -72,14 +71,10 @@ def test_without_a_policy_file_serve_says_it_runs_the_default_that_holds_everyth
     assert "(policy <default>)" in said[-1]
 
 
-def test_a_taken_port_is_one_clear_error_before_anything_is_said(tmp_path: Path) -> None:
-    with socket.socket() as taken:
-        taken.bind(("127.0.0.1", 0))
-        taken.listen()
-        port = taken.getsockname()[1]
-        result = cli(tmp_path, "serve", "--port", str(port))
+def test_a_taken_port_is_one_clear_error_before_anything_is_said(tmp_path: Path, taken_port: int) -> None:
+    result = cli(tmp_path, "serve", "--port", str(taken_port))
     assert result.returncode == 2
-    assert result.stderr.startswith(f"error: port {port} on 127.0.0.1 is already in use")
+    assert result.stderr.startswith(f"error: port {taken_port} on 127.0.0.1 is already in use")
     assert "--port" in result.stderr
     assert "serving" not in result.stderr + result.stdout
     assert not (tmp_path / "tether.db").exists()  # nothing was opened
