@@ -13,7 +13,6 @@ import asyncio
 import contextlib
 import socket
 import threading
-import time
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -21,6 +20,7 @@ from typing import Any
 import anyio.from_thread
 import httpx
 import uvicorn
+from waiting import until, wait_until
 
 from tether.agent._remote import RemotePlane
 from tether.clock import Clock
@@ -30,7 +30,7 @@ from tether.plane._identity import Tokens
 from tether.plane._lanes import LaneReport
 from tether.plane._timers import Fired
 from tether.policy import Declared
-from tether.server import create_app
+from tether.server import create_app, listen
 
 
 def free_port() -> int:
@@ -59,9 +59,8 @@ class _Uvicorn(uvicorn.Server):
             server.close()
         for connection in list(self.server_state.connections):
             connection.shutdown()
-        deadline = self.loop.time() + 10
-        while (self.server_state.connections or self.server_state.tasks) and self.loop.time() < deadline:
-            await asyncio.sleep(0.002)
+        with contextlib.suppress(AssertionError):  # still open after 10 s: cancelled below
+            await until(lambda: not (self.server_state.connections or self.server_state.tasks), timeout=10)
         for task in self.server_state.tasks:
             task.cancel()
         for server in self.servers:
@@ -86,11 +85,7 @@ class LiveServer:
 
     def __post_init__(self) -> None:
         self.issuer = Tokens(self.plane.store, self.plane.clock)
-        # IPPROTO_TCP named, as asyncio's own sockets have it: it sets TCP_NODELAY only on sockets that say so, and
-        # without it every response waits ~40 ms for the client's delayed ACK.
-        listener = socket.socket(socket.AF_INET, socket.SOCK_STREAM, socket.IPPROTO_TCP)
-        listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-        listener.bind(("127.0.0.1", self.port))
+        listener = listen("127.0.0.1", self.port)  # what `tether serve` binds, TCP_NODELAY included
         self.port = listener.getsockname()[1]
         config = uvicorn.Config(
             create_app(self.plane, sweep_interval=self.sweep_interval, env=self.env),
@@ -100,11 +95,9 @@ class LiveServer:
         self.server = _Uvicorn(config)
         self.thread = threading.Thread(target=self.server.run, kwargs={"sockets": [listener]}, daemon=True)
         self.thread.start()
-        deadline = time.monotonic() + 10
-        while not self.server.started:
-            if time.monotonic() > deadline or not self.thread.is_alive():
-                raise RuntimeError("the test server did not start")
-            time.sleep(0.002)
+        wait_until(lambda: self.server.started or not self.thread.is_alive(), message="the test server never started")
+        if not self.server.started:
+            raise RuntimeError("the test server did not start: its thread ended")
 
     @property
     def url(self) -> str:
