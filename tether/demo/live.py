@@ -132,7 +132,8 @@ class ScriptedAgent:
         self.stopping = threading.Event()
         self.thread = threading.Thread(target=self._run, name="scripted-agent", daemon=True)
         self.calls = 0
-        self.opening: set[str] = set()  # the opening act's actions, left for the newcomer to decide
+        self.opening: set[str] = set()  # this run's opening act, left for the newcomer to decide
+        self.in_opening = False
 
     def start(self) -> None:
         self.thread.start()
@@ -145,8 +146,9 @@ class ScriptedAgent:
 
     def _run(self) -> None:
         try:
+            self.in_opening = True
             self._opening()
-            self.opening = {a.id for a in self.gate.plane.actions(ActionFilter(agent=AGENT, limit=1000))}
+            self.in_opening = False
             while not self.stopping.is_set():
                 self._steady()
         except Exception as exc:  # the demo's agent must not take the server down with it
@@ -260,6 +262,8 @@ class ScriptedAgent:
             return
         call = ToolCall(tool=tool, args=args, agent=AGENT, reasoning=reasoning, confidence=confidence, subject=subject)
         outcome = self.gate.call(call)
+        if self.in_opening:  # earlier runs' calls (the store is kept) count as later ones: tidied like the rest
+            self.opening.add(outcome.action_id)
         self.calls += 1
         self._say(f"{tool:<24} → {outcome.kind}", style="dim")
         self.stopping.wait(pause * self.pace)
