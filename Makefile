@@ -28,6 +28,12 @@ $(CHROMIUM):
 	$(SUDO) apt-get update -qq
 	DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq --no-install-recommends chromium
 
+# The docs' curl walk-through (docs/server.md, run by tests/docs) reads ids with jq.
+JQ := /usr/bin/jq
+$(JQ):
+	$(SUDO) apt-get update -qq
+	DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq --no-install-recommends jq
+
 # The PostgreSQL tests start a private server from Debian's binaries (tests/postgres.py); install them if missing.
 postgres-binaries:
 	@ls /usr/lib/postgresql/*/bin/pg_ctl >/dev/null 2>&1 || { $(SUDO) apt-get update -qq && \
@@ -37,7 +43,7 @@ postgres-binaries:
 TEST_JOBS ?= 2
 PYTEST := $(BIN)/pytest -n $(TEST_JOBS) --dist worksteal
 
-test: $(STAMP) $(CHROMIUM) postgres-binaries
+test: $(STAMP) $(CHROMIUM) $(JQ) postgres-binaries
 	$(PYTEST)
 
 # The fast tier, for the edit-test loop (under a minute): no PostgreSQL, browser, extra processes or slow tests.

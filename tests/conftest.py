@@ -45,6 +45,8 @@ PROCESS_TESTS = {
     "test_the_example_runs_offline_against_its_stand_in_model",
     "test_the_docs_example_runs_as_written",
     "test_the_docs_examples_run_as_written",
+    "test_the_page_runs_as_written",
+    "test_a_block_that_fails_fails_its_page",
     "test_the_example_runs_in_an_empty_directory",
     "test_resume_in_a_new_process_runs_once",
     "test_a_process_that_dies_after_the_tool_ran_is_resumed_without_a_second_effect",
