@@ -23,6 +23,7 @@ LAYERS: dict[str, int] = {
     "tether.audit": 0,
     "tether._json": 0,
     "tether._outcomes": 0,
+    "tether._tracing": 0,
     "tether.policy": 1,
     "tether.autonomy": 1,
     "tether.store": 2,

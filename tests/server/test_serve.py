@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import re
 import subprocess
 import sys
@@ -12,6 +13,7 @@ from pathlib import Path
 import httpx
 import pytest
 from cli_runner import tether as cli  # the CLI in-process; `tether serve` below is a real process
+from otlp_collector import Collector
 from serving import free_port
 from waiting import wait_until
 
@@ -20,12 +22,13 @@ from tether import Approve, Executed, Pending, StoreError, ToolCall
 from tether.agent._remote import RemotePlane
 
 
-def start_serve(cwd: Path) -> tuple[subprocess.Popen[str], str, list[str]]:
+def start_serve(cwd: Path, env: dict[str, str] | None = None) -> tuple[subprocess.Popen[str], str, list[str]]:
     """`tether serve --port 0` in ``cwd``: the process, the URL it said it serves (with the port the system chose),
     and what it said on stderr up to that line; returns once the server answers /readyz."""
     process = subprocess.Popen(
         [sys.executable, "-m", "tether.cli", "serve", "--port", "0"],
         cwd=cwd,
+        env=env,
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
@@ -150,3 +153,31 @@ def test_a_server_that_goes_away_is_a_store_error_and_nothing_runs(tmp_path: Pat
     with pytest.raises(StoreError, match="unreachable"):
         gate.call(ToolCall(tool="classify_ticket", args={"ticket": "T-2"}, agent="bot"))
     assert ran == ["T-1"]
+
+
+def test_serve_exports_its_spans_over_otlp_when_the_environment_asks(tmp_path: Path) -> None:
+    assert cli(tmp_path, "init").returncode == 0
+    collector = Collector()
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("OTEL_", "TETHER_"))}
+    env |= {
+        "OTEL_EXPORTER_OTLP_ENDPOINT": collector.url,
+        "OTEL_SERVICE_NAME": "tether-ops",
+        "OTEL_BSP_SCHEDULE_DELAY": "50",
+    }
+    process, url, _ = start_serve(tmp_path, env)
+    try:
+        assert process.stderr is not None
+        assert process.stderr.readline().strip() == f"traces: OTLP to {collector.url}"
+        trace_id = "4bf92f3577b34da6a3ce929d0e0e4736"
+        traceparent = f"00-{trace_id}-00f067aa0ba902b7-01"  # an agent's trace, as W3C trace context carries it
+        assert httpx.get(f"{url}/healthz", headers={"traceparent": traceparent}).status_code == 200
+        found = wait_until(
+            lambda: [s for s in collector.spans if s[2]["trace_id"] == trace_id and s[1] == "GET /healthz"],
+            timeout=20,
+            message="the request's span never reached the collector",
+        )
+        assert found[0][0] == "tether-ops"
+    finally:
+        process.terminate()
+        process.wait(timeout=30)
+        collector.stop()

@@ -18,6 +18,7 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any, TypeVar, cast, overload
 
+from tether import _tracing as tracing
 from tether.agent._signals import ToolNotRun
 from tether.agent._tools import RegisteredTool, flatten
 from tether.agent._worker import Heartbeat, WorkerLoop
@@ -219,12 +220,16 @@ class Gate:
         entry = self._entry_for(action)
         if entry is not None and entry.is_async and action.status in (Status.APPROVED, Status.DEFERRED):
             raise UsageError(f"{entry.name} is an async tool: use `await gate.aresume(...)`")
-        return self._settle(action, entry, _deadline(self, wait), reraise=False)
+        with tracing.tool_span(action.call, resumed=True) as span:
+            span.verdict(action)
+            return self._settle(action, entry, _deadline(self, wait), reraise=False, span=span)
 
     async def aresume(self, action_id: str, *, wait: timedelta | float | None = None) -> Outcome:
         action = await asyncio.to_thread(self.plane.get, action_id)
         entry = self._entry_for(action)
-        return await self._asettle(action, entry, _deadline(self, wait), reraise=False)
+        with tracing.tool_span(action.call, resumed=True) as span:
+            span.verdict(action)
+            return await self._asettle(action, entry, _deadline(self, wait), reraise=False, span=span)
 
     def decide(self, action_id: str, decision: Decision) -> Action:
         """Apply a reviewer's decision. An edit is checked against the tool's signature when it is registered."""
@@ -355,60 +360,90 @@ class Gate:
         if entry.is_async:
             raise UsageError(f"{call.tool} is an async tool: use `await gate.acall(...)`")
         entry.check_args(call.args, f"the arguments of this call to {call.tool}")
-        token = self._claim_token()
-        action = self.plane.submit(call, entry.declared, worker=token, has_undo=entry.undo is not None)
-        if action.status is Status.RUNNING and action.claimed_by == token:
-            return self._run(entry, action, reraise=reraise)
-        return self._settle(action, entry, _deadline(self, wait), reraise=reraise)
+        with tracing.tool_span(call) as span:
+            token = self._claim_token()
+            action = self.plane.submit(call, entry.declared, worker=token, has_undo=entry.undo is not None)
+            span.verdict(action)
+            if action.status is Status.RUNNING and action.claimed_by == token:
+                outcome = self._run(entry, action, reraise=reraise)
+                span.outcome(outcome)
+                return outcome
+            return self._settle(action, entry, _deadline(self, wait), reraise=reraise, span=span)
 
     async def _acall(self, call: ToolCall, *, wait: timedelta | float | None, reraise: bool) -> Outcome:
         entry = self._registered(call.tool)
         entry.check_args(call.args, f"the arguments of this call to {call.tool}")
-        token = self._claim_token()
-        submit = functools.partial(
-            self.plane.submit, call, entry.declared, worker=token, has_undo=entry.undo is not None
-        )
-        action = await asyncio.to_thread(submit)
-        if action.status is Status.RUNNING and action.claimed_by == token:
-            return await _finish_even_if_cancelled(self._arun(entry, action, reraise=reraise))
-        return await self._asettle(action, entry, _deadline(self, wait), reraise=reraise)
+        with tracing.tool_span(call) as span:
+            token = self._claim_token()
+            submit = functools.partial(
+                self.plane.submit, call, entry.declared, worker=token, has_undo=entry.undo is not None
+            )
+            action = await asyncio.to_thread(submit)
+            span.verdict(action)
+            if action.status is Status.RUNNING and action.claimed_by == token:
+                outcome = await _finish_even_if_cancelled(self._arun(entry, action, reraise=reraise))
+                span.outcome(outcome)
+                return outcome
+            return await self._asettle(action, entry, _deadline(self, wait), reraise=reraise, span=span)
 
     def _settle(
-        self, action: Action, entry: RegisteredTool | None, deadline: datetime | None, *, reraise: bool
+        self,
+        action: Action,
+        entry: RegisteredTool | None,
+        deadline: datetime | None,
+        *,
+        reraise: bool,
+        span: tracing.ToolSpan = tracing.NO_SPAN,
     ) -> Outcome:
         while True:
             step = self._next(action, entry, deadline)
             if step.outcome is not None:
+                span.outcome(step.outcome, action)
                 return step.outcome
             if step.run is not None:
                 assert entry is not None
+                span.watch(step.run)
                 try:
                     claimed = self.plane.claim(step.run, worker=self._claim_token())
                 except ClaimConflict:  # someone else claimed it, or our clock runs ahead of the plane's: back off
                     action = self.plane.wait_for_change(self.plane.get(step.run.id), timeout=self.poll_interval)
                     continue
-                return self._run(entry, claimed, reraise=reraise)
+                outcome = self._run(entry, claimed, reraise=reraise)
+                span.outcome(outcome, claimed)
+                return outcome
             assert step.action is not None
+            span.watch(step.action)  # a held action the caller waits on: the wait for a human begins
             action = self.plane.wait_for_change(step.action, timeout=step.sleep)
 
     async def _asettle(
-        self, action: Action, entry: RegisteredTool | None, deadline: datetime | None, *, reraise: bool
+        self,
+        action: Action,
+        entry: RegisteredTool | None,
+        deadline: datetime | None,
+        *,
+        reraise: bool,
+        span: tracing.ToolSpan = tracing.NO_SPAN,
     ) -> Outcome:
         while True:
             step = await asyncio.to_thread(self._next, action, entry, deadline)
             if step.outcome is not None:
+                span.outcome(step.outcome, action)
                 return step.outcome
             if step.run is not None:
                 assert entry is not None
+                span.watch(step.run)
                 try:
                     # From the claim on, the run completes even if the caller is cancelled: a claimed action
                     # that never runs would turn an approval into "unknown".
-                    return await _finish_even_if_cancelled(self._aclaim_and_run(entry, step.run, reraise=reraise))
+                    outcome = await _finish_even_if_cancelled(self._aclaim_and_run(entry, step.run, reraise=reraise))
                 except ClaimConflict:
                     fresh = await asyncio.to_thread(self.plane.get, step.run.id)
                     action = await asyncio.to_thread(self.plane.wait_for_change, fresh, timeout=self.poll_interval)
                     continue
+                span.outcome(outcome, step.run)
+                return outcome
             assert step.action is not None
+            span.watch(step.action)
             action = await asyncio.to_thread(self.plane.wait_for_change, step.action, timeout=step.sleep)
 
     def _next(self, action: Action, entry: RegisteredTool | None, deadline: datetime | None) -> _Step:

@@ -14,6 +14,7 @@ from typing import Any, TypeVar
 import httpx
 from pydantic import BaseModel, ValidationError
 
+from tether import _tracing as tracing
 from tether.errors import (
     AlreadyDecided,
     ClaimConflict,
@@ -80,8 +81,10 @@ class Transport:
 
     def request(self, method: str, path: str, **kwargs: Any) -> Any:
         """The answer's JSON, or the Tether error its error body names."""
+        headers: dict[str, str] = {}
+        tracing.inject(headers)  # the caller's trace continues on the server
         try:
-            response = self._client.request(method, path, **kwargs)
+            response = self._client.request(method, path, headers=headers, **kwargs)
         except httpx.HTTPError as exc:
             raise StoreError(f"the Tether server at {self.url} is unreachable: {exc}") from None
         if response.status_code < 400:

@@ -6,6 +6,7 @@ other command starts without it, and it is an extra.
 
 from __future__ import annotations
 
+import os
 import socket
 from datetime import timedelta
 from typing import Annotated
@@ -44,7 +45,7 @@ def _serve(settings: Settings, sock: socket.socket, sweep_lease: float) -> None:
     import uvicorn
 
     from tether.plane import ControlPlane
-    from tether.server import create_app, url_of
+    from tether.server import create_app, export_from_env, url_of
     from tether.store import open_store
 
     policy = load_policy(settings)
@@ -57,6 +58,13 @@ def _serve(settings: Settings, sock: socket.socket, sweep_lease: float) -> None:
                 style="yellow",
             )
         )
+    tracing = export_from_env(os.environ)
     err.print(Text(f"tether serving {settings.db} on {url_of(sock)} (policy {policy.source})"))
+    if tracing is not None:
+        err.print(Text(tracing[0]))
     config = uvicorn.Config(create_app(plane), log_level="warning", timeout_graceful_shutdown=5)
-    uvicorn.Server(config).run(sockets=[sock])
+    try:
+        uvicorn.Server(config).run(sockets=[sock])
+    finally:
+        if tracing is not None:
+            tracing[1]()  # flush the spans still in the batch

@@ -15,5 +15,6 @@ except ImportError as exc:  # pragma: no cover - exercised only without the extr
 
 from tether.server._app import create_app
 from tether.server._listen import listen, url_of
+from tether.server._telemetry import export_from_env
 
-__all__ = ["create_app", "listen", "url_of"]
+__all__ = ["create_app", "export_from_env", "listen", "url_of"]

@@ -13,6 +13,7 @@ from typing import Annotated, Any, Literal, TypeVar
 
 from fastapi import APIRouter, Depends, Query, Request
 
+from tether import _tracing as tracing
 from tether.audit import Anchor, AuditEvent, redact
 from tether.errors import Forbidden, NotFound, UsageError
 from tether.model import (
@@ -184,6 +185,7 @@ async def submit(body: SubmitCall, request: Request, who: Caller) -> ActionView:
     )
     worker = body.worker or f"http-{new_id()[:12]}"  # a runnable call comes back claimed: say by whom
     action = await run(plane_of(request).submit, call, declared, worker=worker, has_undo=body.has_undo)
+    tracing.annotate(tracing.verdict_attributes(action))  # on this request's span, for agents in any language
     return ActionView.of(action)
 
 
