@@ -140,6 +140,10 @@ def test_reject_requires_a_note(workdir: Path) -> None:
     result = tether(workdir, "reject", action_id, "--by", "alice")
     assert result.returncode == 2
     assert "--note" in result.stderr
+    blank = tether(workdir, "reject", action_id, "--by", "alice", "--note", " ")
+    assert blank.returncode == 2
+    assert "a rejection needs a note saying why" in blank.stderr
+    assert "Traceback" not in blank.stderr
 
 
 def test_show_of_an_unknown_action_exits_1(workdir: Path) -> None:

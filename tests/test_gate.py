@@ -140,6 +140,17 @@ def test_rejected_action_tells_the_agent_the_note(gate: RecordingGate) -> None:
     assert gate.ran == []
 
 
+@pytest.mark.parametrize("note", ["", "   "])
+def test_a_rejection_without_a_note_is_refused_everywhere_and_changes_nothing(gate: RecordingGate, note: str) -> None:
+    """Every way to decide (Python, CLI, dashboard, HTTP) ends here: the agent is owed a reason."""
+    held = gate.call(call("transfer_funds", account="A-1", amount=50.0))
+    with pytest.raises(UsageError, match="a rejection needs a note saying why"):
+        gate.decide(held.action_id, Reject(by="alice", note=note))
+    assert gate.get(held.action_id).status is Status.PENDING
+    gate.decide(held.action_id, Reject(by="alice", note="wrong account"))
+    assert gate.get(held.action_id).status is Status.REJECTED
+
+
 def test_respond_answers_the_agent_and_runs_nothing(gate: RecordingGate) -> None:
     held = gate.call(call("transfer_funds", account="A-1", amount=50.0))
     gate.decide(held.action_id, Respond(by="alice", message="refund by card instead"))

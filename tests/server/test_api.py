@@ -168,6 +168,17 @@ def test_viewers_read_but_cannot_decide(server: AppServer) -> None:
     assert viewer.post(f"/v1/actions/{action_id}/decision", json={"kind": "approve"}).status_code == 403
 
 
+def test_a_reject_without_a_note_is_a_422_naming_the_field(server: AppServer) -> None:
+    agent = client(server, "bot", Role.AGENT)
+    alice = client(server, "alice", Role.REVIEWER, ("finance",))
+    action_id = submit(agent)["action"]["id"]
+    refused = alice.post(f"/v1/actions/{action_id}/decision", json={"kind": "reject"})
+    assert refused.status_code == 422
+    assert "a rejection needs a note saying why" in refused.json()["error"]["message"]
+    assert refused.json()["error"]["fields"][0]["field"] == "body"
+    assert alice.get(f"/v1/actions/{action_id}").json()["action"]["status"] == "pending"
+
+
 def test_a_second_decision_is_a_409_that_says_who_decided(server: AppServer) -> None:
     agent = client(server, "bot", Role.AGENT)
     alice = client(server, "alice", Role.REVIEWER, ("finance",))

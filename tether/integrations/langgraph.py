@@ -353,7 +353,7 @@ def _decision_of(raw: Any, tool: str, default_by: str) -> Decision | str:
                 return f'"edited_action" needs "args", an object of the arguments to run {tool} with'
             return Edit(by=by, args=args, note=note)
         case "reject":
-            return Reject(by=by, note=note)
+            return Reject(by=by, note=note.strip() or "rejected through a LangGraph resume, without a reason")
         case "respond":
             if not message or not message.strip():
                 return 'a respond decision needs a "message" for the model'

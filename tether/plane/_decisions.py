@@ -123,6 +123,11 @@ def _checked(decision: Decision) -> Decision:
         if not isinstance(decision.args, dict):
             raise UsageError("Edit.args must be a dict of argument names to values")
         return replace(decision, args=require_json(decision.args, "Edit.args"))
+    if isinstance(decision, Reject) and (not isinstance(decision.note, str) or not decision.note.strip()):
+        raise UsageError(
+            "a rejection needs a note saying why (note=...): the agent gets it as its tool result, and the audit "
+            "log keeps it"
+        )
     return decision
 
 

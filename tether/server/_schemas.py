@@ -81,6 +81,8 @@ class DecisionIn(_Body):
             raise ValueError("an edit needs args: the arguments the tool should run with")
         if self.kind != "edit" and self.args is not None:
             raise ValueError(f"args belong to an edit, not to {self.kind}")
+        if self.kind == "reject" and not self.note.strip():
+            raise ValueError("a rejection needs a note saying why: the agent gets it as its tool result")
         if self.kind == "respond" and not self.message:
             raise ValueError("a respond needs message: the answer the agent gets")
         if self.kind != "respond" and self.message is not None:
