@@ -46,6 +46,7 @@ PROCESS_TESTS = {
     "test_the_docs_example_runs_as_written",
     "test_the_docs_examples_run_as_written",
     "test_the_page_runs_as_written",
+    "test_a_copy_this_user_may_not_write_is_read_without_being_touched",
     "test_the_documented_agent_exports_its_gate_spans_over_otlp",
     "test_serve_exports_its_spans_over_otlp_when_the_environment_asks",
     "test_a_block_that_fails_fails_its_page",

@@ -8,8 +8,11 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
+import sqlite3
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -497,3 +500,69 @@ def test_demo_on_a_taken_port_says_how_to_choose_another_and_leaves_nothing_behi
     assert "Traceback" not in result.stderr
     assert "dashboard at" not in result.stdout  # no URL, no logins printed as if all were well
     assert list(tmp_path.iterdir()) == []  # no policy written, no store opened
+
+
+def archived(workdir: Path, into: Path) -> tuple[str, Path]:
+    """A held action, and a checkpointed copy of the store in ``into`` as an archive would keep it."""
+    action_id = held_action(workdir)
+    with sqlite3.connect(workdir / "tether.db") as conn:
+        conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    into.mkdir(parents=True, exist_ok=True)
+    copy = into / "tether.db"
+    copy.write_bytes((workdir / "tether.db").read_bytes())
+    return action_id, copy
+
+
+def test_reading_commands_work_on_a_store_opened_read_only(workdir: Path) -> None:
+    action_id, copy = archived(workdir, workdir / "archive")
+    before = copy.read_bytes()
+    url = f"sqlite:///{copy}?mode=ro"
+    for args in (["audit", "verify"], ["pending"], ["show", action_id], ["audit", "tail"]):
+        done = tether(workdir, "--db", url, *args)
+        assert done.returncode == 0, (args, done.stderr)
+        assert "is read-only: shown as stored" in done.stderr
+    assert "audit log intact: 1 events" in tether(workdir, "--db", url, "audit", "verify").stdout
+    assert action_id in tether(workdir, "--db", url, "pending").stdout
+    refused = tether(workdir, "--db", url, "approve", action_id, "--by", "alice")
+    assert refused.returncode != 0
+    assert "read-only" in refused.stderr
+    assert "Traceback" not in refused.stderr
+    assert copy.read_bytes() == before
+
+
+def test_a_copy_this_user_may_not_write_is_read_without_being_touched(workdir: Path) -> None:
+    """As a person reading an archive they do not own (root ignores file modes, so as nobody when root)."""
+    shared = Path(tempfile.mkdtemp(prefix="tether-archive-"))
+    try:
+        shared.chmod(0o755)
+        action_id, copy = archived(workdir, shared / "archive")
+        copy.chmod(0o444)
+        copy.parent.chmod(0o555)
+        before = copy.read_bytes()
+        as_reader = ["setpriv", "--reuid=nobody", "--regid=nogroup", "--clear-groups"] if os.geteuid() == 0 else []
+        env = {k: v for k, v in os.environ.items() if not k.startswith("TETHER_")}
+        for args in (["audit", "verify"], ["pending"], ["show", action_id]):
+            done = subprocess.run(
+                [*as_reader, sys.executable, "-m", "tether.cli", "--db", f"sqlite:///{copy}", *args],
+                cwd=shared,
+                env=env | {"HOME": str(shared)},
+                capture_output=True,
+                text=True,
+                timeout=60,
+            )
+            assert done.returncode == 0, (args, done.stderr)
+            assert "is read-only: shown as stored" in done.stderr
+            assert action_id in done.stdout or "audit log intact: 1 events" in done.stdout
+        assert sorted(p.name for p in copy.parent.iterdir()) == ["tether.db"]  # no -wal or -shm left behind
+        assert copy.read_bytes() == before
+    finally:
+        for path in (shared / "archive", shared):
+            path.chmod(0o755)
+        shutil.rmtree(shared)
+
+
+def test_a_read_only_store_that_does_not_exist_is_named(workdir: Path) -> None:
+    done = tether(workdir, "--db", "sqlite:///archive/missing.db?mode=ro", "pending")
+    assert done.returncode == 2
+    assert "no SQLite store at archive/missing.db to read" in done.stderr
+    assert not (workdir / "archive").exists()

@@ -115,14 +115,17 @@ def load_policy(settings: Settings, *, required: bool = False) -> Policy:
 @contextmanager
 def open_plane(ctx: typer.Context, *, policy_required: bool = False) -> Iterator[ControlPlane]:
     """The control plane on the configured store, with due timers fired first, so that what the CLI shows and
-    decides is current even when no agent or server has run for a while."""
+    decides is current even when no agent or server has run for a while (a read-only store is shown as it is)."""
     from tether.plane import ControlPlane
     from tether.store import open_store
 
     settings = settings_of(ctx)
     plane = ControlPlane(load_policy(settings, required=policy_required), open_store(settings.db))
     try:
-        plane.sweep()
+        if getattr(plane.store, "read_only", False):  # an archive, a read-only copy: show it exactly as stored
+            err.print(Text(f"note: {settings.db} is read-only: shown as stored, due timers not fired", style="dim"))
+        else:
+            plane.sweep()
         yield plane
     finally:
         plane.store.close()

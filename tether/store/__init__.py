@@ -32,15 +32,19 @@ from tether.store._memory import MemoryStore
 DEFAULT_URL = "sqlite:///tether.db"
 
 
-def open_store(url: str = DEFAULT_URL, *, setup: bool = True) -> Store:
-    """The store for a URL, with its schema created or migrated (unless ``setup=False``)."""
+def open_store(url: str = DEFAULT_URL, *, setup: bool = True, read_only: bool = False) -> Store:
+    """The store for a URL, with its schema created or migrated (unless ``setup=False``).
+
+    ``read_only`` (or ``?mode=ro`` in an SQLite URL, or an SQLite file this process may not write) opens it without
+    ever writing: the schema must then be current, and any write fails with a StoreError saying it is read-only.
+    """
     store: Store
     if url.startswith("memory:"):
         store = MemoryStore()
     elif url.startswith(("sqlite:", "postgresql:", "postgres:", "postgresql+psycopg:")):
         from tether.store._sql import SQLStore
 
-        store = SQLStore(url)
+        store = SQLStore(url, read_only=read_only)
     else:
         raise UsageError(f"unsupported database URL {url!r}: use sqlite:///path.db, postgresql://... or memory://")
     if setup:

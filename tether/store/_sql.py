@@ -11,12 +11,15 @@ from __future__ import annotations
 
 import contextlib
 import json
+import os
 import secrets
+import sqlite3
 from collections.abc import Callable, Collection, Iterator, Sequence
 from dataclasses import replace
 from datetime import datetime
 from typing import Any, Literal
-from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+from pathlib import Path
+from urllib.parse import parse_qsl, quote, urlencode, urlsplit, urlunsplit
 
 from sqlalchemy import (
     Connection,
@@ -65,7 +68,7 @@ from tether.store._base import (
     Store,
 )
 from tether.store._listen import CHANNEL, Listener
-from tether.store._migrations import migrate
+from tether.store._migrations import MIGRATIONS, current_version, migrate
 from tether.store._rows import (
     approvals_from_list,
     approvals_to_list,
@@ -176,9 +179,11 @@ def _transition_statement(columns: frozenset[str], versioned: bool, *, returning
 class SQLStore(Store):
     """One class for both dialects; the URL picks the dialect."""
 
-    def __init__(self, url: str) -> None:
+    def __init__(self, url: str, *, read_only: bool = False) -> None:
         self.url = url
-        self._writer, self._reader = _engines(url)
+        self.read_only = read_only or is_read_only(url)
+        with _store_errors(url):
+            self._writer, self._reader = _engines(url, self.read_only)
         self._listener: Listener | None = None
 
     @classmethod
@@ -187,7 +192,16 @@ class SQLStore(Store):
 
     def setup(self) -> None:
         with _store_errors(self.url):
-            migrate(self._writer)
+            if not self.read_only:
+                migrate(self._writer)
+                return
+            with self._reader.connect() as conn:
+                version = current_version(conn)
+        if version != len(MIGRATIONS):
+            raise StoreError(
+                f"store {_redacted(self.url)} is read-only and its schema is at version {version}, not "
+                f"{len(MIGRATIONS)}: open a writable copy once to upgrade it"
+            )
 
     @property
     def wakes_across_processes(self) -> bool:
@@ -958,11 +972,11 @@ def _dt(value: float) -> datetime:
 # -- engines -------------------------------------------------------------------------------------------------
 
 
-def _engines(url: str) -> tuple[Engine, Engine]:
+def _engines(url: str, read_only: bool = False) -> tuple[Engine, Engine]:
     parts = urlsplit(url)
     scheme = parts.scheme.split("+")[0]
     if scheme == "sqlite":
-        return _sqlite_engines(parts)
+        return _sqlite_engines(parts, read_only)
     if scheme in ("postgresql", "postgres"):
         engine = create_engine(
             urlunsplit(parts._replace(scheme="postgresql+psycopg")),
@@ -976,14 +990,66 @@ def _engines(url: str) -> tuple[Engine, Engine]:
     raise UsageError(f"unsupported database URL {url!r}: use sqlite:///path.db, postgresql://... or memory://")
 
 
-def _sqlite_engines(parts: Any) -> tuple[Engine, Engine]:
+def sqlite_file(url: str) -> Path | None:
+    """The file an ``sqlite:///path`` URL names (``sqlite:////abs``: an absolute path), or None for other URLs."""
+    parts = urlsplit(url)
+    if parts.scheme.split("+")[0] != "sqlite" or parts.path in ("", "/", "/:memory:"):
+        return None
+    return Path(parts.path[1:])
+
+
+def is_read_only(url: str) -> bool:
+    """Whether the URL asks for read-only access (``?mode=ro``) or names an SQLite file this process may not
+    write: an archive, a copy on a read-only mount. Other stores are writable as far as the URL can tell."""
+    if dict(parse_qsl(urlsplit(url).query)).get("mode") == "ro":
+        return True
+    path = sqlite_file(url)
+    if path is None or not path.exists():
+        return False
+    return not (os.access(path, os.W_OK) and os.access(path.parent, os.W_OK))
+
+
+def _read_only_sqlite(path: Path) -> Callable[[], sqlite3.Connection]:
+    """Connections that never write. Reading a WAL database needs its shared-memory file: in a directory we may
+    not write, one without a write-ahead log is opened as immutable; one with a log but no shared-memory file
+    cannot be read faithfully, and says so."""
+    wal, shm = Path(f"{path}-wal"), Path(f"{path}-shm")
+    options = "mode=ro"
+    if not os.access(path.parent, os.W_OK):
+        if wal.exists() and wal.stat().st_size and not shm.exists():
+            raise UsageError(
+                f"{path} has a write-ahead log ({wal.name}) but no {shm.name}, in a directory that cannot be "
+                "written: copy it with both files, or checkpoint it before archiving (PRAGMA wal_checkpoint)"
+            )
+        if not wal.exists():
+            options += "&immutable=1"
+    uri = f"file:{quote(str(path.resolve()))}?{options}"
+    return lambda: sqlite3.connect(uri, uri=True, check_same_thread=False, timeout=30)
+
+
+def _sqlite_engines(parts: Any, read_only: bool = False) -> tuple[Engine, Engine]:
     options = dict(parse_qsl(parts.query))
+    options.pop("mode", None)
     sync = options.pop("synchronous", "full").lower()
     if sync not in _SYNC_LEVELS:
         raise UsageError(f"synchronous={sync!r} in the database URL: use one of {', '.join(sorted(_SYNC_LEVELS))}")
     if parts.path in ("", "/", "/:memory:"):
         raise UsageError("an SQLite store needs a file: sqlite:///path/to/tether.db (use memory:// for no file)")
     clean = "sqlite://" + parts.path + (f"?{urlencode(options)}" if options else "")
+    if read_only:
+        if not Path(parts.path[1:]).exists():
+            raise UsageError(f"no SQLite store at {parts.path[1:]} to read")
+        engine = create_engine("sqlite://", creator=_read_only_sqlite(Path(parts.path[1:])), paramstyle="named")
+
+        @event.listens_for(engine, "connect")
+        def _read_only_connect(dbapi_conn: Any, _record: Any) -> None:
+            dbapi_conn.isolation_level = None
+
+        @event.listens_for(engine, "begin")
+        def _read_only_begin(conn: Connection) -> None:
+            conn.connection.cursor().execute("BEGIN")
+
+        return engine, engine
 
     def build(begin: str) -> Engine:
         engine = create_engine(clean, paramstyle="named", connect_args={"check_same_thread": False, "timeout": 30})
