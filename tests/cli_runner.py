@@ -26,11 +26,17 @@ class Ran:
     stderr: str
 
 
-def tether(cwd: Path, *args: str, env: dict[str, str] | None = None) -> Ran:
-    """Run ``tether ARGS`` in ``cwd`` with TETHER_CONFIG and TETHER_DB unset unless ``env`` sets them."""
-    environment: dict[str, str | None] = {"COLUMNS": "200", "TETHER_CONFIG": None, "TETHER_DB": None, **(env or {})}
+def tether(cwd: Path, *args: str, env: dict[str, str] | None = None, width: int = 200) -> Ran:
+    """Run ``tether ARGS`` in ``cwd`` with TETHER_CONFIG and TETHER_DB unset unless ``env`` sets them, on a
+    terminal ``width`` columns wide."""
+    environment: dict[str, str | None] = {
+        "COLUMNS": str(width),
+        "TETHER_CONFIG": None,
+        "TETHER_DB": None,
+        **(env or {}),
+    }
     for console in (out, err):  # made at import, when they read COLUMNS (pytest-xdist's workers have 80)
-        console.width = 200
+        console.width = width
     with contextlib.chdir(cwd):
         result = CliRunner().invoke(app, list(args), env=environment, prog_name="tether")
     if result.exception is not None and not isinstance(result.exception, SystemExit):

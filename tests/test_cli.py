@@ -566,3 +566,24 @@ def test_a_read_only_store_that_does_not_exist_is_named(workdir: Path) -> None:
     assert done.returncode == 2
     assert "no SQLite store at archive/missing.db to read" in done.stderr
     assert not (workdir / "archive").exists()
+
+
+def test_tables_fit_80_columns_without_cutting_ids_or_names(workdir: Path) -> None:
+    held = [
+        held_action(workdir, "send_user_notification", user="u-1", text="hello"),
+        held_action(workdir, "delete_user_data", user="u-2"),
+    ]
+    made = tether(workdir, "token", "create", "--name", "a-very-long-reviewer-name", "--role", "reviewer")
+    assert made.returncode == 0
+    for args in (["pending"], ["lanes"], ["audit", "tail"], ["token", "list"]):
+        shown = tether(workdir, *args, width=80)
+        assert shown.returncode == 0, shown.stderr
+        too_wide = [line for line in shown.stdout.splitlines() if len(line) > 80]
+        assert too_wide == [], (args, too_wide)
+        assert "…" not in shown.stdout, (args, shown.stdout)
+    pending = tether(workdir, "pending", width=80).stdout
+    assert all(action_id in pending for action_id in held)
+    assert "send_user_notification" in pending
+    assert "support-bot/send_user_notification" in tether(workdir, "lanes", width=80).stdout
+    wide = tether(workdir, "pending", width=200).stdout  # room enough: the table itself
+    assert "┃ id" in wide

@@ -48,7 +48,7 @@ def pending(
             safe(action.verdict.reasons[-1].text if action.verdict.reasons else ""),
         )
     out.print(rows)
-    out.print(Text("see one with `tether show ID`; decide with `tether approve ID --by NAME` or `tether reject`"))
+    out.print(Text("details: `tether show ID`; decide: `tether approve ID --by NAME` (or reject)"))
 
 
 @app.command()

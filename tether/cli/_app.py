@@ -193,7 +193,8 @@ def run_app(application: Callable[..., Any], argv: list[str] | None = None) -> N
 
 
 def table(*headers: str, **options: Any) -> Table:
-    """A Rich table (imported on first use: most commands print one, ``--help`` and ``--json`` do not)."""
-    from rich.table import Table
+    """A table that fits the terminal (imported on first use: most commands print one, ``--help`` and ``--json``
+    do not): whole columns when they fit, one block per row when they do not (``tether.cli._table``)."""
+    from tether.cli._table import FittingTable
 
-    return Table(*headers, **options)
+    return FittingTable(*headers, **options)
