@@ -53,7 +53,8 @@ class _Root(TyperGroup):
 app = typer.Typer(
     cls=_Root,
     help="Tether: a human-in-the-loop control plane for AI agents. "
-    "Exit codes: 0 success, 1 a check failed or a thing was not found, 2 bad usage or configuration.",
+    "Exit codes: 0 success; 1 it could not be done (a check failed, not found, a decision refused, the store "
+    "failed); 2 bad usage or configuration.",
     no_args_is_help=True,
     pretty_exceptions_enable=False,
     add_completion=False,
