@@ -8,11 +8,10 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
+import shlex
 import sqlite3
 import subprocess
 import sys
-import tempfile
 from pathlib import Path
 
 import pytest
@@ -531,34 +530,30 @@ def test_reading_commands_work_on_a_store_opened_read_only(workdir: Path) -> Non
 
 
 def test_a_copy_this_user_may_not_write_is_read_without_being_touched(workdir: Path) -> None:
-    """As a person reading an archive they do not own (root ignores file modes, so as nobody when root)."""
-    shared = Path(tempfile.mkdtemp(prefix="tether-archive-"))
+    """As a person reading an archive they may not write. File modes do not stop root, so as root the archive's
+    directory is mounted read-only (in a private mount namespace, as a read-only volume would be)."""
+    action_id, copy = archived(workdir, workdir / "archive")
+    copy.chmod(0o444)
+    copy.parent.chmod(0o555)
+    before = copy.read_bytes()
+    env = {k: v for k, v in os.environ.items() if not k.startswith("TETHER_")}
     try:
-        shared.chmod(0o755)
-        action_id, copy = archived(workdir, shared / "archive")
-        copy.chmod(0o444)
-        copy.parent.chmod(0o555)
-        before = copy.read_bytes()
-        as_reader = ["setpriv", "--reuid=nobody", "--regid=nogroup", "--clear-groups"] if os.geteuid() == 0 else []
-        env = {k: v for k, v in os.environ.items() if not k.startswith("TETHER_")}
         for args in (["audit", "verify"], ["pending"], ["show", action_id]):
-            done = subprocess.run(
-                [*as_reader, sys.executable, "-m", "tether.cli", "--db", f"sqlite:///{copy}", *args],
-                cwd=shared,
-                env=env | {"HOME": str(shared)},
-                capture_output=True,
-                text=True,
-                timeout=60,
-            )
+            command = shlex.join([sys.executable, "-m", "tether.cli", "--db", f"sqlite:///{copy}", *args])
+            if os.geteuid() == 0:
+                where = shlex.quote(str(copy.parent))
+                mount = f"mount --bind {where} {where} && mount -o remount,bind,ro {where} {where}"
+                argv = ["unshare", "--mount", "sh", "-c", f"{mount} && exec {command}"]
+            else:
+                argv = ["sh", "-c", f"exec {command}"]
+            done = subprocess.run(argv, cwd=workdir, env=env, capture_output=True, text=True, timeout=60)
             assert done.returncode == 0, (args, done.stderr)
             assert "is read-only: shown as stored" in done.stderr
             assert action_id in done.stdout or "audit log intact: 1 events" in done.stdout
         assert sorted(p.name for p in copy.parent.iterdir()) == ["tether.db"]  # no -wal or -shm left behind
         assert copy.read_bytes() == before
     finally:
-        for path in (shared / "archive", shared):
-            path.chmod(0o755)
-        shutil.rmtree(shared)
+        copy.parent.chmod(0o755)
 
 
 def test_a_read_only_store_that_does_not_exist_is_named(workdir: Path) -> None:
