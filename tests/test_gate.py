@@ -7,7 +7,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
-from gates import RecordingGate
+from gates import GateFactory, RecordingGate
 
 from tether import (
     AlreadyDecided,
@@ -149,6 +149,22 @@ def test_a_rejection_without_a_note_is_refused_everywhere_and_changes_nothing(ga
     assert gate.get(held.action_id).status is Status.PENDING
     gate.decide(held.action_id, Reject(by="alice", note="wrong account"))
     assert gate.get(held.action_id).status is Status.REJECTED
+
+
+def test_a_decision_the_tools_policy_does_not_allow_is_refused(gates: GateFactory) -> None:
+    restricted = gates(
+        Policy.from_dict(
+            {"tools": {"wire": {"risk": "critical", "reversible": "no", "decisions": ["approve", "reject"]}}}
+        )
+    )
+    restricted.tool(lambda account: f"wired {account}", name="wire")
+    held = restricted.call(ToolCall(tool="wire", args={"account": "A-1"}, agent="bot"))
+    for decision in (Edit(by="alice", args={"account": "A-2"}), Respond(by="alice", message="use the card")):
+        with pytest.raises(UsageError, match=f"wire takes approve, reject decisions .*not {decision.kind}"):
+            restricted.decide(held.action_id, decision)
+    assert restricted.get(held.action_id).status is Status.PENDING
+    restricted.decide(held.action_id, Approve(by="alice"))
+    assert restricted.resume(held.action_id).kind == "executed"
 
 
 def test_respond_answers_the_agent_and_runs_nothing(gate: RecordingGate) -> None:

@@ -58,3 +58,12 @@ def test_the_version_is_the_same_in_another_process(tmp_path: Path) -> None:
         for seed in ("1", "2")
     }
     assert versions == {Policy.from_file(path).version}
+
+
+def test_a_key_added_later_changes_the_version_only_when_set() -> None:
+    """Upgrading Tether keeps the version of an unchanged file (it is stored with every action)."""
+    plain = '[tools.t]\nrisk = "low"\nreversible = "yes"\n'
+    assert policy(plain).version == "47b8e10852cbd431e92374ab2cf24294ed029aac8fe4e8fe8fde5c51e75037c2"  # as 0.1.0
+    everything = plain + 'decisions = ["approve", "edit", "reject", "respond"]\n'
+    assert policy(everything).version == policy(plain).version
+    assert policy(plain + 'decisions = ["approve", "reject"]\n').version != policy(plain).version

@@ -39,6 +39,12 @@ class Decisions:
         decision = _checked(decision)
         for _ in range(_ATTEMPTS):
             action = self.actions.get_action(action_id)
+            allowed = self.core.policy.decisions_for(action.call.tool)
+            if decision.kind not in allowed:
+                raise UsageError(
+                    f"{action.call.tool} takes {', '.join(allowed)} decisions (the policy's decisions key), "
+                    f"not {decision.kind}"
+                )
             if same_identity(decision.by, action.call.agent):
                 raise SeparationOfDuties(
                     f"{decision.by!r} proposed action {action_id} and may not decide it; another reviewer must"

@@ -73,6 +73,11 @@ class Audit(_Strict):
     redact: tuple[str, ...] = ("password", "secret", "token", "api_key", "authorization")
 
 
+DecisionKind = Literal["approve", "edit", "reject", "respond"]
+DECISION_KINDS: tuple[DecisionKind, ...] = ("approve", "edit", "reject", "respond")
+"""Every kind of decision, in the order LangChain's ``allowed_decisions`` lists them."""
+
+
 class ToolPolicy(_Strict):
     risk: Risk
     reversible: Reversibility
@@ -85,11 +90,20 @@ class ToolPolicy(_Strict):
     reviewers: str | None = None
     key_fields: tuple[str, ...] | None = None  # shadow mode: the arguments that must agree (default: all)
     tolerance: float = Field(0.0, ge=0.0)  # shadow mode: how far apart two numbers may be and still agree
+    decisions: tuple[DecisionKind, ...] = DECISION_KINDS  # what a reviewer may decide on a held call of this tool
 
     @model_validator(mode="after")
     def _escalation_has_a_target(self) -> ToolPolicy:
         if self.on_timeout == "escalate" and not self.escalate_to:
             raise ValueError('on_timeout = "escalate" needs escalate_to = "<reviewer group>"')
+        return self
+
+    @model_validator(mode="after")
+    def _some_decision_is_allowed(self) -> ToolPolicy:
+        if not self.decisions:
+            raise ValueError("decisions must allow at least one of " + ", ".join(map(repr, DECISION_KINDS)))
+        if len(set(self.decisions)) != len(self.decisions):
+            raise ValueError(f"decisions names one twice: {list(self.decisions)}")
         return self
 
 

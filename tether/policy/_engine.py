@@ -26,6 +26,7 @@ from tether.model import (
     Verdict,
 )
 from tether.policy._config import (
+    DECISION_KINDS,
     LimitConfig,
     PolicyConfig,
     RuleConfig,
@@ -80,8 +81,7 @@ class Policy:
         ]
         if problems:
             raise_problems(problems, source)
-        canonical = json.dumps(config.model_dump(mode="json"), sort_keys=True, separators=(",", ":"))
-        self.version = hashlib.sha256(canonical.encode()).hexdigest()
+        self.version = _version(config)
 
     # -- construction ----------------------------------------------------------------------------------------
 
@@ -110,6 +110,11 @@ class Policy:
         return cls(PolicyConfig(), source="<default>")
 
     # -- questions -------------------------------------------------------------------------------------------
+
+    def decisions_for(self, tool: str) -> tuple[str, ...]:
+        """The kinds of decision a reviewer may make on a held call of ``tool`` (all four unless it says)."""
+        config = self.config.tools.get(tool)
+        return tuple(config.decisions) if config is not None else DECISION_KINDS
 
     def knows(self, tool: str) -> bool:
         return tool in self.config.tools
@@ -339,3 +344,14 @@ def _fraction(value: float) -> str:
 
 def _num(value: float) -> str:
     return str(int(value)) if float(value).is_integer() else f"{value:g}"
+
+
+def _version(config: PolicyConfig) -> str:
+    """The policy's fingerprint (recorded with every action). Keys added after 0.1.0 count only when set to
+    something other than their default, so upgrading Tether does not change the version of an unchanged file."""
+    dump = config.model_dump(mode="json")
+    for tool in dump.get("tools", {}).values():
+        if tuple(tool.get("decisions", ())) == DECISION_KINDS:
+            del tool["decisions"]
+    canonical = json.dumps(dump, sort_keys=True, separators=(",", ":"))
+    return hashlib.sha256(canonical.encode()).hexdigest()
