@@ -14,9 +14,11 @@ Resume the graph with ``Command(resume={"decisions": [...]})``, one decision per
     {"type": "reject", "message": "why"}
     {"type": "respond", "message": "what to tell the model instead"}
 
-A decision (or the resume value as a whole) may carry ``"by"``, the reviewer's name for the audit log; without
-it the node's ``reviewer`` is recorded. Or decide in Tether's dashboard or CLI and then resume with anything (or
-re-invoke the thread with ``None``): a decision already recorded in Tether wins, and the resume value is ignored.
+or, for a single held call, ``{"approved": True, "note": "Looks good"}`` (see ``tether.integrations._hitl`` for
+every accepted shape). A decision (or the resume value as a whole) may carry ``"by"``, the reviewer's name for the
+audit log; without it the node's ``reviewer`` is recorded. Or decide in Tether's dashboard or CLI and then resume
+with anything (or re-invoke the thread with ``None``): a decision already recorded in Tether wins, and the resume
+value is ignored.
 
 LangGraph re-runs an interrupted node from its start. The node finds its earlier actions again because each
 call's ``call_id`` is derived from the thread id and the tool call id, and submitting the same call again returns
@@ -27,9 +29,7 @@ process resumes the thread.
 from __future__ import annotations
 
 import inspect
-import json
-import logging
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -41,31 +41,12 @@ from langchain_core.messages import AIMessage, ToolMessage  # noqa: E402
 from langchain_core.runnables import RunnableConfig  # noqa: E402
 from langchain_core.tools import BaseTool  # noqa: E402
 from langchain_core.utils.function_calling import convert_to_openai_tool  # noqa: E402
-from langgraph.types import interrupt  # noqa: E402
 
 from tether._json import require_json  # noqa: E402
 from tether.agent._gate import Gate  # noqa: E402
-from tether.errors import AccessError, DecisionError, NotDecidable, UsageError  # noqa: E402
-from tether.model import (  # noqa: E402
-    Action,
-    Approve,
-    Decision,
-    Edit,
-    Mode,
-    Outcome,
-    Reject,
-    Respond,
-    Status,
-    ToolCall,
-)
-
-log = logging.getLogger("tether")
-
-DECISIONS: tuple[str, ...] = ("approve", "edit", "reject", "respond")
-"""The decisions a reviewer may make on a held call, as LangChain's ``allowed_decisions`` names them."""
-
-DEFAULT_REVIEWER = "langgraph-resume"
-"""Who a decision given through ``Command(resume=...)`` is recorded as, when it does not say (``"by"``)."""
+from tether.errors import UsageError  # noqa: E402
+from tether.integrations._hitl import DECISIONS, DEFAULT_REVIEWER, Held, Review, thread_id  # noqa: E402
+from tether.model import Mode, Outcome, ToolCall  # noqa: E402
 
 _ERROR_KINDS = frozenset({"rejected", "denied", "failed"})
 _LANGCHAIN_TOOL = "_tether_langchain_tool"
@@ -98,8 +79,6 @@ class GatedToolNode:
     ) -> None:
         if not agent or not isinstance(agent, str):
             raise UsageError("GatedToolNode(agent=...) must name the agent making the calls")
-        if not reviewer or not isinstance(reviewer, str):
-            raise UsageError("GatedToolNode(reviewer=...) must be a name, recorded as who decided via a resume")
         self.gate = gate
         self.agent = agent
         self.reviewer = reviewer
@@ -115,6 +94,7 @@ class GatedToolNode:
                 self._schemas[name] = schema
         if not self._tools:
             raise UsageError("GatedToolNode needs at least one tool")
+        self.review = Review(gate, reviewer=reviewer, description_prefix=description_prefix, schemas=self._schemas)
 
     @property
     def tool_names(self) -> list[str]:
@@ -130,19 +110,11 @@ class GatedToolNode:
         ai = next((m for m in reversed(messages) if isinstance(m, AIMessage)), None)
         if ai is None:
             raise UsageError(f"GatedToolNode found no AI message in the state's {self.messages_key!r}")
-        thread = _thread_id(config)
+        thread = thread_id(config, "GatedToolNode")
         reasoning = ai.text.strip() or None
         slots = [self._submit(call, index, ai, thread, reasoning) for index, call in enumerate(ai.tool_calls)]
         held = [slot for slot in slots if slot.held]
-        problem: str | None = None
-        while True:
-            actions = [self.gate.get(slot.action_id) for slot in held]
-            if not any(action.status is Status.PENDING for action in actions):
-                break
-            # Pauses the graph the first time; when the graph resumes, LangGraph re-runs this node and each
-            # interrupt() returns its resume value, in order. Applying a decision again changes nothing.
-            answer = interrupt(self._request(held, actions, problem))
-            problem = self._apply(held, answer)
+        self.review.settle([Held(slot.name, slot.tool_call_id, slot.action_id) for slot in held])
         for slot in held:
             slot.outcome = self.gate.resume(slot.action_id)  # runs an approved action once; else what was recorded
         answers = [slot.message() for slot in slots]
@@ -176,88 +148,6 @@ class GatedToolNode:
         slot.outcome = outcome
         slot.held = action.verdict.mode is Mode.APPROVE  # admitted as pending: a human decides, here or in Tether
         return slot
-
-    # -- the human-in-the-loop request and its answer -------------------------------------------------------------
-
-    def _request(self, held: Sequence[_Slot], actions: Sequence[Action], problem: str | None) -> dict[str, Any]:
-        requests: list[dict[str, Any]] = []
-        configs: list[dict[str, Any]] = []
-        for slot, action in zip(held, actions, strict=True):
-            requests.append(
-                {
-                    "name": slot.name,
-                    "args": action.call.args,
-                    "description": self._describe(action, problem),
-                    "action_id": action.id,
-                }
-            )
-            review: dict[str, Any] = {"action_name": slot.name, "allowed_decisions": list(DECISIONS)}
-            if slot.name in self._schemas:
-                review["args_schema"] = self._schemas[slot.name]
-            configs.append(review)
-        return {"action_requests": requests, "review_configs": configs}
-
-    def _describe(self, action: Action, problem: str | None) -> str:
-        lines = [
-            self.description_prefix,
-            "",
-            f"Tool: {action.call.tool}",
-            f"Args: {json.dumps(action.call.args, sort_keys=True, default=str)}",
-            f"Tether action {action.id}: " + ("; ".join(action.verdict.explain()) or "held for a human"),
-        ]
-        if action.status is Status.PENDING:
-            quorum = action.verdict.quorum
-            if quorum > 1:
-                lines.append(f'Approvals: {len(action.approvals)} of {quorum}, from different reviewers ("by").')
-            if action.expires_at is not None:
-                lines.append(f"Expires at {action.expires_at.isoformat()}.")
-            lines.append(
-                f"Decide here, or in Tether's dashboard or CLI (tether approve {action.id} --by NAME); "
-                "either way it runs at most once."
-            )
-        else:
-            decided = f": {action.decision.kind} by {action.decision.by}" if action.decision is not None else ""
-            lines.append(
-                f"Already settled in Tether ({action.status.value}{decided}); a decision given here is ignored."
-            )
-        if problem:
-            lines.append(f"The previous answer could not be applied: {problem}")
-        return "\n".join(lines)
-
-    def _apply(self, held: Sequence[_Slot], answer: Any) -> str | None:
-        """Apply a resume value's decisions to the actions still pending; return what could not be applied.
-
-        Never raises for a bad answer: LangGraph keeps a resume value even when the node fails, and would hand the
-        same bad value back on every later resume. A bad answer is reported in the next request instead.
-        """
-        decisions, default_by = _decisions_of(answer)
-        if decisions is None:
-            return (
-                'expected {"decisions": [...]} with one decision per action request '
-                f"({len(held)}), got {_short(answer)}"
-            )
-        if len(decisions) != len(held):
-            return f"got {len(decisions)} decisions for {len(held)} action requests; give one per request, in order"
-        problems: list[str] = []
-        for slot, raw in zip(held, decisions, strict=True):
-            action = self.gate.get(slot.action_id)
-            if action.status is not Status.PENDING:
-                continue  # decided meanwhile (in Tether's dashboard or CLI, or by an earlier resume): that wins
-            decision = _decision_of(raw, slot.name, default_by or self.reviewer)
-            if isinstance(decision, str):
-                problems.append(f"{slot.name} ({action.id}): {decision}")
-                continue
-            if _already_applied(action, decision):
-                continue  # the same answer, replayed by LangGraph on a later re-run of this node
-            try:
-                self.gate.decide(action.id, decision)
-            except NotDecidable as exc:  # it expired (or was otherwise settled) meanwhile: the record wins
-                log.info("resume decision for %s not applied: %s", action.id, exc)
-            except (DecisionError, UsageError) as exc:  # e.g. the same reviewer twice, the agent itself, bad edit
-                problems.append(f"{slot.name} ({action.id}): {exc}")
-            except AccessError as exc:  # a gate on an agent's token (tether.connect) may not decide
-                problems.append(f"{slot.name} ({action.id}): {exc}; decide in Tether's dashboard or CLI instead")
-        return "; ".join(problems) or None
 
     # -- helpers -----------------------------------------------------------------------------------------------
 
@@ -300,79 +190,6 @@ class _Slot:
             status="error" if self.outcome.kind in _ERROR_KINDS else "success",
             artifact={"tether_action_id": self.outcome.action_id, "tether_outcome": self.outcome.kind},
         )
-
-
-def _thread_id(config: RunnableConfig) -> str:
-    thread = (config.get("configurable") or {}).get("thread_id")
-    if thread is None or thread == "":
-        raise UsageError(
-            "GatedToolNode needs a thread: compile the graph with a checkpointer and invoke it with "
-            "config={'configurable': {'thread_id': ...}}"
-        )
-    return str(thread)
-
-
-def _decisions_of(answer: Any) -> tuple[list[Any] | None, str | None]:
-    """The decisions in a resume value, and the reviewer it names for all of them (``"by"``), if any."""
-    if isinstance(answer, Mapping):
-        by = answer.get("by") if isinstance(answer.get("by"), str) and answer.get("by") else None
-        if "decisions" in answer:
-            decisions = answer["decisions"]
-            return (list(decisions) if isinstance(decisions, list | tuple) else None), by
-        if "type" in answer:  # a single decision, for a request with a single action
-            return [answer], by
-        return None, by
-    if isinstance(answer, list | tuple):
-        return list(answer), None
-    return None, None
-
-
-def _decision_of(raw: Any, tool: str, default_by: str) -> Decision | str:
-    """A Tether decision from one LangChain-shaped decision, or why it is not one."""
-    if not isinstance(raw, Mapping):
-        return f"a decision is an object with a type ({', '.join(DECISIONS)}), got {_short(raw)}"
-    by = raw.get("by") or default_by
-    if not isinstance(by, str):
-        return f'"by" must be the reviewer\'s name, got {_short(by)}'
-    message = raw.get("message")
-    note = raw.get("note", message)
-    if message is not None and not isinstance(message, str):
-        return f'"message" must be text, got {_short(message)}'
-    note = note if isinstance(note, str) else ""
-    match raw.get("type"):
-        case "approve":
-            return Approve(by=by, note=note)
-        case "edit":
-            edited = raw.get("edited_action")
-            if not isinstance(edited, Mapping):
-                return 'an edit needs "edited_action": {"name": ..., "args": {...}}'
-            if edited.get("name", tool) != tool:
-                return f"an edit changes the arguments of {tool}, not which tool runs (got {edited.get('name')!r})"
-            args = edited.get("args", edited.get("arguments"))
-            if not isinstance(args, dict):
-                return f'"edited_action" needs "args", an object of the arguments to run {tool} with'
-            return Edit(by=by, args=args, note=note)
-        case "reject":
-            return Reject(by=by, note=note.strip() or "rejected through a LangGraph resume, without a reason")
-        case "respond":
-            if not message or not message.strip():
-                return 'a respond decision needs a "message" for the model'
-            return Respond(by=by, message=message)
-        case other:
-            return f"unknown decision type {other!r}; expected one of {', '.join(DECISIONS)}"
-
-
-def _already_applied(action: Action, decision: Decision) -> bool:
-    """An edit this action already counts: LangGraph replays resume values when it re-runs a node, and applying
-    the same edit again would restart its quorum. (An approval replayed is refused by the plane: same reviewer.)"""
-    if isinstance(decision, Edit):
-        return any(isinstance(a, Edit) and a.by == decision.by and a.args == decision.args for a in action.approvals)
-    return False
-
-
-def _short(value: Any, limit: int = 120) -> str:
-    text = repr(value)
-    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 # -- registering tools ---------------------------------------------------------------------------------------
