@@ -163,7 +163,10 @@ def test_edit_changes_the_arguments_that_run(app: Any) -> None:
     edit = {"type": "edit", "edited_action": {"name": "refund", "args": {"order": "A-1", "amount": 20}}}
     result = app.graph.invoke(Command(resume={"decisions": [edit], "by": "carol"}), cfg)
     assert la.effects(app.ledger) == ["refund A-1 20.0"]
-    assert tool_messages(result)[0].content == "refunded 20.0 on A-1"
+    told = str(tool_messages(result)[0].content)  # the model learns that a human changed its call, and how
+    assert told.startswith("Note: a human reviewer (carol) replaced this tool call before it ran.")
+    assert 'Executed instead: refund with arguments {"amount": 20, "order": "A-1"}.' in told
+    assert told.endswith("Tool response:\nrefunded 20.0 on A-1")
     action = app.gate.get(action_id)
     assert action.run_args == {"order": "A-1", "amount": 20}
     assert action.call.args == {"order": "A-1", "amount": 50}  # what the model proposed stays on the record
@@ -448,3 +451,56 @@ def test_the_docs_example_runs_as_written(tmp_path: Path) -> None:
     assert result.returncode == 0, result.stderr
     assert "Tool: refund" in result.stdout
     assert result.stdout.splitlines()[-1] == "Done: order A-1: paid 25.0 / refunded 25.0 on order A-1"
+
+
+def test_confidence_read_from_the_model_message_reaches_the_policy() -> None:
+    gate = Gate(Policy.from_dict({"defaults": {"escalate_below": 0.8}, **la.POLICY}))
+    try:
+
+        def lookup_order(order: str) -> str:
+            return f"order {order}"
+
+        node = GatedToolNode(gate, [lookup_order], agent=la.AGENT, confidence=lambda call, message: 0.4)
+        builder = StateGraph(MessagesState)
+        builder.add_node("tools", node)
+        builder.add_edge(START, "tools")
+        graph = builder.compile(checkpointer=InMemorySaver())
+        message = AIMessage(content="", tool_calls=[{"name": "lookup_order", "args": {"order": "A-1"}, "id": "c1"}])
+        assert "__interrupt__" in graph.invoke({"messages": [message]}, la.config("t-confidence"))
+        (held,) = gate.pending()
+        assert held.call.confidence == 0.4
+        assert any("confidence 0.4" in reason for reason in held.verdict.explain())
+    finally:
+        gate.close()
+
+
+def test_a_graph_built_per_request_runs_its_newest_tools() -> None:
+    """A factory that builds the node (and its tool closures) per request: the newest closure runs, never an older."""
+    gate = Gate(Policy.from_dict(la.POLICY))
+    try:
+        for request in ("first", "second"):
+
+            def lookup_order(order: str, _request: str = request) -> str:
+                return f"{_request}: order {order}"
+
+            node = GatedToolNode(gate, [lookup_order], agent=la.AGENT)
+            builder = StateGraph(MessagesState)
+            builder.add_node("tools", node)
+            builder.add_edge(START, "tools")
+            graph = builder.compile(checkpointer=InMemorySaver())
+            call = {"name": "lookup_order", "args": {"order": "A-1"}, "id": f"c-{request}"}
+            result = graph.invoke({"messages": [AIMessage(content="", tool_calls=[call])]}, la.config(request))
+            assert tool_messages(result)[0].content == f"{request}: order A-1"
+
+        @gate.tool
+        def refund(order: str, amount: float) -> str:
+            return "the application's own"
+
+        def other_refund(order: str, amount: float) -> str:
+            return "another"
+
+        other_refund.__name__ = "refund"
+        with pytest.raises(UsageError, match="already registered with this gate"):
+            GatedToolNode(gate, [other_refund], agent=la.AGENT)  # never silently replaces the application's tool
+    finally:
+        gate.close()

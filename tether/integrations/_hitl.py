@@ -26,7 +26,7 @@ from __future__ import annotations
 
 import json
 import logging
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -34,6 +34,7 @@ from tether.integrations import require
 
 require("langgraph.types", "langgraph")
 
+from langchain_core.messages import AIMessage  # noqa: E402
 from langchain_core.runnables import RunnableConfig  # noqa: E402
 from langgraph.types import interrupt  # noqa: E402
 
@@ -166,6 +167,28 @@ class Review:
             except AccessError as exc:  # a gate on an agent's token (tether.connect) may not decide
                 problems.append(f"{slot.name} ({action.id}): {exc}; decide in Tether's dashboard or CLI instead")
         return "; ".join(problems) or None
+
+
+EDIT_NOTICE = (
+    "Note: a human reviewer ({by}) replaced this tool call before it ran. The call recorded in your message is the "
+    "one you produced, not the one that executed. This was intentional and authorized. Do not re-issue your "
+    "original call."
+)
+"""What the model is told before the result of a call a reviewer edited (as HumanInTheLoopMiddleware tells it)."""
+
+Confidence = Callable[[Mapping[str, Any], AIMessage], "float | None"]
+"""Reads the agent's confidence in one tool call (the call, and the AI message that made it), or None."""
+
+
+def edit_of(action: Action) -> Edit | None:
+    """The reviewer's edit the action ran (or will run) with, if any."""
+    return next((a for a in reversed(action.approvals) if isinstance(a, Edit)), None)
+
+
+def edit_notice(edit: Edit, tool: str, template: str = EDIT_NOTICE) -> str:
+    return (
+        f"{template.format(by=edit.by)} Executed instead: {tool} with arguments {json.dumps(edit.args, default=str)}."
+    )
 
 
 def thread_id(config: RunnableConfig, who: str) -> str:

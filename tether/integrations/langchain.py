@@ -37,17 +37,18 @@ from langgraph.types import Command  # noqa: E402
 
 from tether.agent._gate import Gate  # noqa: E402
 from tether.errors import ClaimConflict, UsageError  # noqa: E402
-from tether.integrations._hitl import DEFAULT_REVIEWER, Held, Review, thread_id  # noqa: E402
-from tether.model import Action, Edit, Mode, Responded, Status, ToolCall  # noqa: E402
-
-Confidence = Callable[[Mapping[str, Any], AIMessage], float | None]
-"""Reads the agent's confidence in one tool call (the call, and the AI message that made it), or None."""
-
-EDIT_NOTICE = (
-    "Note: a human reviewer ({by}) replaced this tool call before it ran. The call recorded in your message is the "
-    "one you produced, not the one that executed. This was intentional and authorized. Do not re-issue your "
-    "original call."
+from tether.integrations._hitl import (  # noqa: E402
+    DEFAULT_REVIEWER,
+    EDIT_NOTICE,
+    Confidence,
+    Held,
+    Review,
+    edit_notice,
+    edit_of,
+    thread_id,
 )
+from tether.model import Action, Mode, Responded, Status, ToolCall  # noqa: E402
+
 _ERROR_KINDS = frozenset({"rejected", "denied", "failed", "expired"})
 
 
@@ -200,14 +201,10 @@ class TetherMiddleware(AgentMiddleware):
             return self._answer_for(call, self.gate.get(action.id))
         if result is None:  # the run raised: what is recorded is what the caller is told
             return self._answer_for(call, self.gate.get(action.id))
-        edit = next((a for a in reversed(action.approvals) if isinstance(a, Edit)), None)
+        edit = edit_of(action)
         if edit is None:
             return result
-        notice = (
-            f"{self.edit_notice.format(by=edit.by)} Executed instead: {action.call.tool} with arguments "
-            f"{json.dumps(edit.args, default=str)}."
-        )
-        return _prepend(result, notice, str(call["id"]))
+        return _prepend(result, edit_notice(edit, action.call.tool, self.edit_notice), str(call["id"]))
 
     # -- messages ----------------------------------------------------------------------------------------------
 

@@ -29,6 +29,7 @@ process resumes the thread.
 from __future__ import annotations
 
 import inspect
+import weakref
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -45,8 +46,17 @@ from langchain_core.utils.function_calling import convert_to_openai_tool  # noqa
 from tether._json import require_json  # noqa: E402
 from tether.agent._gate import Gate  # noqa: E402
 from tether.errors import UsageError  # noqa: E402
-from tether.integrations._hitl import DECISIONS, DEFAULT_REVIEWER, Held, Review, thread_id  # noqa: E402
-from tether.model import Mode, Outcome, ToolCall  # noqa: E402
+from tether.integrations._hitl import (  # noqa: E402
+    DECISIONS,
+    DEFAULT_REVIEWER,
+    Confidence,
+    Held,
+    Review,
+    edit_notice,
+    edit_of,
+    thread_id,
+)
+from tether.model import Edit, Mode, Outcome, ToolCall  # noqa: E402
 
 _ERROR_KINDS = frozenset({"rejected", "denied", "failed"})
 _LANGCHAIN_TOOL = "_tether_langchain_tool"
@@ -76,6 +86,7 @@ class GatedToolNode:
         reviewer: str = DEFAULT_REVIEWER,
         messages_key: str = "messages",
         description_prefix: str = "Tool execution requires approval",
+        confidence: Confidence | None = None,
     ) -> None:
         if not agent or not isinstance(agent, str):
             raise UsageError("GatedToolNode(agent=...) must name the agent making the calls")
@@ -84,6 +95,7 @@ class GatedToolNode:
         self.reviewer = reviewer
         self.messages_key = messages_key
         self.description_prefix = description_prefix
+        self.confidence = confidence
         self._schemas: dict[str, dict[str, Any]] = {}
         self._tools: list[str] = []  # the names the model calls them by: the names registered with the gate
         for tool in tools:
@@ -117,6 +129,7 @@ class GatedToolNode:
         self.review.settle([Held(slot.name, slot.tool_call_id, slot.action_id) for slot in held])
         for slot in held:
             slot.outcome = self.gate.resume(slot.action_id)  # runs an approved action once; else what was recorded
+            slot.edit = edit_of(self.gate.get(slot.action_id))
         answers = [slot.message() for slot in slots]
         return answers if as_list else {self.messages_key: answers}
 
@@ -133,7 +146,16 @@ class GatedToolNode:
         if not isinstance(args, dict):
             return slot.fail(f"Error: the arguments of {name} must be an object, got {type(args).__name__}.")
         key = f"langgraph:{thread}:{call_id}" if call_id else f"langgraph:{thread}:{ai.id}:{index}"
-        request = ToolCall(tool=name, args=args, agent=self.agent, thread=thread, reasoning=reasoning, call_id=key)
+        confidence = self.confidence(call, ai) if self.confidence is not None else None
+        request = ToolCall(
+            tool=name,
+            args=args,
+            agent=self.agent,
+            thread=thread,
+            reasoning=reasoning,
+            confidence=confidence,
+            call_id=key,
+        )
         try:
             outcome = self.gate.call(request)
         except UsageError as exc:  # arguments that do not fit the tool, or are not JSON: nothing was recorded
@@ -173,6 +195,7 @@ class _Slot:
     held: bool = False
     outcome: Outcome | None = None
     error: str | None = None
+    edit: Edit | None = None  # a reviewer's edit it ran with: the model is told
 
     def fail(self, error: str) -> _Slot:
         self.error = error
@@ -183,8 +206,11 @@ class _Slot:
             return ToolMessage(
                 content=self.error or "Error", name=self.name, tool_call_id=self.tool_call_id, status="error"
             )
+        content = self.outcome.to_tool_result()
+        if self.edit is not None and self.outcome.kind in ("executed", "failed"):
+            content = f"{edit_notice(self.edit, self.name)}\n\nTool response:\n{content}"
         return ToolMessage(
-            content=self.outcome.to_tool_result(),
+            content=content,
             name=self.name,
             tool_call_id=self.tool_call_id,
             status="error" if self.outcome.kind in _ERROR_KINDS else "success",
@@ -206,10 +232,8 @@ def _register(gate: Gate, tool: ToolLike) -> tuple[str, dict[str, Any] | None]:
         return tool, None
     if isinstance(tool, BaseTool):
         entry = registered.get(tool.name)
-        if entry is None:
-            gate.tool(name=tool.name)(_adapter(tool))
-        elif getattr(entry.fn, _LANGCHAIN_TOOL, None) is not tool:
-            raise UsageError(f"another tool named {tool.name!r} is already registered with this gate")
+        if entry is None or getattr(entry.fn, _LANGCHAIN_TOOL, None) is not tool:
+            _register_newest(gate, tool.name, _adapter(tool))
         return tool.name, _schema_of(tool)
     if callable(tool):
         for name, entry in registered.items():  # a @gate.tool function (or its undecorated original)
@@ -222,9 +246,24 @@ def _register(gate: Gate, tool: ToolLike) -> tuple[str, dict[str, Any] | None]:
             raise UsageError("pass named functions (or LangChain tools) to GatedToolNode, not lambdas")
         if inspect.iscoroutinefunction(tool):
             raise UsageError(f"{name} is an async function; GatedToolNode runs synchronous tools")
-        gate.tool(tool)
+        _register_newest(gate, name, tool)
         return name, None
     raise UsageError(f"GatedToolNode takes LangChain tools, functions or registered tool names, got {tool!r}")
+
+
+_REGISTERED_HERE: weakref.WeakKeyDictionary[Gate, set[str]] = weakref.WeakKeyDictionary()
+
+
+def _register_newest(gate: Gate, name: str, fn: Callable[..., Any]) -> None:
+    """Register ``fn`` as ``name``. A tool an earlier node registered under that name is replaced — a graph built
+    per request makes new closures each time, and the newest must run — but a tool the application registered
+    itself (``@gate.tool``) is never silently replaced."""
+    ours = _REGISTERED_HERE.setdefault(gate, set())
+    if name in gate.tools() and name not in ours:
+        raise UsageError(f"another tool named {name!r} is already registered with this gate (with @gate.tool)")
+    gate._tools.pop(name, None)
+    gate.tool(fn, name=name)
+    ours.add(name)
 
 
 def _adapter(tool: BaseTool) -> Callable[..., Any]:
