@@ -24,6 +24,7 @@ from docs.runner import BlockFailed, PageSession
 BEFORE: dict[str, str] = {
     "README.md": "tether init",  # "`tether init` writes an example policy"
     "docs/api.md": "tether init",  # "the policy file at `path` (`tether init` writes one)"
+    "docs/integrations/langchain.md": "tether init",  # "Tether's example one (`tether init` writes it)"
 }
 
 ALL = [block for page in PAGES for block in blocks(page)]
