@@ -14,24 +14,27 @@ import importlib.util
 import json
 import subprocess
 import sys
+import threading
 from collections.abc import Iterator
 from pathlib import Path
 from types import ModuleType
-from typing import Any
+from typing import Annotated, Any
 
 import pytest
 from cli_runner import tether
+from langchain.tools import ToolRuntime
 from langchain_core.messages import AIMessage, HumanMessage, ToolMessage
+from langchain_core.tools import InjectedToolCallId, tool
 from langgraph.checkpoint.memory import InMemorySaver
 from langgraph.graph import START, MessagesState, StateGraph
-from langgraph.prebuilt import tools_condition
+from langgraph.prebuilt import ToolNode, tools_condition
 from langgraph.types import Command
 
 from tether import Approve, Gate, Policy, Reject, Status
 from tether.errors import UsageError
 from tether.integrations.langgraph import DECISIONS, GatedToolNode
 from tether.plane import ControlPlane
-from tether.store import open_store
+from tether.store import ActionFilter, open_store
 
 HERE = Path(__file__).parent
 SCRIPT = HERE / "langgraph_app.py"
@@ -248,7 +251,7 @@ def test_a_quorum_needs_distinct_reviewers_across_resumes(app: Any) -> None:
     assert la.effects(app.ledger) == []
     result = app.graph.invoke(Command(resume={"decisions": [{"type": "approve", "by": "bob"}]}), cfg)
     assert "__interrupt__" not in result
-    assert la.effects(app.ledger) == ["transfer ACC-9 500"]
+    assert la.effects(app.ledger) == ["transfer ACC-9 500.0"]  # LangChain validates the arguments, as in ToolNode
     assert [a.by for a in app.gate.get(action_id).approvals] == ["alice", "bob"]
 
 
@@ -502,5 +505,118 @@ def test_a_graph_built_per_request_runs_its_newest_tools() -> None:
         other_refund.__name__ = "refund"
         with pytest.raises(UsageError, match="already registered with this gate"):
             GatedToolNode(gate, [other_refund], agent=la.AGENT)  # never silently replaces the application's tool
+    finally:
+        gate.close()
+
+
+# -- a ToolNode drop-in ---------------------------------------------------------------------------------------------
+
+DROP_IN_POLICY = {
+    "tools": {
+        name: {"risk": "low", "reversible": "yes"}
+        for name in ("note_ticket", "whoami", "hand_off", "chart", "slow_lookup")
+    }
+    | {"approve_it": {"risk": "critical", "reversible": "no"}}
+}
+
+
+def node_graph(node: GatedToolNode) -> Any:
+    builder = StateGraph(MessagesState)
+    builder.add_node("tools", node)
+    builder.add_edge(START, "tools")
+    return builder.compile(checkpointer=InMemorySaver())
+
+
+def asking(*calls: tuple[str, dict[str, Any]]) -> dict[str, Any]:
+    tool_calls = [{"name": name, "args": args, "id": f"c{i}"} for i, (name, args) in enumerate(calls)]
+    return {"messages": [AIMessage(content="on it", tool_calls=tool_calls)]}
+
+
+def test_gated_tool_node_is_a_tool_node_that_keeps_langchains_tool_features() -> None:
+    @tool
+    def note_ticket(text: str, tool_call_id: Annotated[str, InjectedToolCallId]) -> str:
+        """Note it."""
+        return f"noted {text} as {tool_call_id}"
+
+    @tool
+    def whoami(runtime: ToolRuntime) -> str:
+        """Which thread."""
+        return f"thread {runtime.config['configurable']['thread_id']}"
+
+    @tool
+    def hand_off(team: str, tool_call_id: Annotated[str, InjectedToolCallId]) -> Command[Any]:
+        """Hand the conversation off."""
+        return Command(update={"messages": [ToolMessage(f"handed to {team}", tool_call_id=tool_call_id)]})
+
+    @tool(response_format="content_and_artifact")
+    def chart(series: str) -> tuple[str, dict[str, Any]]:
+        """Draw a chart."""
+        return f"chart of {series}", {"points": [1, 2, 3]}
+
+    gate = Gate(Policy.from_dict(DROP_IN_POLICY))
+    try:
+        node = GatedToolNode(gate, [note_ticket, whoami, hand_off, chart], agent=la.AGENT)
+        assert isinstance(node, ToolNode)
+        result = node_graph(node).invoke(
+            asking(
+                ("note_ticket", {"text": "hi"}),
+                ("whoami", {}),
+                ("hand_off", {"team": "billing"}),
+                ("chart", {"series": "refunds"}),
+            ),
+            la.config("t-drop-in"),
+        )
+        answers = {m.tool_call_id: m for m in tool_messages(result)}
+        assert answers["c0"].content == "noted hi as c0"
+        assert answers["c1"].content == "thread t-drop-in"
+        assert answers["c2"].content == "handed to billing"  # the tool's Command update, applied by LangGraph
+        assert (answers["c3"].content, answers["c3"].artifact) == ("chart of refunds", {"points": [1, 2, 3]})
+        assert {a.call.tool: a.status for a in gate.plane.actions(ActionFilter())} == {
+            "note_ticket": Status.EXECUTED,
+            "whoami": Status.EXECUTED,
+            "hand_off": Status.EXECUTED,
+            "chart": Status.EXECUTED,
+        }
+    finally:
+        gate.close()
+
+
+def test_the_auto_calls_of_one_message_run_in_parallel() -> None:
+    """Four calls that each wait for the other three: they finish only if they run at the same time."""
+    together = threading.Barrier(4, timeout=10)
+
+    def slow_lookup(order: str) -> str:
+        """Look up slowly."""
+        together.wait()
+        return f"order {order}"
+
+    gate = Gate(Policy.from_dict(DROP_IN_POLICY))
+    try:
+        node = GatedToolNode(gate, [slow_lookup], agent=la.AGENT)
+        calls = [("slow_lookup", {"order": f"A-{i}"}) for i in range(4)]
+        result = node_graph(node).invoke(asking(*calls), la.config("t-parallel"))
+        assert sorted(m.content for m in tool_messages(result)) == [f"order A-{i}" for i in range(4)]
+    finally:
+        gate.close()
+
+
+def test_the_approval_gate_shape_resumes_a_single_held_call() -> None:
+    ran: list[str] = []
+
+    def approve_it(item: str) -> str:
+        """Needs a human."""
+        ran.append(item)
+        return f"done {item}"
+
+    gate = Gate(Policy.from_dict(DROP_IN_POLICY))
+    try:
+        graph = node_graph(GatedToolNode(gate, [approve_it], agent=la.AGENT))
+        cfg = la.config("t-gate-shape")
+        assert "__interrupt__" in graph.invoke(asking(("approve_it", {"item": "x"})), cfg)
+        result = graph.invoke(Command(resume={"approved": True, "note": "Looks good"}), cfg)
+        assert ran == ["x"]
+        assert tool_messages(result)[0].content == "done x"
+        (action,) = gate.plane.actions(ActionFilter())
+        assert action.decision == Approve(by="langgraph-resume", note="Looks good")
     finally:
         gate.close()

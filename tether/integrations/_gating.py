@@ -69,20 +69,28 @@ class Gating:
 
     # -- before any call runs: pause for the held ones ------------------------------------------------------------
 
-    def hold(self, ai: AIMessage | None, config: RunnableConfig) -> list[ToolMessage]:
+    def hold(self, ai: AIMessage | None, config: RunnableConfig, *, only: list[Any] | None = None) -> list[ToolMessage]:
         """Admit the calls the policy holds and pause until each is decided; returns the answers for the held calls
         that will not run (rejected, answered, expired), for the model."""
+        return self.settle(self.admit_held(ai, config, only=only))
+
+    def admit_held(self, ai: AIMessage | None, config: RunnableConfig, *, only: list[Any] | None = None) -> list[Held]:
+        """Admit the calls of ``ai`` (or ``only`` these) that the policy holds, as pending actions; nothing runs."""
         if ai is None or not ai.tool_calls:
             return []
         thread = thread_id(config, self.who)
         held: list[Held] = []
-        for call in ai.tool_calls:
+        for call in ai.tool_calls if only is None else only:
             request = self._tool_call(call, ai, thread)
             if request is None or self._verdict_mode(request) is not Mode.APPROVE:
                 continue  # runs (or is refused) in the tool node, where it is admitted
             action = self.gate.plane.submit(request, self._declared(request.tool), has_undo=False)  # pending
             if action.verdict.mode is Mode.APPROVE:
                 held.append(Held(str(call["name"]), str(call["id"]), action.id))
+        return held
+
+    def settle(self, held: list[Held]) -> list[ToolMessage]:
+        """Pause until each held call is decided; the answers for those that will not run."""
         if not held:
             return []
         actions = self.review.settle(held)
@@ -105,6 +113,8 @@ class Gating:
         self, request: ToolCallRequest, handler: Callable[[ToolCallRequest], ToolMessage | Command[Any]]
     ) -> ToolMessage | Command[Any]:
         prepared = self._prepare(request)
+        if prepared is None:
+            return handler(request)
         if isinstance(prepared, ToolMessage):
             return prepared
         action, to_run = prepared
@@ -125,6 +135,8 @@ class Gating:
         handler: Callable[[ToolCallRequest], Awaitable[ToolMessage | Command[Any]]],
     ) -> ToolMessage | Command[Any]:
         prepared = await asyncio.to_thread(self._prepare, request)
+        if prepared is None:
+            return await handler(request)
         if isinstance(prepared, ToolMessage):
             return prepared
         action, to_run = prepared
@@ -139,9 +151,12 @@ class Gating:
             self.gate._heartbeat.discard(claim)
         return await asyncio.to_thread(functools.partial(self._finish, action, request, result, None))
 
-    def _prepare(self, request: ToolCallRequest) -> tuple[Action, ToolCallRequest] | ToolMessage:
-        """The claimed action and the request to run (with a reviewer's edit), or the message to answer instead."""
+    def _prepare(self, request: ToolCallRequest) -> tuple[Action, ToolCallRequest] | ToolMessage | None:
+        """The claimed action and the request to run (with a reviewer's edit), the message to answer instead, or
+        None for a tool the agent does not have (LangChain answers that, and nothing runs)."""
         call = request.tool_call
+        if request.tool is None:
+            return None
         ai = last_ai(request.state)
         thread = thread_id(request.runtime.config if request.runtime else get_config(), self.who)
         tether_call = self._tool_call(call, ai, thread)

@@ -1,8 +1,10 @@
 """LangGraph: gate the tools a graph calls, and pause the graph while a human decides.
 
-``GatedToolNode`` is a drop-in for LangGraph's ``ToolNode``: it answers the tool calls of the last AI message, but
-every call goes through a Tether ``Gate`` first. Calls the policy lets through run at once; calls it holds pause
-the graph with ``interrupt()`` and a payload in the shape of LangChain's ``HumanInTheLoopMiddleware``::
+``GatedToolNode`` is LangGraph's ``ToolNode`` with every call going through a Tether ``Gate``: it is a ``ToolNode``
+(so ``create_react_agent(model, GatedToolNode(...))`` and hand-built graphs take it), and LangGraph still runs the
+tools — injected arguments, ``ToolRuntime``, ``Command`` results, artifacts, ``handle_tool_errors``, parallel
+calls. Before any call of the AI message runs, the calls the policy holds pause the graph with ``interrupt()`` and
+a payload in the shape of LangChain's ``HumanInTheLoopMiddleware``::
 
     {"action_requests": [{"name": "refund", "args": {...}, "description": "...", "action_id": "..."}],
      "review_configs": [{"action_name": "refund", "allowed_decisions": ["approve", "edit", "reject", "respond"]}]}
@@ -20,61 +22,50 @@ audit log; without it the node's ``reviewer`` is recorded. Or decide in Tether's
 with anything (or re-invoke the thread with ``None``): a decision already recorded in Tether wins, and the resume
 value is ignored.
 
-LangGraph re-runs an interrupted node from its start. The node finds its earlier actions again because each
-call's ``call_id`` is derived from the thread id and the tool call id, and submitting the same call again returns
-the same action: a tool that already ran is never run again, and an approved one runs exactly once, whichever
-process resumes the thread.
+Then every call runs as the policy and the decisions say. LangGraph re-runs an interrupted node from its start;
+the node finds its earlier actions again because each call's ``call_id`` is derived from the thread id and the
+tool call id, and submitting the same call again returns the same action: a tool that already ran is never run
+again, and an approved one runs exactly once, whichever process resumes the thread.
 """
 
 from __future__ import annotations
 
 import inspect
 import weakref
-from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable
 from typing import Any
 
 from tether.integrations import require
 
 require("langgraph.types", "langgraph")
 
-from langchain_core.messages import AIMessage, ToolMessage  # noqa: E402
+from langchain_core.messages import AIMessage  # noqa: E402
 from langchain_core.runnables import RunnableConfig  # noqa: E402
-from langchain_core.tools import BaseTool  # noqa: E402
+from langchain_core.tools import BaseTool, StructuredTool  # noqa: E402
 from langchain_core.utils.function_calling import convert_to_openai_tool  # noqa: E402
+from langgraph.prebuilt import ToolNode  # noqa: E402
+from langgraph.prebuilt.tool_node import _default_handle_tool_errors  # noqa: E402
 
-from tether._json import require_json  # noqa: E402
 from tether.agent._gate import Gate  # noqa: E402
 from tether.errors import UsageError  # noqa: E402
-from tether.integrations._hitl import (  # noqa: E402
-    DECISIONS,
-    DEFAULT_REVIEWER,
-    Confidence,
-    Held,
-    Review,
-    edit_notice,
-    edit_of,
-    thread_id,
-)
-from tether.model import Edit, Mode, Outcome, ToolCall  # noqa: E402
+from tether.integrations._gating import Gating, last_ai  # noqa: E402
+from tether.integrations._hitl import DECISIONS, DEFAULT_REVIEWER, Confidence, Held, Review, thread_id  # noqa: E402
 
-_ERROR_KINDS = frozenset({"rejected", "denied", "failed"})
 _LANGCHAIN_TOOL = "_tether_langchain_tool"
 
 ToolLike = BaseTool | Callable[..., Any] | str
-"""What ``GatedToolNode`` accepts as a tool: a LangChain tool, a plain function (registered with the gate if it
-is not already; ``@gate.tool`` functions are reused), or the name of a tool registered with the gate."""
+"""What ``GatedToolNode`` accepts as a tool: a LangChain tool, a plain function, a ``@gate.tool`` function, or the
+name of a tool registered with the gate."""
 
 
-class GatedToolNode:
-    """A graph node that runs the tool calls of the last AI message through a Tether gate.
+class GatedToolNode(ToolNode):
+    """LangGraph's ``ToolNode``, with every tool call of the last AI message gated by Tether.
 
-    ``agent`` is who the calls are recorded as (one lane per agent and tool). The node reads the messages from
-    ``state[messages_key]`` (or the attribute of that name, or the state itself if it is a list of messages) and
-    returns ``{messages_key: [ToolMessage, ...]}`` (a list, for list state), one per tool call, in order.
-
-    The graph must be compiled with a checkpointer and invoked with a ``thread_id``: both are what let a held
-    call pause the graph and a later resume, from any process, find the same Tether action.
+    ``agent`` is who the calls are recorded as (one lane per agent and tool). ``confidence`` reads the agent's
+    self-reported confidence for a call (the call and the AI message) so the policy's thresholds apply. The graph
+    must be compiled with a checkpointer and invoked with a ``thread_id``: both are what let a held call pause the
+    graph and a later resume, from any process, find the same Tether action. The tools are also registered with
+    the gate, so ``gate.start_worker()`` can run the deferred ones (override tools without a compensator).
     """
 
     def __init__(
@@ -87,168 +78,102 @@ class GatedToolNode:
         messages_key: str = "messages",
         description_prefix: str = "Tool execution requires approval",
         confidence: Confidence | None = None,
+        handle_tool_errors: Any = _default_handle_tool_errors,
+        name: str = "tools",
     ) -> None:
-        if not agent or not isinstance(agent, str):
-            raise UsageError("GatedToolNode(agent=...) must name the agent making the calls")
+        converted = [_langchain_tool(gate, tool) for tool in tools]
+        if not converted:
+            raise UsageError("GatedToolNode needs at least one tool")
+        schemas = {tool.name: _schema_of(tool) for tool in converted}
+        review = Review(gate, reviewer=reviewer, description_prefix=description_prefix, schemas=schemas)
+        gating = Gating(gate, agent=agent, review=review, who="GatedToolNode", key="langgraph", confidence=confidence)
+        super().__init__(
+            converted,
+            name=name,
+            handle_tool_errors=handle_tool_errors,
+            messages_key=messages_key,
+            wrap_tool_call=gating.wrap_tool_call,
+            awrap_tool_call=gating.awrap_tool_call,
+        )
         self.gate = gate
         self.agent = agent
         self.reviewer = reviewer
-        self.messages_key = messages_key
-        self.description_prefix = description_prefix
-        self.confidence = confidence
-        self._schemas: dict[str, dict[str, Any]] = {}
-        self._tools: list[str] = []  # the names the model calls them by: the names registered with the gate
-        for tool in tools:
-            name, schema = _register(gate, tool)
-            if name not in self._tools:
-                self._tools.append(name)
-            if schema is not None:
-                self._schemas[name] = schema
-        if not self._tools:
-            raise UsageError("GatedToolNode needs at least one tool")
-        self.review = Review(gate, reviewer=reviewer, description_prefix=description_prefix, schemas=self._schemas)
+        self.gating = gating
 
     @property
     def tool_names(self) -> list[str]:
-        return list(self._tools)
+        return list(self.tools_by_name)
 
     def __repr__(self) -> str:
         return f"GatedToolNode(agent={self.agent!r}, tools={self.tool_names!r})"
 
-    # -- the node ----------------------------------------------------------------------------------------------
-
     def __call__(self, state: Any, config: RunnableConfig) -> Any:
-        messages, as_list = self._messages(state)
-        ai = next((m for m in reversed(messages) if isinstance(m, AIMessage)), None)
-        if ai is None:
-            raise UsageError(f"GatedToolNode found no AI message in the state's {self.messages_key!r}")
-        thread = thread_id(config, "GatedToolNode")
-        reasoning = ai.text.strip() or None
-        slots = [self._submit(call, index, ai, thread, reasoning) for index, call in enumerate(ai.tool_calls)]
-        held = [slot for slot in slots if slot.held]
-        self.review.settle([Held(slot.name, slot.tool_call_id, slot.action_id) for slot in held])
-        for slot in held:
-            slot.outcome = self.gate.resume(slot.action_id)  # runs an approved action once; else what was recorded
-            slot.edit = edit_of(self.gate.get(slot.action_id))
-        answers = [slot.message() for slot in slots]
-        return answers if as_list else {self.messages_key: answers}
+        """Run as a function inside another node: ``return node(state, config)``."""
+        thread_id(config, "GatedToolNode")  # before LangGraph's own complaint about a missing runtime
+        return self.invoke(state, config)
 
-    # -- submitting --------------------------------------------------------------------------------------------
+    def _func(self, input: Any, config: RunnableConfig, runtime: Any) -> Any:
+        held = self._admit_held(input, config)
+        if held:
+            auto = self._others(input, held)
+            if auto:  # the calls nobody needs to wait for run at once; a re-run after the pause finds them done
+                super()._func(auto, config, runtime)
+            self.gating.settle(held)
+        return super()._func(input, config, runtime)
 
-    def _submit(self, call: Mapping[str, Any], index: int, ai: AIMessage, thread: str, reasoning: str | None) -> _Slot:
-        name = str(call.get("name"))
-        call_id = call.get("id")
-        slot = _Slot(name=name, tool_call_id=str(call_id or f"{ai.id}:{index}"))
-        if name not in self._tools:
-            known = ", ".join(self._tools)
-            return slot.fail(f"Error: {name} is not a valid tool, try one of [{known}].")
-        args = call.get("args")
-        if not isinstance(args, dict):
-            return slot.fail(f"Error: the arguments of {name} must be an object, got {type(args).__name__}.")
-        key = f"langgraph:{thread}:{call_id}" if call_id else f"langgraph:{thread}:{ai.id}:{index}"
-        confidence = self.confidence(call, ai) if self.confidence is not None else None
-        request = ToolCall(
-            tool=name,
-            args=args,
-            agent=self.agent,
-            thread=thread,
-            reasoning=reasoning,
-            confidence=confidence,
-            call_id=key,
-        )
-        try:
-            outcome = self.gate.call(request)
-        except UsageError as exc:  # arguments that do not fit the tool, or are not JSON: nothing was recorded
-            return slot.fail(f"Error: {exc}. The tool was not run; fix the arguments and call it again.")
-        action = self.gate.get(outcome.action_id)
-        if action.call.tool != name or action.call.args != require_json(args, f"the arguments of {name}"):
-            return slot.fail(
-                f"Error: tool call id {call_id!r} was already used in this thread for another call (Tether action "
-                f"{action.id}); nothing was run. Tool call ids must be unique within a thread."
-            )
-        slot.action_id = action.id
-        slot.outcome = outcome
-        slot.held = action.verdict.mode is Mode.APPROVE  # admitted as pending: a human decides, here or in Tether
-        return slot
+    async def _afunc(self, input: Any, config: RunnableConfig, runtime: Any) -> Any:
+        held = self._admit_held(input, config)
+        if held:
+            auto = self._others(input, held)
+            if auto:
+                await super()._afunc(auto, config, runtime)
+            self.gating.settle(held)  # the interrupt must be raised here, in the node's own context
+        return await super()._afunc(input, config, runtime)
 
-    # -- helpers -----------------------------------------------------------------------------------------------
+    def _admit_held(self, input: Any, config: RunnableConfig) -> list[Held]:
+        calls, kind = self._parse_input(input)
+        ai = last_ai(input if not isinstance(input, list) else {"messages": input}) if kind != "tool_calls" else None
+        known = [call for call in calls if call.get("name") in self.tools_by_name]  # others: ToolNode's error
+        return self.gating.admit_held(ai or AIMessage(content="", tool_calls=known), config, only=known)
 
-    def _messages(self, state: Any) -> tuple[list[Any], bool]:
-        if isinstance(state, list):
-            return state, True
-        if isinstance(state, Mapping):
-            messages = state.get(self.messages_key)
-        else:
-            messages = getattr(state, self.messages_key, None)
-        if not isinstance(messages, list):
-            raise UsageError(f"GatedToolNode expects the state's {self.messages_key!r} to be a list of messages")
-        return messages, False
+    def _others(self, input: Any, held: list[Held]) -> list[Any]:
+        """The calls of the input that are not held, as ToolNode's list-of-tool-calls input."""
+        ids = {slot.tool_call_id for slot in held}
+        calls, _ = self._parse_input(input)
+        return [{**call, "type": "tool_call"} for call in calls if str(call.get("id")) not in ids]
 
 
-@dataclass(slots=True)
-class _Slot:
-    """One tool call of the AI message and what became of it."""
-
-    name: str
-    tool_call_id: str
-    action_id: str = ""
-    held: bool = False
-    outcome: Outcome | None = None
-    error: str | None = None
-    edit: Edit | None = None  # a reviewer's edit it ran with: the model is told
-
-    def fail(self, error: str) -> _Slot:
-        self.error = error
-        return self
-
-    def message(self) -> ToolMessage:
-        if self.outcome is None:
-            return ToolMessage(
-                content=self.error or "Error", name=self.name, tool_call_id=self.tool_call_id, status="error"
-            )
-        content = self.outcome.to_tool_result()
-        if self.edit is not None and self.outcome.kind in ("executed", "failed"):
-            content = f"{edit_notice(self.edit, self.name)}\n\nTool response:\n{content}"
-        return ToolMessage(
-            content=content,
-            name=self.name,
-            tool_call_id=self.tool_call_id,
-            status="error" if self.outcome.kind in _ERROR_KINDS else "success",
-            artifact={"tether_action_id": self.outcome.action_id, "tether_outcome": self.outcome.kind},
-        )
+# -- tools -------------------------------------------------------------------------------------------------------
 
 
-# -- registering tools ---------------------------------------------------------------------------------------
-
-
-def _register(gate: Gate, tool: ToolLike) -> tuple[str, dict[str, Any] | None]:
-    """Make sure ``tool`` is registered with ``gate``; return the name it is called by and its JSON schema."""
+def _langchain_tool(gate: Gate, tool: ToolLike) -> BaseTool:
+    """The LangChain tool the node runs, registered with the gate too (for its background worker)."""
     registered = gate.tools()
-    if isinstance(tool, str):
-        if tool not in registered:
-            raise UsageError(f"tool {tool!r} is not registered with this gate; pass the function or LangChain tool")
-        if registered[tool].is_async:
-            raise UsageError(f"{tool} is an async tool; GatedToolNode runs synchronous tools")
-        return tool, None
     if isinstance(tool, BaseTool):
         entry = registered.get(tool.name)
         if entry is None or getattr(entry.fn, _LANGCHAIN_TOOL, None) is not tool:
             _register_newest(gate, tool.name, _adapter(tool))
-        return tool.name, _schema_of(tool)
+        return tool
+    if isinstance(tool, str):
+        if tool not in registered:
+            raise UsageError(f"tool {tool!r} is not registered with this gate; pass the function or LangChain tool")
+        return _from_function(registered[tool].fn, tool)
     if callable(tool):
         for name, entry in registered.items():  # a @gate.tool function (or its undecorated original)
             if entry.fn is tool or getattr(tool, "__wrapped__", None) is entry.fn:
-                if entry.is_async:
-                    raise UsageError(f"{name} is an async tool; GatedToolNode runs synchronous tools")
-                return name, None
+                return _from_function(entry.fn, name)
         name = getattr(tool, "__name__", "")
         if not name or name == "<lambda>":
             raise UsageError("pass named functions (or LangChain tools) to GatedToolNode, not lambdas")
-        if inspect.iscoroutinefunction(tool):
-            raise UsageError(f"{name} is an async function; GatedToolNode runs synchronous tools")
         _register_newest(gate, name, tool)
-        return name, None
+        return _from_function(tool, name)
     raise UsageError(f"GatedToolNode takes LangChain tools, functions or registered tool names, got {tool!r}")
+
+
+def _from_function(fn: Callable[..., Any], name: str) -> BaseTool:
+    if inspect.iscoroutinefunction(fn):
+        return StructuredTool.from_function(coroutine=fn, name=name, description=fn.__doc__ or name)
+    return StructuredTool.from_function(fn, name=name, description=fn.__doc__ or name)
 
 
 _REGISTERED_HERE: weakref.WeakKeyDictionary[Gate, set[str]] = weakref.WeakKeyDictionary()
