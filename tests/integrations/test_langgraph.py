@@ -620,3 +620,54 @@ def test_the_approval_gate_shape_resumes_a_single_held_call() -> None:
         assert action.decision == Approve(by="langgraph-resume", note="Looks good")
     finally:
         gate.close()
+
+
+@pytest.mark.filterwarnings("ignore:create_react_agent has been moved")  # its users are who this test is for
+def test_create_react_agent_takes_the_node_as_its_tools() -> None:
+    from langchain_core.language_models.fake_chat_models import GenericFakeChatModel
+    from langgraph.prebuilt import create_react_agent
+
+    class ScriptedModel(GenericFakeChatModel):
+        def bind_tools(self, tools: Any, **kwargs: Any) -> Any:
+            return self
+
+    ran: list[str] = []
+
+    def approve_it(item: str) -> str:
+        """Needs a human."""
+        ran.append(item)
+        return f"done {item}"
+
+    gate = Gate(Policy.from_dict(DROP_IN_POLICY))
+    try:
+        turn = AIMessage(content="", tool_calls=[{"name": "approve_it", "args": {"item": "y"}, "id": "c1"}])
+        model = ScriptedModel(messages=iter([turn, AIMessage(content="all done")]))
+        agent = create_react_agent(
+            model, GatedToolNode(gate, [approve_it], agent=la.AGENT), checkpointer=InMemorySaver()
+        )
+        cfg = la.config("t-react")
+        paused = agent.invoke({"messages": [HumanMessage("do y")]}, cfg)
+        assert paused["__interrupt__"][0].value["action_requests"][0]["name"] == "approve_it"
+        done = agent.invoke(Command(resume={"decisions": [{"type": "approve"}]}), cfg)
+        assert ran == ["y"]
+        assert done["messages"][-1].content == "all done"
+    finally:
+        gate.close()
+
+
+def test_two_agents_may_have_different_tools_of_one_name_on_one_gate() -> None:
+    gate = Gate(Policy.from_dict(DROP_IN_POLICY))
+    try:
+        graphs = {}
+        for agent in ("billing-bot", "shipping-bot"):
+
+            def slow_lookup(order: str, _agent: str = agent) -> str:
+                """Each agent's own lookup."""
+                return f"{_agent} looked up {order}"
+
+            graphs[agent] = node_graph(GatedToolNode(gate, [slow_lookup], agent=agent))
+        for agent, graph in graphs.items():
+            result = graph.invoke(asking(("slow_lookup", {"order": "A-1"})), la.config(f"t-{agent}"))
+            assert tool_messages(result)[0].content == f"{agent} looked up A-1"
+    finally:
+        gate.close()
