@@ -48,7 +48,8 @@ from tether.plane import ControlPlane
 from tether.plane._identity import Tokens
 from tether.policy import Policy
 from tether.server import create_app
-from tether.store import ActionFilter, open_store, schema
+from tether.store import ActionFilter, open_store
+from tether.store import _schema as schema
 from tether.store._base import EventDraft
 from tether.store._sql import _action_row
 

@@ -1,5 +1,6 @@
 """Benchmarks for the foundation (``make bench``): gate overhead and policy evaluation, then the approval round trip
-(bench/approval.py), PostgreSQL against SQLite with one and two ``tether serve`` instances (bench/postgres.py;
+(bench/approval.py), a LangGraph tool step and a LangChain agent turn against LangGraph's and LangChain's own
+(bench/langchain_step.py), PostgreSQL against SQLite with one and two ``tether serve`` instances (bench/postgres.py;
 skipped when Debian's PostgreSQL binaries are missing) and the dashboard at scale (bench/inbox.py, whose dataset
 is built once and cached).
 
@@ -24,6 +25,7 @@ from tether import Gate, LaneState, Policy, ToolCall
 sys.path.insert(0, str(Path(__file__).parent))
 import approval
 import inbox
+import langchain_step
 import pg_server
 import postgres
 
@@ -113,6 +115,8 @@ def main() -> None:
         print(
             "\nPostgreSQL against SQLite: skipped, PostgreSQL's binaries are not installed (`make postgres-binaries`)."
         )
+    langchain_rows = langchain_step.run(median_ns)
+    print(langchain_step.table(langchain_rows))
     inbox_figures, dataset = inbox.run()
     print(inbox.table(inbox_figures, dataset))
     print(
