@@ -14,6 +14,7 @@ from collections.abc import Iterator
 from typing import Annotated, Any
 
 import pytest
+from databases import sqlite_url
 from langchain.agents import create_agent
 from langchain.tools import ToolRuntime
 from langchain_core.language_models.fake_chat_models import GenericFakeChatModel
@@ -21,9 +22,14 @@ from langchain_core.messages import AIMessage, HumanMessage, ToolMessage
 from langchain_core.tools import InjectedToolCallId, tool
 from langgraph.checkpoint.memory import InMemorySaver
 from langgraph.types import Command
+from serving import LiveServer
 
+import tether
 from tether import Approve, Gate, Policy, Status
 from tether.integrations.langchain import TetherMiddleware
+from tether.model import Role
+from tether.plane import ControlPlane
+from tether.store import open_store
 
 POLICY = {
     "defaults": {"escalate_below": 0.8},
@@ -260,3 +266,26 @@ def test_the_async_agent_gates_the_same_way(gate: Gate) -> None:
     done = asyncio.run(run())
     assert sorted(RAN) == [("refund", ("A-9", 2.0)), ("search", "async")]
     assert tool_messages(done)["call_1_refund"].content == "refunded 2.0 on A-9"
+
+
+def test_a_remote_agent_pauses_and_its_reviewer_decides_in_tether(tmp_path: Any) -> None:
+    """Over tether.connect the agent's token may not approve its own calls: the decision is made in Tether."""
+    plane = ControlPlane(Policy.from_dict(POLICY), open_store(sqlite_url(tmp_path / "remote.db")))
+    server = LiveServer(plane, sweep_interval=0)
+    remote = tether.connect(server.url, server.token("support-bot", Role.AGENT))
+    RAN.clear()
+    try:
+        app = agent(remote, calls(("search", {"query": "q"}), ("refund", {"order": "R-1", "amount": 4})))
+        value = paused(app.invoke({"messages": [HumanMessage("refund R-1")]}, config("t-remote")))
+        action_id = value["action_requests"][0]["action_id"]
+        again = paused(app.invoke(Command(resume={"decisions": [{"type": "approve"}]}), config("t-remote")))
+        assert "decide in Tether's dashboard or CLI instead" in again["action_requests"][0]["description"]
+        assert RAN == []
+        plane.decide(action_id, Approve(by="alice"))  # the reviewer, in Tether
+        done = app.invoke(Command(resume="approved in Tether"), config("t-remote"))
+        assert sorted(RAN) == [("refund", ("R-1", 4.0)), ("search", "q")]
+        assert tool_messages(done)["call_1_refund"].content == "refunded 4.0 on R-1"
+    finally:
+        remote.close()
+        server.stop()
+        plane.store.close()
