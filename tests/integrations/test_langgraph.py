@@ -15,7 +15,7 @@ import json
 import subprocess
 import sys
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from types import ModuleType
 from typing import Annotated, Any
@@ -600,14 +600,20 @@ def test_the_auto_calls_of_one_message_run_in_parallel() -> None:
         gate.close()
 
 
-def test_the_approval_gate_shape_resumes_a_single_held_call() -> None:
-    ran: list[str] = []
+def needs_a_human(ran: list[str]) -> Callable[[str], str]:
+    """A critical tool (by DROP_IN_POLICY) that records each run in ``ran``."""
 
     def approve_it(item: str) -> str:
         """Needs a human."""
         ran.append(item)
         return f"done {item}"
 
+    return approve_it
+
+
+def test_the_approval_gate_shape_resumes_a_single_held_call() -> None:
+    ran: list[str] = []
+    approve_it = needs_a_human(ran)
     gate = Gate(Policy.from_dict(DROP_IN_POLICY))
     try:
         graph = node_graph(GatedToolNode(gate, [approve_it], agent=la.AGENT))
@@ -632,12 +638,7 @@ def test_create_react_agent_takes_the_node_as_its_tools() -> None:
             return self
 
     ran: list[str] = []
-
-    def approve_it(item: str) -> str:
-        """Needs a human."""
-        ran.append(item)
-        return f"done {item}"
-
+    approve_it = needs_a_human(ran)
     gate = Gate(Policy.from_dict(DROP_IN_POLICY))
     try:
         turn = AIMessage(content="", tool_calls=[{"name": "approve_it", "args": {"item": "y"}, "id": "c1"}])
