@@ -9,7 +9,9 @@ execution (injected tool call ids, ``ToolRuntime``) is kept.
 from __future__ import annotations
 
 import asyncio
+import importlib
 import itertools
+import sys
 from collections.abc import Iterator
 from typing import Annotated, Any
 
@@ -289,3 +291,20 @@ def test_a_remote_agent_pauses_and_its_reviewer_decides_in_tether(tmp_path: Any)
         remote.close()
         server.stop()
         plane.store.close()
+
+
+def test_without_langchain_the_import_error_names_the_extra(monkeypatch: pytest.MonkeyPatch) -> None:
+    """As installed without the extra: every ``langchain`` import fails as if the package were absent."""
+    for name in list(sys.modules):
+        if name == "langchain" or name.startswith("langchain.") or name == "tether.integrations.langchain":
+            monkeypatch.delitem(sys.modules, name)
+
+    class NoLangchain:
+        @staticmethod
+        def find_spec(name: str, *args: Any) -> None:
+            if name == "langchain" or name.startswith("langchain."):
+                raise ModuleNotFoundError(f"No module named {name!r}", name=name)
+
+    monkeypatch.setattr(sys, "meta_path", [NoLangchain(), *sys.meta_path])
+    with pytest.raises(ImportError, match=r"^this integration needs langchain: pip install 'tether\[langchain\]'"):
+        importlib.import_module("tether.integrations.langchain")
