@@ -672,3 +672,22 @@ def test_two_agents_may_have_different_tools_of_one_name_on_one_gate() -> None:
             assert tool_messages(result)[0].content == f"{agent} looked up A-1"
     finally:
         gate.close()
+
+
+def test_a_failing_tool_is_handled_as_tool_node_would_and_recorded_as_failed() -> None:
+    def slow_lookup(order: str) -> str:
+        """Fails."""
+        raise ValueError(f"no order {order}")
+
+    gate = Gate(Policy.from_dict(DROP_IN_POLICY))
+    try:
+        graph = node_graph(GatedToolNode(gate, [slow_lookup], agent=la.AGENT, handle_tool_errors=True))
+        result = graph.invoke(asking(("slow_lookup", {"order": "Z-1"})), la.config("t-fails"))
+        (answer,) = tool_messages(result)
+        assert answer.status == "error"
+        assert "no order Z-1" in str(answer.content)
+        (action,) = gate.plane.actions(ActionFilter())
+        assert action.status is Status.FAILED
+        assert "no order Z-1" in str(action.error)
+    finally:
+        gate.close()
