@@ -1,16 +1,20 @@
 """What Tether adds to a LangGraph tool step and to a LangChain ``create_agent`` turn, for a call that runs at once.
 
-Anchors measured in the same run: LangGraph's plain ``ToolNode`` (a one-node graph answering one tool call), and
-``create_agent`` with LangChain's own ``HumanInTheLoopMiddleware`` (its ``interrupt_on`` naming another tool, so the
-call runs). Against them: ``GatedToolNode`` and ``TetherMiddleware`` over the memory store and over SQLite with
+Anchors: LangGraph's plain ``ToolNode`` (a one-node graph answering one tool call), and ``create_agent`` with
+LangChain's own ``HumanInTheLoopMiddleware`` (its ``interrupt_on`` naming another tool, so the call runs).
+Against them: ``GatedToolNode`` and ``TetherMiddleware`` over the memory store and over SQLite with
 ``synchronous=FULL`` (two fsynced commits per call: the claim, then the result). Every invocation uses a new tool
-call id, so each is a new Tether action that really runs. Medians of single invocations after a warm-up.
+call id, so each is a new Tether action that really runs. Each subject is timed alternately with its anchor
+(medians of single invocations after a warm-up), so the ratio compares like with like on a machine whose speed
+drifts.
 """
 
 from __future__ import annotations
 
 import itertools
+import statistics
 import tempfile
+import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -77,55 +81,41 @@ def _agent(middleware: Any) -> Callable[[], object]:
     return once
 
 
-def run(median_ns: Callable[..., float]) -> list[tuple[str, float]]:
-    """(what, median ns) rows: the anchors first."""
-    rows = [
-        (
-            "ToolNode step (LangGraph, the anchor)",
-            median_ns(_step(_graph(ToolNode([lookup]))), runs=RUNS, warmup=WARMUP),
-        )
-    ]
+def interleaved(anchor: Callable[[], object], subject: Callable[[], object]) -> tuple[float, float]:
+    """Median ns of ``anchor`` and of ``subject``, timed alternately, so that a machine that slows down or speeds
+    up during the run (a shared two-core box does) moves both figures alike and the ratio stays honest."""
+    for _ in range(WARMUP):
+        anchor()
+        subject()
+    times: tuple[list[int], list[int]] = ([], [])
+    for _ in range(RUNS):
+        for fn, samples in ((anchor, times[0]), (subject, times[1])):
+            start = time.perf_counter_ns()
+            fn()
+            samples.append(time.perf_counter_ns() - start)
+    return statistics.median(times[0]), statistics.median(times[1])
+
+
+def run() -> list[tuple[str, float, float]]:
+    """(what, its median ns, its anchor's median ns in the same interleaved run) rows."""
+    tool_node = _step(_graph(ToolNode([lookup])))
+    hitl = _agent(HumanInTheLoopMiddleware(interrupt_on={"refund": True}))
+    rows: list[tuple[str, float, float]] = []
     memory = Gate(Policy.from_dict(POLICY), "memory://")
-    rows.append(
-        (
-            "GatedToolNode step, memory store",
-            median_ns(_step(_graph(GatedToolNode(memory, [lookup], agent="bot"))), runs=RUNS, warmup=WARMUP),
-        )
-    )
-    hitl = HumanInTheLoopMiddleware(interrupt_on={"refund": True})
-    rows.append(
-        ("create_agent turn + HumanInTheLoopMiddleware (the anchor)", median_ns(_agent(hitl), runs=RUNS, warmup=WARMUP))
-    )
-    rows.append(
-        (
-            "create_agent turn + TetherMiddleware, memory store",
-            median_ns(_agent(TetherMiddleware(memory, agent="bot")), runs=RUNS, warmup=WARMUP),
-        )
-    )
     with tempfile.TemporaryDirectory(dir=Path.cwd(), prefix=".bench-") as tmp:
         sqlite = Gate(Policy.from_dict(POLICY), f"sqlite:///{tmp}/langchain.db")
-        rows.append(
-            (
-                "GatedToolNode step, SQLite synchronous=FULL",
-                median_ns(_step(_graph(GatedToolNode(sqlite, [lookup], agent="bot"))), runs=RUNS, warmup=WARMUP),
-            )
-        )
-        rows.append(
-            (
-                "create_agent turn + TetherMiddleware, SQLite synchronous=FULL",
-                median_ns(_agent(TetherMiddleware(sqlite, agent="bot")), runs=RUNS, warmup=WARMUP),
-            )
-        )
+        for store, gate in (("memory store", memory), ("SQLite synchronous=FULL", sqlite)):
+            anchor, ns = interleaved(tool_node, _step(_graph(GatedToolNode(gate, [lookup], agent="bot"))))
+            rows.append((f"GatedToolNode step, {store} (vs ToolNode)", ns, anchor))
+            anchor, ns = interleaved(hitl, _agent(TetherMiddleware(gate, agent="bot")))
+            rows.append((f"create_agent turn + TetherMiddleware, {store} (vs HumanInTheLoopMiddleware)", ns, anchor))
         sqlite.close()
     memory.close()
     return rows
 
 
-def table(rows: list[tuple[str, float]]) -> str:
-    tool_node = rows[0][1]
-    hitl = next(ns for name, ns in rows if "HumanInTheLoop" in name)
-    lines = ["\n| LangGraph / LangChain, one auto call | median | vs its anchor |", "|---|---:|---:|"]
-    for name, ns in rows:
-        anchor = hitl if "create_agent" in name else tool_node
-        lines.append(f"| {name} | {ns / 1000:.0f} µs | {ns / anchor:.2f}× |")
+def table(rows: list[tuple[str, float, float]]) -> str:
+    lines = ["\n| LangGraph / LangChain, one auto call | median | its anchor | ratio |", "|---|---:|---:|---:|"]
+    for name, ns, anchor in rows:
+        lines.append(f"| {name} | {ns / 1000:.0f} µs | {anchor / 1000:.0f} µs | {ns / anchor:.2f}× |")
     return "\n".join(lines)

@@ -115,7 +115,7 @@ def main() -> None:
         print(
             "\nPostgreSQL against SQLite: skipped, PostgreSQL's binaries are not installed (`make postgres-binaries`)."
         )
-    langchain_rows = langchain_step.run(median_ns)
+    langchain_rows = langchain_step.run()
     print(langchain_step.table(langchain_rows))
     inbox_figures, dataset = inbox.run()
     print(inbox.table(inbox_figures, dataset))
