@@ -582,3 +582,31 @@ def test_tables_fit_80_columns_without_cutting_ids_or_names(workdir: Path) -> No
     assert "support-bot/send_user_notification" in tether(workdir, "lanes", width=80).stdout
     wide = tether(workdir, "pending", width=200).stdout  # room enough: the table itself
     assert "┃ id" in wide
+
+
+def test_policy_from_langchain_turns_interrupt_on_into_policy_entries(workdir: Path) -> None:
+    interrupt_on = {"send_email": True, "delete_file": {"allowed_decisions": ["approve", "reject"]}, "read_file": False}
+    done = tether(workdir, "policy", "from-langchain", json.dumps(interrupt_on))
+    assert done.returncode == 0, done.stderr
+    policy = Policy.from_toml(done.stdout)
+    verdict = {tool: policy.evaluate(ToolCall(tool=tool, args={}, agent="bot")).mode.value for tool in interrupt_on}
+    assert verdict == {"send_email": "approve", "delete_file": "approve", "read_file": "auto"}
+    assert policy.decisions_for("delete_file") == ("approve", "reject")
+    assert policy.decisions_for("send_email") == ("approve", "edit", "reject", "respond")
+
+
+@pytest.mark.parametrize(
+    ("given", "says"),
+    [
+        ("not json", "not JSON"),
+        ('{"x": {"allowed_decisions": ["maybe"]}}', "x.allowed_decisions: 'maybe' is not one of"),
+        ('{"x": {"allowed_decisions": []}}', "x.allowed_decisions: a non-empty list"),
+        ('{"x": "yes"}', "x: expected true, false or an object"),
+        ('{"x": {"allowed": ["approve"]}}', "x: unknown key 'allowed'"),
+    ],
+)
+def test_policy_from_langchain_names_what_is_wrong(workdir: Path, given: str, says: str) -> None:
+    done = tether(workdir, "policy", "from-langchain", given)
+    assert done.returncode == 2
+    assert says in done.stderr
+    assert "Traceback" not in done.stderr

@@ -97,3 +97,25 @@ def policy_explain(
     out.print(Text("  " + ", ".join(details)))
     for reason in verdict.reasons:
         out.print(Text("  • ") + safe(reason.text))
+
+
+@policy_app.command("from-langchain")
+def policy_from_langchain(
+    interrupt_on: Annotated[
+        str, typer.Argument(help="HumanInTheLoopMiddleware's interrupt_on as JSON, or - to read it from stdin.")
+    ],
+) -> None:
+    """Print tether.toml entries equivalent to HumanInTheLoopMiddleware(interrupt_on=...): tools that paused for
+    a human are held for approval, the others run at once. Append them to your policy and review each tool."""
+    import json
+    import sys
+
+    from tether.errors import ConfigError
+    from tether.policy import from_interrupt_on
+
+    text = sys.stdin.read() if interrupt_on == "-" else interrupt_on
+    try:
+        mapping = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise ConfigError(f"not JSON ({exc}); give interrupt_on as JSON, e.g. '{{\"send_email\": true}}'") from None
+    sys.stdout.write(from_interrupt_on(mapping))

@@ -5,6 +5,7 @@ from importlib import resources
 from tether.policy._config import PolicyConfig, ToolPolicy, load_config
 from tether.policy._durations import format_duration, parse_duration
 from tether.policy._engine import Declared, Policy
+from tether.policy._interrupt_on import from_interrupt_on
 from tether.policy._matrix import RiskMatrix
 
 
@@ -20,6 +21,7 @@ __all__ = [
     "RiskMatrix",
     "ToolPolicy",
     "format_duration",
+    "from_interrupt_on",
     "load_config",
     "parse_duration",
     "template_text",
