@@ -31,7 +31,7 @@ from tether import Approve, Gate, Policy, Status
 from tether.integrations.langchain import TetherMiddleware
 from tether.model import Role
 from tether.plane import ControlPlane
-from tether.store import open_store
+from tether.store import ActionFilter, open_store
 
 POLICY = {
     "defaults": {"escalate_below": 0.8},
@@ -308,3 +308,13 @@ def test_without_langchain_the_import_error_names_the_extra(monkeypatch: pytest.
     monkeypatch.setattr(sys, "meta_path", [NoLangchain(), *sys.meta_path])
     with pytest.raises(ImportError, match=r"^this integration needs langchain: pip install 'tether\[langchain\]'"):
         importlib.import_module("tether.integrations.langchain")
+
+
+def test_a_call_to_a_tool_the_agent_does_not_have_is_refused_by_langchain_not_held(gate: Gate) -> None:
+    app = agent(gate, calls(("launch_rockets", {"count": 3}), ("search", {"query": "q"})))
+    done = app.invoke({"messages": [HumanMessage("go")]}, config("t-unknown"))
+    assert "__interrupt__" not in done
+    answers = tool_messages(done)
+    assert "launch_rockets is not a valid tool" in str(answers["call_0_launch_rockets"].content)
+    assert answers["call_1_search"].content == "results for q"
+    assert [a.call.tool for a in gate.plane.actions(ActionFilter())] == ["search"]

@@ -58,6 +58,7 @@ class TetherMiddleware(AgentMiddleware):
         edit_notice: str = EDIT_NOTICE,
     ) -> None:
         super().__init__()
+        self._tool_names: set[str] | None = None  # the agent's tools, once a model call has shown them
         review = Review(gate, reviewer=reviewer, description_prefix=description_prefix, schemas={})
         self.gating = Gating(
             gate,
@@ -69,9 +70,26 @@ class TetherMiddleware(AgentMiddleware):
             edit_notice=edit_notice,
         )
 
+    def wrap_model_call(self, request: Any, handler: Callable[[Any], Any]) -> Any:
+        self._saw_tools(request)
+        return handler(request)
+
+    async def awrap_model_call(self, request: Any, handler: Callable[[Any], Awaitable[Any]]) -> Any:
+        self._saw_tools(request)
+        return await handler(request)
+
+    def _saw_tools(self, request: Any) -> None:
+        """Note the tools the model was offered: a call to any other is LangChain's to refuse, not one to hold."""
+        names = {getattr(t, "name", None) or (t.get("name") if isinstance(t, dict) else None) for t in request.tools}
+        self._tool_names = {name for name in names if name}
+
     def after_model(self, state: Any, runtime: Any) -> dict[str, Any] | None:
         """Pause for the calls the policy holds; the ones decided against are answered here, so they never run."""
-        answers = self.gating.hold(last_ai(state), get_config())
+        ai = last_ai(state)
+        only = None
+        if ai is not None and self._tool_names is not None:
+            only = [call for call in ai.tool_calls if call.get("name") in self._tool_names]
+        answers = self.gating.hold(ai, get_config(), only=only)
         return {"messages": answers} if answers else None
 
     async def aafter_model(self, state: Any, runtime: Any) -> dict[str, Any] | None:
