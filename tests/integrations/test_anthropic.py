@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import importlib
+import json
 import os
 import re
 import subprocess
@@ -341,3 +342,103 @@ def test_the_docs_example_runs_as_written(tmp_path: Path) -> None:
         "Top result for 'refund policy': double charges are always refunded in full.",
         "email 'Refunds' sent to c7@example.com",
     ]
+
+
+def allow_low_risk(gate: Gate, *tools: str) -> None:
+    """The example policy, plus ``tools`` as low-risk, reversible tools (they run at once)."""
+    extra = "".join(f'\n[tools.{tool}]\nrisk = "low"\nreversible = "yes"\n' for tool in tools)
+    gate.plane.policy = Policy.from_toml(POLICY.read_text() + extra)
+
+
+def test_the_conversation_is_plain_json_and_resuming_from_it_reruns_nothing(gate: RecordingGate) -> None:
+    first = message(
+        "Searching, and emailing the customer.",
+        tool_use("toolu_30", "search_web", {"query": "policy"}),
+        tool_use("toolu_31", "send_email", {"to": "c7@example.com", "subject": "Hi"}),
+    )
+    with fake_llm(first, message("All done."), message("Nothing more to do.")) as fake:
+        paused = run_loop(
+            client(fake.url), gate, model="m", messages=ASK, tools=TOOLS, agent="support-bot", held="return"
+        )
+        saved = json.dumps(paused.messages)  # to a file, a database, a queue: the model's blocks are plain params
+        gate.decide(gate.pending()[0].id, Approve(by="alice"))
+        for _ in range(2):  # resumed, then resumed again from the same saved JSON
+            resumed = run_loop(
+                client(fake.url), gate, model="m", messages=json.loads(saved), tools=TOOLS, agent="support-bot"
+            )
+            assert resumed.finished
+        json.dumps(resumed.messages)
+    assert ran(gate) == [("search_web", "policy"), ("send_email", "c7@example.com")]  # once each, twice resumed
+
+
+def test_a_tool_that_returns_content_blocks_answers_with_blocks(gate: RecordingGate) -> None:
+    chart = [
+        {"type": "text", "text": "Refunds per day:"},
+        {"type": "image", "source": {"type": "base64", "media_type": "image/png", "data": "iVBORw0KGgo="}},
+    ]
+
+    @gate.tool(name="draw_chart")
+    def draw_chart(series: str) -> list[dict[str, Any]]:
+        return chart
+
+    gate.plane.policy = Policy.from_toml(
+        POLICY.read_text() + '\n[tools.draw_chart]\nrisk = "low"\nreversible = "yes"\n'
+    )
+    tools = [*TOOLS, {"name": "draw_chart", "description": "chart", "input_schema": {"type": "object"}}]
+    with fake_llm(message(tool_use("toolu_40", "draw_chart", {"series": "refunds"})), message("Here.")) as fake:
+        run_loop(client(fake.url), gate, model="m", messages=ASK, tools=tools, agent="support-bot")
+        bodies = fake.bodies()
+    (result,) = sent_results(bodies[1])
+    assert result["content"] == chart  # blocks, not a JSON string of them: the model sees the image
+    assert result["is_error"] is False
+
+
+def test_the_calls_of_one_turn_run_at_the_same_time(gate: RecordingGate) -> None:
+    together = threading.Barrier(2, timeout=10)  # each call finishes only if the other runs at the same time
+
+    @gate.tool(name="lookup_a")
+    def lookup_a(order: str) -> str:
+        together.wait()
+        return f"a {order}"
+
+    @gate.tool(name="lookup_b")
+    def lookup_b(order: str) -> str:
+        together.wait()
+        return f"b {order}"
+
+    allow_low_risk(gate, "lookup_a", "lookup_b")
+    first = message(tool_use("toolu_50", "lookup_a", {"order": "1"}), tool_use("toolu_51", "lookup_b", {"order": "2"}))
+    with fake_llm(first, message("Both.")) as fake:
+        run_loop(client(fake.url), gate, model="m", messages=ASK, tools=TOOLS, agent="support-bot")
+        bodies = fake.bodies()
+    assert [b["content"] for b in sent_results(bodies[1])] == ["a 1", "b 2"]  # in the model's order
+
+
+def test_the_async_calls_of_one_turn_are_awaited_together(gate: RecordingGate) -> None:
+    async def scenario() -> list[str]:
+        together = asyncio.Barrier(2)
+
+        @gate.tool(name="lookup_a")
+        async def lookup_a(order: str) -> str:
+            await asyncio.wait_for(together.wait(), timeout=10)
+            return f"a {order}"
+
+        @gate.tool(name="lookup_b")
+        async def lookup_b(order: str) -> str:
+            await asyncio.wait_for(together.wait(), timeout=10)
+            return f"b {order}"
+
+        extra = (
+            '\n[tools.lookup_a]\nrisk = "low"\nreversible = "yes"\n[tools.lookup_b]\nrisk = "low"\nreversible = "yes"\n'
+        )
+        gate.plane.policy = Policy.from_toml(POLICY.read_text() + extra)
+        first = message(
+            tool_use("toolu_60", "lookup_a", {"order": "1"}), tool_use("toolu_61", "lookup_b", {"order": "2"})
+        )
+        with fake_llm(first, message("Both.")) as fake:
+            async_client = anthropic.AsyncAnthropic(base_url=fake.url, api_key="test-key", max_retries=0)
+            await arun_loop(async_client, gate, model="m", messages=ASK, tools=TOOLS, agent="support-bot")
+            bodies = fake.bodies()
+        return [b["content"] for b in sent_results(bodies[1])]
+
+    assert asyncio.run(scenario()) == ["a 1", "b 2"]

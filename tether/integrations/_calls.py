@@ -1,12 +1,16 @@
 """What the model-SDK integrations share: one tool call the model asked for, who asked, and submitting a turn's
-calls to the gate — all first, so reviewers see them together, then waiting for the held ones on one deadline."""
+calls to the gate — together (the model asked for them together, and reviewers see them together), then waiting
+for the held ones on one deadline."""
 
 from __future__ import annotations
 
+import asyncio
+import contextvars
 import functools
 import json
 import time
 from collections.abc import Callable, Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
@@ -38,26 +42,39 @@ class Who:
 
 
 def gate_all(gate: Gate, uses: Sequence[Use], who: Who, wait: Wait) -> dict[str, Outcome | str]:
-    """Each call's outcome, or the reason it could not be submitted, by call id."""
+    """Each call's outcome, or the reason it could not be submitted, by call id. The calls of one message run at
+    the same time (a thread each, as the model asked for them together), and share one wait for held ones."""
     answers, calls = _submit_checked(uses, who, gate)
-    for use_id, call in calls.items():
-        answers[use_id] = gate.call(call)
     deadline = _deadline(wait)
-    for use_id, call in calls.items():
-        if deadline is not None and isinstance(answers[use_id], Pending):
-            answers[use_id] = gate.call(call, wait=_left(deadline))
+
+    def settle(call: ToolCall) -> Outcome:
+        outcome = gate.call(call)
+        if deadline is not None and isinstance(outcome, Pending):
+            outcome = gate.call(call, wait=_left(deadline))
+        return outcome
+
+    if len(calls) <= 1:
+        answers.update({use_id: settle(call) for use_id, call in calls.items()})
+        return answers
+    with ThreadPoolExecutor(max_workers=len(calls), thread_name_prefix="tether-call") as pool:
+        futures = {use_id: pool.submit(contextvars.copy_context().run, settle, call) for use_id, call in calls.items()}
+        answers.update({use_id: future.result() for use_id, future in futures.items()})
     return answers
 
 
 async def agate_all(gate: Gate, uses: Sequence[Use], who: Who, wait: Wait) -> dict[str, Outcome | str]:
-    """The async twin of ``gate_all``."""
+    """The async twin of ``gate_all``: the calls of one message are awaited together."""
     answers, calls = _submit_checked(uses, who, gate)
-    for use_id, call in calls.items():
-        answers[use_id] = await gate.acall(call)
     deadline = _deadline(wait)
-    for use_id, call in calls.items():
-        if deadline is not None and isinstance(answers[use_id], Pending):
-            answers[use_id] = await gate.acall(call, wait=_left(deadline))
+
+    async def settle(call: ToolCall) -> Outcome:
+        outcome = await gate.acall(call)
+        if deadline is not None and isinstance(outcome, Pending):
+            outcome = await gate.acall(call, wait=_left(deadline))
+        return outcome
+
+    outcomes = await asyncio.gather(*(settle(call) for call in calls.values()))
+    answers.update(zip(calls, outcomes, strict=True))
     return answers
 
 

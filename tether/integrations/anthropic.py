@@ -21,7 +21,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import Any, Literal, cast
 
 from tether.agent._gate import Gate
 from tether.integrations import require
@@ -31,7 +31,7 @@ from tether.integrations._calls import Who as _Who
 from tether.integrations._calls import agate_all as _agate_all
 from tether.integrations._calls import gate_all as _gate_all
 from tether.integrations._calls import get as _get
-from tether.model import Outcome, Pending
+from tether.model import Executed, Outcome, Pending
 
 try:
     from anthropic import Anthropic, AsyncAnthropic
@@ -141,7 +141,7 @@ def run_loop(
             model=model, max_tokens=max_tokens, messages=conversation, tools=tool_list, stream=False, **create
         )
         turns += 1
-        conversation.append(final.to_param())
+        conversation.append(_param(final))
         if not _asks(final):
             return loop.result(conversation, final, turns, finished=True)
         if turns >= max_turns:  # its calls stay unanswered: nothing runs that the model would never hear of
@@ -182,7 +182,7 @@ async def arun_loop(
             model=model, max_tokens=max_tokens, messages=conversation, tools=tool_list, stream=False, **create
         )
         turns += 1
-        conversation.append(final.to_param())
+        conversation.append(_param(final))
         if not _asks(final):
             return loop.result(conversation, final, turns, finished=True)
         if turns >= max_turns:  # its calls stay unanswered: nothing runs that the model would never hear of
@@ -222,10 +222,44 @@ class _Loop:
 # -- reading and writing Messages blocks -----------------------------------------------------------------------
 
 
+def _param(message: Message) -> MessageParam:
+    """The model's message as plain JSON params (the SDK's ``to_param`` keeps block objects, which ``json.dumps``
+    refuses): a conversation can be saved and handed back to ``run_loop`` later."""
+    content = [block.model_dump(mode="json", exclude_none=True) for block in message.content]
+    return cast(MessageParam, {"role": "assistant", "content": content})
+
+
+CONTENT_BLOCKS = frozenset({"text", "image", "document", "search_result"})
+"""Block types a tool may return as its result, sent to the model as blocks (an image stays an image)."""
+
+
+def _content(answer: Outcome | str) -> str | list[dict[str, Any]]:
+    if isinstance(answer, Executed) and _is_blocks(answer.result):
+        blocks: list[dict[str, Any]] = [dict(block) for block in answer.result]
+        if answer.window_ends_at is not None:
+            blocks.append(
+                {"type": "text", "text": f"(A human may undo this until {answer.window_ends_at.isoformat()}.)"}
+            )
+        return blocks
+    return answer if isinstance(answer, str) else answer.to_tool_result()
+
+
+def _is_blocks(result: Any) -> bool:
+    return (
+        isinstance(result, list)
+        and bool(result)
+        and all(isinstance(item, Mapping) and item.get("type") in CONTENT_BLOCKS for item in result)
+    )
+
+
 def _result(use: _Use, answer: Outcome | str) -> ToolResultBlockParam:
-    text = answer if isinstance(answer, str) else answer.to_tool_result()
     error = isinstance(answer, str) or answer.kind in _ERRORS
-    block: ToolResultBlockParam = {"type": "tool_result", "tool_use_id": use.id, "content": text, "is_error": error}
+    block: ToolResultBlockParam = {
+        "type": "tool_result",
+        "tool_use_id": use.id,
+        "content": _content(answer),  # type: ignore[typeddict-item]
+        "is_error": error,
+    }
     if use.toolset is not None:
         block["toolset_name"] = use.toolset
     return block
