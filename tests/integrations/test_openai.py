@@ -5,6 +5,7 @@ after each call is asserted from the wire."""
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import importlib
 import os
 import re
@@ -19,7 +20,7 @@ from typing import Any
 import agents
 import openai
 import pytest
-from agents import Agent, OpenAIChatCompletionsModel, OpenAIResponsesModel, Runner, RunState
+from agents import Agent, OpenAIChatCompletionsModel, OpenAIResponsesModel, RunContextWrapper, Runner, RunState
 from fake_llm_server import completion, fake_llm, function_call, output_message, response, tool_call
 from gates import RecordingGate
 
@@ -550,3 +551,53 @@ def test_the_docs_examples_run_as_written(tmp_path: Path, script: str) -> None:
         "call_30": "Top result for 'refund policy': double charges are always refunded in full.",
         "call_31": "email 'Refunds' sent to c7@example.com",
     }
+
+
+@dataclasses.dataclass
+class Desk:
+    """The application's own run context (``Runner.run(..., context=...)``)."""
+
+    operator: str
+
+
+def test_agents_a_tool_that_takes_the_run_context_gets_it_auto_or_approved(gate: RecordingGate) -> None:
+    @gate.tool(name="note_for_desk")
+    def note_for_desk(ctx: RunContextWrapper[Desk], text: str) -> str:
+        gate.ran.append(("note_for_desk", ctx.context.operator, text))
+        return f"{ctx.context.operator} noted {text}"
+
+    @gate.tool(name="pay_from_desk")
+    def pay_from_desk(ctx: RunContextWrapper[Desk], account: str) -> str:
+        gate.ran.append(("pay_from_desk", ctx.context.operator, account))
+        return f"{ctx.context.operator} paid {account}"
+
+    extra = (
+        '\n[tools.note_for_desk]\nrisk = "low"\nreversible = "yes"\n'
+        '[tools.pay_from_desk]\nrisk = "critical"\nreversible = "no"\n'
+    )
+    gate.plane.policy = Policy.from_toml(POLICY.read_text() + extra)
+    bridge = AgentsBridge(gate, agent="support-bot")
+    tools = bridge.function_tools("note_for_desk", "pay_from_desk")
+    assert sorted(tools[0].params_json_schema["properties"]) == ["text"]  # the context is not the model's to give
+    first = response(
+        function_call("call_40", "note_for_desk", {"text": "called back"}),
+        function_call("call_41", "pay_from_desk", {"account": "C-7"}),
+    )
+
+    async def main(url: str) -> Any:
+        async with openai.AsyncOpenAI(base_url=f"{url}/v1", api_key="test-key", max_retries=0) as async_client:
+            agent = Agent(
+                name="desk", instructions="Help.", tools=tools, model=OpenAIResponsesModel("gpt-fake", async_client)
+            )
+            return await bridge.run(agent, ASK, wait=10, context=Desk(operator="ana"))
+
+    with fake_llm(first, response(output_message("Done."))) as fake:
+        review = reviewer(gate, lambda _: Approve(by="alice"))
+        result = asyncio.run(main(fake.url))
+        review.join()
+        bodies = fake.bodies()
+    assert result.final_output == "Done."
+    assert outputs(bodies[1]) == {"call_40": "ana noted called back", "call_41": "ana paid C-7"}
+    assert sorted(gate.ran) == [("note_for_desk", "ana", "called back"), ("pay_from_desk", "ana", "C-7")]
+    recorded = gate.plane.actions(ActionFilter(tool="pay_from_desk"))[0]
+    assert recorded.call.args == {"account": "C-7"}  # the context is never recorded

@@ -1,7 +1,9 @@
 """Registered tools and their compensators: how the Gate calls them with the right arguments.
 
 A tool may take a parameter named ``idempotency_key``: the Gate then passes the action's ``call_id``, which stays
-the same across resumes and retries, so the tool can make a repeated effect harmless. A compensator (``undo=``)
+the same across resumes and retries, so the tool can make a repeated effect harmless. An integration may mark
+parameters as *injected* (the Agents SDK's ``RunContextWrapper``): they are not the model's arguments, are never
+recorded, and are given at run time from ``RUN_VALUES`` by the integration that runs the call. A compensator (``undo=``)
 is called with the arguments the tool ran with, plus ``result=`` (what the tool returned) if it takes it, plus
 ``idempotency_key=`` if it takes that.
 """
@@ -9,7 +11,8 @@ is called with the arguments the tool ran with, plus ``result=`` (what the tool 
 from __future__ import annotations
 
 import inspect
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
+from contextvars import ContextVar
 from dataclasses import dataclass
 from typing import Any
 
@@ -18,6 +21,10 @@ from tether.model import Reversibility
 from tether.policy import Declared
 
 IDEMPOTENCY_KEY = "idempotency_key"
+
+RUN_VALUES: ContextVar[Mapping[str, Any] | None] = ContextVar("tether_run_values", default=None)
+"""Values for injected parameters, by name, set by the integration around the call it makes (copied into the
+thread a sync tool runs in)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -28,6 +35,7 @@ class RegisteredTool:
     undo: Callable[..., Any] | None
     is_async: bool
     signature: inspect.Signature
+    injected: frozenset[str] = frozenset()  # parameters given at run time (RUN_VALUES), not by the model
 
     @classmethod
     def build(
@@ -55,12 +63,17 @@ class RegisteredTool:
             raise UsageError(
                 f"{what}: {IDEMPOTENCY_KEY} is supplied by the gate (the action's call_id), not by the caller"
             )
-        extra = {IDEMPOTENCY_KEY: "check"} if self.takes_key else {}
+        supplied = self.injected & set(args)
+        if supplied:
+            raise UsageError(f"{what}: {', '.join(sorted(supplied))} is given at run time, not by the caller")
+        extra: dict[str, Any] = {IDEMPOTENCY_KEY: "check"} if self.takes_key else {}
+        extra.update(dict.fromkeys(self.injected))
         try:
             self.signature.bind(**args, **extra)
         except TypeError as exc:
+            hidden = {IDEMPOTENCY_KEY, *self.injected}
             shown = self.signature.replace(
-                parameters=[p for p in self.signature.parameters.values() if p.name != IDEMPOTENCY_KEY]
+                parameters=[p for p in self.signature.parameters.values() if p.name not in hidden]
             )
             raise UsageError(f"{what} do not fit {self.name}{shown}: {exc}") from None
 
@@ -74,7 +87,17 @@ class RegisteredTool:
 
     def call(self, args: dict[str, Any], key: str) -> Any:
         """Run the tool (the coroutine, for an async tool) with the action's arguments and idempotency key."""
-        return self.fn(**args, **({IDEMPOTENCY_KEY: key} if self.takes_key else {}))
+        extra: dict[str, Any] = {IDEMPOTENCY_KEY: key} if self.takes_key else {}
+        if self.injected:
+            values = RUN_VALUES.get() or {}
+            missing = sorted(self.injected - set(values))
+            if missing:
+                raise UsageError(
+                    f"{self.name} needs {', '.join(missing)} at run time, which only the integration that runs it "
+                    "gives (it cannot run from the background worker or gate.resume alone)"
+                )
+            extra.update({name: values[name] for name in self.injected})
+        return self.fn(**args, **extra)
 
     def call_undo(self, args: dict[str, Any], result: Any, key: str) -> Any:
         assert self.undo is not None

@@ -10,10 +10,13 @@ without Tether's approval runs nothing. Also importable from ``tether.integratio
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
+import contextlib
+import dataclasses
+from collections.abc import Awaitable, Callable, Iterator
 from typing import Any
 
 from tether.agent._gate import Gate
+from tether.agent._tools import RUN_VALUES
 from tether.integrations import require
 from tether.integrations._calls import Use as _Use
 from tether.integrations._calls import Wait
@@ -48,6 +51,7 @@ class AgentsBridge:
         self.gate = gate
         self.who = _Who(agent, thread, None, confidence)
         self._bridged: set[str] = set()
+        self._context_param: dict[str, str] = {}  # tool -> its RunContextWrapper parameter, for tools that take one
 
     def function_tool(self, tool: str | Callable[..., Any], *, description: str | None = None) -> FunctionTool:
         """An SDK ``FunctionTool`` for a tool registered with the gate (by name, or the decorated function). Its
@@ -55,6 +59,11 @@ class AgentsBridge:
         them (JSON values)."""
         entry = _entry(self.gate, tool)
         schema = function_schema(_without_key(entry), name_override=entry.name, description_override=description)
+        if schema.takes_context:  # its first parameter is the SDK's RunContextWrapper: given at run time, not recorded
+            param = next(iter(entry.signature.parameters))
+            if param not in entry.injected:
+                self.gate._tools[entry.name] = dataclasses.replace(entry, injected=entry.injected | {param})
+            self._context_param[entry.name] = param
         self._bridged.add(entry.name)
         return FunctionTool(
             name=entry.name,
@@ -76,7 +85,8 @@ class AgentsBridge:
             use = _Use(call_id, tool, params)
             if _problem(self.gate, use) is not None:
                 return False  # nothing to approve: the invocation answers with the problem
-            return isinstance(await self.gate.acall(_call(use, self.who)), Pending)
+            with self._run_values(tool, context):
+                return isinstance(await self.gate.acall(_call(use, self.who)), Pending)
 
         return check
 
@@ -87,7 +97,9 @@ class AgentsBridge:
         what each call came to, by call id."""
         items = [i for i in state.get_interruptions() if i.tool_name in self._bridged and i.call_id]
         uses = {item.call_id: _Use(str(item.call_id), str(item.tool_name), _args(item.arguments)) for item in items}
-        answers = await _agate_all(self.gate, list(uses.values()), self.who, wait)
+        context = getattr(state, "_context", None)  # the run's RunContextWrapper, for approved calls that run here
+        with self._run_values(None, context):
+            answers = await _agate_all(self.gate, list(uses.values()), self.who, wait)
         for item in items:
             answer = answers[str(item.call_id)]
             if isinstance(answer, str) or answer.kind in _REFUSED:
@@ -123,6 +135,20 @@ class AgentsBridge:
             problem = _problem(self.gate, use)
             if problem is not None:
                 return problem
-            return (await self.gate.acall(_call(use, self.who))).to_tool_result()  # recorded, or submitted now
+            with self._run_values(tool, context):
+                return (await self.gate.acall(_call(use, self.who))).to_tool_result()  # recorded, or submitted now
 
         return invoke
+
+    @contextlib.contextmanager
+    def _run_values(self, tool: str | None, context: Any) -> Iterator[None]:
+        """Give the run's context to the tools that take one (``tool``, or every bridged tool) while Tether runs
+        them."""
+        names = [tool] if tool is not None else list(self._context_param)
+        values = {self._context_param[name]: context for name in names if name in self._context_param}
+        token = RUN_VALUES.set(values) if values and context is not None else None
+        try:
+            yield
+        finally:
+            if token is not None:
+                RUN_VALUES.reset(token)
