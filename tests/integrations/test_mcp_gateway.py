@@ -572,3 +572,23 @@ def _announced(process: subprocess.Popen[bytes], pattern: re.Pattern[str]) -> st
             threading.Thread(target=process.stderr.read, daemon=True).start()
             return found.group(1)
     raise AssertionError(f"exited with {process.wait()} before announcing its URL:\n{''.join(seen)}")
+
+
+def test_a_client_reports_its_confidence_and_reasoning_in_meta(mcp_workspace: Workspace) -> None:
+    async def scenario() -> None:
+        async with gateway(mcp_workspace, "--wait", "0.2") as session:
+            meta = {"tether/confidence": 0.5, "tether/reasoning": "the user may have meant another repo"}
+            unsure = await session.call_tool("search_docs", {"query": "billing"}, meta=meta)
+            assert unsure.is_error  # a low-risk tool, held: the client was unsure
+            assert "awaiting" in text(unsure).lower()
+            bad = await session.call_tool("search_docs", {"query": "x"}, meta={"tether/confidence": 7})
+            assert bad.is_error
+            assert "'tether/confidence' must be a number from 0 to 1" in text(bad)
+
+    run(scenario, mcp_workspace)
+    with mcp_workspace.plane() as plane:
+        (held,) = plane.pending()
+    assert (held.call.tool, held.call.confidence) == ("search_docs", 0.5)
+    assert held.call.reasoning == "the user may have meant another repo"
+    assert any("confidence 0.5" in reason for reason in held.verdict.explain())
+    assert mcp_workspace.effects("search_docs") == []

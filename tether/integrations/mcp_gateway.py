@@ -98,6 +98,13 @@ from mcp.types import (  # noqa: E402
 DELIVERED = "mcp.outcome_delivered"  # audit event: a held action's final outcome was returned to the agent
 CONNECT_TIMEOUT = 30.0  # seconds for the upstream server to start and complete the MCP handshake
 OPEN = frozenset({Status.PENDING, Status.APPROVED, Status.DEFERRED, Status.RUNNING, Status.UNKNOWN})
+CONFIDENCE_META = "tether/confidence"
+"""The ``_meta`` key of a ``tools/call`` request by which a client reports its confidence in the call (0 to 1): below
+the policy's thresholds the call is held (or urgent), as for any agent."""
+
+REASONING_META = "tether/reasoning"
+"""The ``_meta`` key for why the model made the call, shown to reviewers."""
+
 INSTRUCTIONS = (
     "Every tool call passes through Tether, a human-in-the-loop gate. A call a human must approve first returns "
     "'Awaiting approval (action ID)' and has not run: call the same tool again with the same arguments later to "
@@ -284,7 +291,15 @@ class Gateway:
             return ListToolsResult(tools=list(self.tools.values()))
 
         async def call_tool(ctx: ServerRequestContext[Any], params: CallToolRequestParams) -> CallToolResult:
-            return await self.call_tool(params.name, params.arguments)
+            meta = dict(params.meta or {})
+            confidence, reasoning = meta.get(CONFIDENCE_META), meta.get(REASONING_META)
+            if confidence is not None and (
+                isinstance(confidence, bool) or not isinstance(confidence, int | float) or not 0 <= confidence <= 1
+            ):
+                return _error(f"_meta {CONFIDENCE_META!r} must be a number from 0 to 1, got {confidence!r}")
+            if reasoning is not None and not isinstance(reasoning, str):
+                return _error(f"_meta {REASONING_META!r} must be text, got {reasoning!r}")
+            return await self.call_tool(params.name, params.arguments, confidence=confidence, reasoning=reasoning)
 
         instructions = "\n\n".join(part for part in (self.upstream.instructions, INSTRUCTIONS) if part)
         return Server(
@@ -297,15 +312,25 @@ class Gateway:
 
     # -- one call ------------------------------------------------------------------------------------------------
 
-    async def call_tool(self, name: str, arguments: dict[str, Any] | None) -> CallToolResult:
-        """Gate one call from the agent's client and say what happened, as an MCP tool result."""
+    async def call_tool(
+        self,
+        name: str,
+        arguments: dict[str, Any] | None,
+        *,
+        confidence: float | None = None,
+        reasoning: str | None = None,
+    ) -> CallToolResult:
+        """Gate one call from the agent's client and say what happened, as an MCP tool result. ``confidence`` and
+        ``reasoning`` are what the client said of the call (``_meta``), for the policy and the reviewers."""
         if name not in self.tools:
             return _error(f"Unknown tool {name!r}; this gateway serves: {', '.join(sorted(self.tools)) or 'none'}.")
         args = dict(arguments or {})
         call_id = ""
         try:
             call_id = await asyncio.to_thread(self._call_id, name, args)
-            call = ToolCall(tool=name, args=args, agent=self.agent, call_id=call_id)
+            call = ToolCall(
+                tool=name, args=args, agent=self.agent, call_id=call_id, confidence=confidence, reasoning=reasoning
+            )
             outcome = await self.gate.acall(call, wait=self.wait)
             action = await asyncio.to_thread(self._returning, outcome)
         except UpstreamLost:
