@@ -592,3 +592,23 @@ def test_a_client_reports_its_confidence_and_reasoning_in_meta(mcp_workspace: Wo
     assert held.call.reasoning == "the user may have meant another repo"
     assert any("confidence 0.5" in reason for reason in held.verdict.explain())
     assert mcp_workspace.effects("search_docs") == []
+
+
+def test_a_held_call_tells_a_client_that_asked_for_progress_what_it_waits_for(mcp_workspace: Workspace) -> None:
+    told: list[tuple[float, str | None]] = []
+
+    async def on_progress(progress: float, total: float | None, message: str | None) -> None:
+        told.append((progress, message))
+
+    async def scenario() -> None:
+        async with gateway(mcp_workspace, "--wait", "0.3") as session:
+            result = await session.call_tool("delete_repo", {"name": "legacy-api"}, progress_callback=on_progress)
+            action_id = held(result)
+            assert told, "no progress notification while the call waited"
+            assert told[0][0] == 0
+            assert told[0][1] == (
+                f"delete_repo is held for a human decision, Tether action {action_id}; waiting up to 0.3 s "
+                f"(tether approve {action_id} --by NAME)"
+            )
+
+    run(scenario, mcp_workspace)

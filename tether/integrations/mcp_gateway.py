@@ -40,12 +40,13 @@ import concurrent.futures
 import contextlib
 import hashlib
 import json
+import logging
 import os
 import shlex
 import signal
 import sys
 import threading
-from collections.abc import AsyncIterable, AsyncIterator, Callable, Iterator
+from collections.abc import AsyncIterable, AsyncIterator, Awaitable, Callable, Iterator
 from contextlib import AsyncExitStack, asynccontextmanager
 from dataclasses import dataclass
 from typing import Any, TextIO
@@ -98,6 +99,8 @@ from mcp.types import (  # noqa: E402
 DELIVERED = "mcp.outcome_delivered"  # audit event: a held action's final outcome was returned to the agent
 CONNECT_TIMEOUT = 30.0  # seconds for the upstream server to start and complete the MCP handshake
 OPEN = frozenset({Status.PENDING, Status.APPROVED, Status.DEFERRED, Status.RUNNING, Status.UNKNOWN})
+log = logging.getLogger("tether.mcp")
+
 CONFIDENCE_META = "tether/confidence"
 """The ``_meta`` key of a ``tools/call`` request by which a client reports its confidence in the call (0 to 1): below
 the policy's thresholds the call is held (or urgent), as for any agent."""
@@ -299,7 +302,13 @@ class Gateway:
                 return _error(f"_meta {CONFIDENCE_META!r} must be a number from 0 to 1, got {confidence!r}")
             if reasoning is not None and not isinstance(reasoning, str):
                 return _error(f"_meta {REASONING_META!r} must be text, got {reasoning!r}")
-            return await self.call_tool(params.name, params.arguments, confidence=confidence, reasoning=reasoning)
+
+            async def progress(step: float, message: str) -> None:
+                await ctx.session.report_progress(step, None, message)  # a no-op unless the client asked for progress
+
+            return await self.call_tool(
+                params.name, params.arguments, confidence=confidence, reasoning=reasoning, progress=progress
+            )
 
         instructions = "\n\n".join(part for part in (self.upstream.instructions, INSTRUCTIONS) if part)
         return Server(
@@ -319,9 +328,11 @@ class Gateway:
         *,
         confidence: float | None = None,
         reasoning: str | None = None,
+        progress: Callable[[float, str], Awaitable[None]] | None = None,
     ) -> CallToolResult:
         """Gate one call from the agent's client and say what happened, as an MCP tool result. ``confidence`` and
-        ``reasoning`` are what the client said of the call (``_meta``), for the policy and the reviewers."""
+        ``reasoning`` are what the client said of the call (``_meta``), for the policy and the reviewers. While a
+        held call waits, ``progress`` is told every few seconds which action it is and where to decide it."""
         if name not in self.tools:
             return _error(f"Unknown tool {name!r}; this gateway serves: {', '.join(sorted(self.tools)) or 'none'}.")
         args = dict(arguments or {})
@@ -331,7 +342,16 @@ class Gateway:
             call = ToolCall(
                 tool=name, args=args, agent=self.agent, call_id=call_id, confidence=confidence, reasoning=reasoning
             )
-            outcome = await self.gate.acall(call, wait=self.wait)
+            outcome = await self.gate.acall(call)
+            if isinstance(outcome, Pending) and self.wait > 0:
+                ticker = None
+                if progress is not None:
+                    ticker = asyncio.create_task(_keep_telling(progress, self._waiting(name, outcome.action_id)))
+                try:
+                    outcome = await self.gate.acall(call, wait=self.wait)
+                finally:
+                    if ticker is not None:
+                        ticker.cancel()
             action = await asyncio.to_thread(self._returning, outcome)
         except UpstreamLost:
             found = await asyncio.to_thread(self._plane.store.find_call, self.agent, call_id)
@@ -344,6 +364,11 @@ class Gateway:
         except TetherError as exc:
             return _error(f"Tether could not gate this call: {exc}")
         return _result(name, outcome, action)
+
+    def _waiting(self, tool: str, action_id: str) -> str:
+        base = self.gate.plane.policy.config.notify.base_url
+        where = f": {base.rstrip('/')}/actions/{action_id}" if base else f" (tether approve {action_id} --by NAME)"
+        return f"{tool} is held for a human decision, Tether action {action_id}; waiting up to {self.wait:g} s{where}"
 
     def _call_id(self, tool: str, args: dict[str, Any]) -> str:
         """The idempotency key of this call: the open (or undelivered) generation, or the next one."""
@@ -419,6 +444,22 @@ class Gateway:
         if result.is_error:
             raise UpstreamToolError(_text(result) or "the upstream tool reported an error")
         return result.model_dump(mode="json", by_alias=True, exclude_none=True)
+
+
+PROGRESS_EVERY = 5.0
+"""Seconds between progress notifications while a held call waits (the first is sent at once)."""
+
+
+async def _keep_telling(progress: Callable[[float, str], Awaitable[None]], message: str) -> None:
+    step = 0
+    while True:
+        try:
+            await progress(step, message)
+        except Exception:  # a client that went away: the wait goes on, the result is kept for the next pickup
+            log.debug("progress notification not sent", exc_info=True)
+            return
+        step += 1
+        await asyncio.sleep(PROGRESS_EVERY)
 
 
 def _held(action: Action) -> bool:
