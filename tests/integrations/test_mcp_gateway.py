@@ -25,6 +25,7 @@ from mcp import ClientSession, StdioServerParameters, stdio_client
 from mcp.client.streamable_http import streamable_http_client
 from mcp.shared.exceptions import MCPError
 from mcp.types import CallToolResult, TextContent
+from waiting import until
 
 from tether import Approve, Declared, Policy, Reject, Reversibility, Risk, Status
 from tether.integrations.mcp_gateway import DELIVERED, call_digest, declared_from, parse_listen
@@ -612,3 +613,22 @@ def test_a_held_call_tells_a_client_that_asked_for_progress_what_it_waits_for(mc
             )
 
     run(scenario, mcp_workspace)
+
+
+def test_an_approved_call_runs_upstream_once_even_if_the_model_never_calls_again(mcp_workspace: Workspace) -> None:
+    async def scenario() -> None:
+        async with gateway(mcp_workspace, "--wait", "0") as session:
+            action_id = held(await session.call_tool("delete_repo", {"name": "legacy-api"}))
+            approved = await anyio.to_thread.run_sync(mcp_workspace.cli, "approve", action_id, "--by", "alice")
+            assert approved.returncode == 0, approved.stderr
+            # nobody calls again: the gateway, which holds the upstream connection, runs it
+            await until(lambda: mcp_workspace.effects("delete_repo"), timeout=20, message="the approved call never ran")
+            picked_up = await session.call_tool("delete_repo", {"name": "legacy-api"})  # the model's next look
+            assert not picked_up.is_error, text(picked_up)
+            assert text(picked_up) == "deleted legacy-api"
+
+    run(scenario, mcp_workspace)
+    assert mcp_workspace.effects("delete_repo") == [{"name": "legacy-api"}]
+    with mcp_workspace.plane() as plane:
+        (action,) = plane.store.list_actions(_by_tool("delete_repo"))
+        assert action.status is Status.EXECUTED

@@ -56,7 +56,7 @@ import anyio.abc
 
 from tether import __version__
 from tether.agent._gate import Gate
-from tether.errors import TetherError, UsageError
+from tether.errors import ClaimConflict, TetherError, UsageError
 from tether.integrations import require
 from tether.model import (
     Action,
@@ -73,7 +73,7 @@ from tether.model import (
 )
 from tether.plane import ControlPlane
 from tether.policy import Declared
-from tether.store import EventDraft
+from tether.store import ActionFilter, EventDraft
 
 require("mcp", "mcp")
 
@@ -412,6 +412,35 @@ class Gateway:
             self._plane.store.append_events([draft], at=self._plane.clock.now())
         return action
 
+    # -- approved while nobody waited --------------------------------------------------------------------------------
+
+    async def run_approved(self) -> None:
+        """Run, upstream, the calls a reviewer approved after their caller stopped waiting: the gateway holds the
+        upstream connection, so it runs them itself, once, and keeps the result for the model's next identical
+        call to pick up. A gateway that starts again runs the ones approved while it was down."""
+        while True:
+            try:
+                await self.run_approved_once()
+            except TetherError as exc:  # the store is down for a moment: the next pass tries again
+                log.warning("approved calls not run this pass: %s", exc)
+            await asyncio.sleep(RUN_APPROVED_EVERY)
+
+    async def run_approved_once(self) -> int:
+        """One pass: how many approved calls it ran."""
+        if not self.tools:
+            return 0
+        query = ActionFilter(
+            status={Status.APPROVED}, agent=self.agent, tools=set(self.tools), oldest_first=True, limit=100
+        )
+        ran = 0
+        for action in await asyncio.to_thread(self._plane.actions, query):
+            try:
+                await self.gate.aresume(action.id)  # claimed first: a caller resuming it too never doubles it
+                ran += 1
+            except ClaimConflict:
+                continue
+        return ran
+
     # -- running a tool upstream -----------------------------------------------------------------------------------
 
     def _forwarder(self, name: str) -> Callable[..., dict[str, Any]]:
@@ -445,6 +474,9 @@ class Gateway:
             raise UpstreamToolError(_text(result) or "the upstream tool reported an error")
         return result.model_dump(mode="json", by_alias=True, exclude_none=True)
 
+
+RUN_APPROVED_EVERY = 1.0
+"""Seconds between the gateway's looks for calls approved while nobody waited on them."""
 
 PROGRESS_EVERY = 5.0
 """Seconds between progress notifications while a held call waits (the first is sent at once)."""
@@ -551,6 +583,7 @@ async def serve_gateway(
         try:
             async with anyio.create_task_group() as group:
                 group.start_soon(_watch, connection, on_upstream_lost, group.cancel_scope)
+                group.start_soon(gateway.run_approved)
                 server = gateway.server()
                 if listen is None:
                     async with stdio_server() as (read, write):
