@@ -632,3 +632,18 @@ def test_an_approved_call_runs_upstream_once_even_if_the_model_never_calls_again
     with mcp_workspace.plane() as plane:
         (action,) = plane.store.list_actions(_by_tool("delete_repo"))
         assert action.status is Status.EXECUTED
+
+
+def test_a_reworded_call_is_a_new_request_and_names_the_one_still_held(mcp_workspace: Workspace) -> None:
+    async def scenario() -> None:
+        async with gateway(mcp_workspace, "--wait", "0") as session:
+            first = held(await session.call_tool("delete_repo", {"name": "legacy-api"}))
+            reworded = await session.call_tool("delete_repo", {"name": "legacy-api-v1"})
+            assert held(reworded) != first
+            assert (
+                f'Also still waiting for a decision on delete_repo: action {first} with {{"name": "legacy-api"}}.'
+                in text(reworded)
+            )
+
+    run(scenario, mcp_workspace)
+    assert mcp_workspace.effects("delete_repo") == []

@@ -363,7 +363,23 @@ class Gateway:
             )
         except TetherError as exc:
             return _error(f"Tether could not gate this call: {exc}")
-        return _result(name, outcome, action)
+        result = _result(name, outcome, action)
+        if isinstance(outcome, Pending) and action.status is Status.PENDING:
+            others = await asyncio.to_thread(self._also_held, action)
+            if others:
+                result.content.append(TextContent(type="text", text=others))
+        return result
+
+    def _also_held(self, action: Action) -> str | None:
+        """The other calls of this tool still held, so the model can tell the user what else waits (a reworded
+        call is a new request: the first one stays held until a human decides it)."""
+        query = ActionFilter(status={Status.PENDING}, agent=self.agent, tool=action.call.tool, oldest_first=True)
+        others = [a for a in self._plane.actions(query) if a.id != action.id]
+        if not others:
+            return None
+        listed = "; ".join(f"action {a.id} with {json.dumps(a.call.args, sort_keys=True)}" for a in others[:5])
+        more = f" (and {len(others) - 5} more)" if len(others) > 5 else ""
+        return f"Also still waiting for a decision on {action.call.tool}: {listed}{more}."
 
     def _waiting(self, tool: str, action_id: str) -> str:
         base = self.gate.plane.policy.config.notify.base_url
