@@ -34,6 +34,18 @@ def build(ledger: Path) -> MCPServer:
         with ledger.open("a", encoding="utf-8") as file:
             file.write(json.dumps({"tool": tool, "args": args}) + "\n")
 
+    @server.resource("docs://readme", description="The documentation's front page.")
+    def readme() -> str:
+        return "Welcome to the docs."
+
+    @server.resource("orders://{order}", description="One order, by id.")
+    def order_resource(order: str) -> str:
+        return f"order {order}: paid"
+
+    @server.prompt(description="Triage a support ticket.")
+    def triage(ticket: str) -> str:
+        return f"Triage ticket {ticket}: what does the customer need?"
+
     @server.tool(description="Search the documentation.", annotations=READ_ONLY)
     def search_docs(query: str) -> str:
         record("search_docs", query=query)

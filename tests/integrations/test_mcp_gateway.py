@@ -30,7 +30,7 @@ from waiting import until
 from tether import Approve, Declared, Policy, Reject, Reversibility, Risk, Status
 from tether.integrations.mcp_gateway import DELIVERED, call_digest, declared_from, parse_listen
 from tether.plane import ControlPlane
-from tether.store import open_store
+from tether.store import ActionFilter, open_store
 
 UPSTREAM = Path(__file__).with_name("mcp_upstream.py")
 ROOT = Path(__file__).resolve().parents[2]
@@ -647,3 +647,24 @@ def test_a_reworded_call_is_a_new_request_and_names_the_one_still_held(mcp_works
 
     run(scenario, mcp_workspace)
     assert mcp_workspace.effects("delete_repo") == []
+
+
+def test_resources_and_prompts_pass_through_ungated(mcp_workspace: Workspace) -> None:
+    async def scenario() -> None:
+        async with gateway(mcp_workspace, "--wait", "0") as session:
+            listed = await session.list_resources()
+            assert [str(r.uri) for r in listed.resources] == ["docs://readme"]
+            templates = await session.list_resource_templates()
+            assert [t.uri_template for t in templates.resource_templates] == ["orders://{order}"]
+            readme = await session.read_resource("docs://readme")
+            assert readme.contents[0].text == "Welcome to the docs."
+            order = await session.read_resource("orders://O-7")
+            assert order.contents[0].text == "order O-7: paid"
+            prompts = await session.list_prompts()
+            assert [p.name for p in prompts.prompts] == ["triage"]
+            prompt = await session.get_prompt("triage", {"ticket": "T-42"})
+            assert "Triage ticket T-42" in prompt.messages[0].content.text
+
+    run(scenario, mcp_workspace)
+    with mcp_workspace.plane() as plane:
+        assert plane.store.list_actions(ActionFilter()) == []  # reading is not acting: nothing gated or recorded

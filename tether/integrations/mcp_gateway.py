@@ -317,7 +317,50 @@ class Gateway:
             instructions=instructions,
             on_list_tools=list_tools,
             on_call_tool=call_tool,
+            **self._passed_through(),
         )
+
+    def _passed_through(self) -> dict[str, Any]:
+        """Handlers that hand the upstream's resources, prompts and completions to the client unchanged: only tool
+        calls act on the world, so only they are gated. Offered only when the upstream offers them."""
+        session = self.upstream.session
+        capabilities = session.server_capabilities
+        handlers: dict[str, Any] = {}
+        if capabilities is None:
+            return handlers
+        if capabilities.resources is not None:
+
+            async def list_resources(ctx: Any, params: PaginatedRequestParams | None) -> Any:
+                return await session.list_resources(params=params)
+
+            async def list_resource_templates(ctx: Any, params: PaginatedRequestParams | None) -> Any:
+                return await session.list_resource_templates(params=params)
+
+            async def read_resource(ctx: Any, params: Any) -> Any:
+                return await session.read_resource(str(params.uri))
+
+            handlers.update(
+                on_list_resources=list_resources,
+                on_list_resource_templates=list_resource_templates,
+                on_read_resource=read_resource,
+            )
+        if capabilities.prompts is not None:
+
+            async def list_prompts(ctx: Any, params: PaginatedRequestParams | None) -> Any:
+                return await session.list_prompts(params=params)
+
+            async def get_prompt(ctx: Any, params: Any) -> Any:
+                return await session.get_prompt(params.name, params.arguments)
+
+            handlers.update(on_list_prompts=list_prompts, on_get_prompt=get_prompt)
+        if capabilities.completions is not None:
+
+            async def complete(ctx: Any, params: Any) -> Any:
+                context = params.context.arguments if params.context is not None else None
+                return await session.complete(params.ref, params.argument.model_dump(), context)
+
+            handlers["on_completion"] = complete
+        return handlers
 
     # -- one call ------------------------------------------------------------------------------------------------
 
