@@ -24,7 +24,7 @@ from agents import Agent, OpenAIChatCompletionsModel, OpenAIResponsesModel, RunC
 from fake_llm_server import completion, fake_llm, function_call, output_message, response, tool_call
 from gates import RecordingGate
 
-from tether import Action, Approve, Decision, Gate, Policy, Reject
+from tether import Action, Approve, Decision, Gate, Policy, Reject, UsageError
 from tether.integrations.openai import (
     AgentsBridge,
     arun_chat_loop,
@@ -601,3 +601,27 @@ def test_agents_a_tool_that_takes_the_run_context_gets_it_auto_or_approved(gate:
     assert sorted(gate.ran) == [("note_for_desk", "ana", "called back"), ("pay_from_desk", "ana", "C-7")]
     recorded = gate.plane.actions(ActionFilter(tool="pay_from_desk"))[0]
     assert recorded.call.args == {"account": "C-7"}  # the context is never recorded
+
+
+def test_agents_an_sdk_approval_counts_where_the_process_names_its_reviewer(gate: Gate) -> None:
+    """An application whose user reviews their own agent's calls in-process: state.approve is that person's Tether
+    approval, recorded under their name, and the call runs once."""
+    first = response(function_call("call_45", "create_payment", {"account": "C-9", "amount": 9.0}))
+    bridge = AgentsBridge(gate, agent="support-bot", reviewer="ana")
+
+    async def main(url: str) -> Any:
+        async with openai.AsyncOpenAI(base_url=f"{url}/v1", api_key="test-key", max_retries=0) as async_client:
+            model = OpenAIResponsesModel("gpt-fake", async_client)
+            agent = Agent(name="support", tools=bridge.function_tools(), model=model)
+            result = await Runner.run(agent, ASK)
+            state = result.to_state()
+            state.approve(state.get_interruptions()[0])
+            return await Runner.run(agent, state)
+
+    with fake_llm(first, response(output_message("Handled."))) as fake:
+        asyncio.run(main(fake.url))
+    (action,) = gate.plane.actions(ActionFilter(tool="create_payment"))
+    assert action.decision == Approve(by="ana", note="approved in the Agents SDK")
+    assert ran(gate) == [("create_payment", "C-9", 9.0, "call_45")]
+    with pytest.raises(UsageError, match="names the person deciding"):
+        AgentsBridge(gate, agent="support-bot", reviewer="support-bot")

@@ -10,6 +10,7 @@ without Tether's approval runs nothing. Also importable from ``tether.integratio
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import dataclasses
 from collections.abc import Awaitable, Callable, Iterator
@@ -17,6 +18,7 @@ from typing import Any
 
 from tether.agent._gate import Gate
 from tether.agent._tools import RUN_VALUES
+from tether.errors import DecisionError, UsageError
 from tether.integrations import require
 from tether.integrations._calls import Use as _Use
 from tether.integrations._calls import Wait
@@ -27,7 +29,7 @@ from tether.integrations._calls import problem as _problem
 from tether.integrations._calls import registered as _entry
 from tether.integrations._calls import to_call as _call
 from tether.integrations._calls import without_key as _without_key
-from tether.model import Outcome, Pending
+from tether.model import Approve, Decision, Outcome, Pending, Reject
 
 try:
     from agents import Agent, FunctionTool, RunContextWrapper, Runner, RunResult, RunState
@@ -45,10 +47,24 @@ _REFUSED = frozenset({"rejected", "denied", "responded"})  # what the Agents SDK
 class AgentsBridge:
     """Gated tools for the OpenAI Agents SDK, whose ``needs_approval`` Tether decides (see the module docstring).
 
-    ``agent`` is the name Tether knows the agent by (its lanes are ``agent/tool``)."""
+    ``agent`` is the name Tether knows the agent by (its lanes are ``agent/tool``). ``reviewer`` names the person
+    whose ``state.approve(item)`` / ``state.reject(item)`` in this process are Tether decisions (an application
+    whose user reviews their own agent's calls, on an in-process gate); without it, only Tether's reviewers
+    decide, and an SDK approval runs nothing."""
 
-    def __init__(self, gate: Gate, *, agent: str, thread: str | None = None, confidence: float | None = None):
+    def __init__(
+        self,
+        gate: Gate,
+        *,
+        agent: str,
+        thread: str | None = None,
+        confidence: float | None = None,
+        reviewer: str | None = None,
+    ):
+        if reviewer is not None and (not reviewer.strip() or reviewer == agent):
+            raise UsageError("AgentsBridge(reviewer=...) names the person deciding, not the agent")
         self.gate = gate
+        self.reviewer = reviewer
         self.who = _Who(agent, thread, None, confidence)
         self._bridged: set[str] = set()
         self._context_param: dict[str, str] = {}  # tool -> its RunContextWrapper parameter, for tools that take one
@@ -86,7 +102,8 @@ class AgentsBridge:
             if _problem(self.gate, use) is not None:
                 return False  # nothing to approve: the invocation answers with the problem
             with self._run_values(tool, context):
-                return isinstance(await self.gate.acall(_call(use, self.who)), Pending)
+                outcome = await self._decided_in_sdk(await self.gate.acall(_call(use, self.who)), use, context)
+                return isinstance(outcome, Pending)
 
         return check
 
@@ -136,9 +153,27 @@ class AgentsBridge:
             if problem is not None:
                 return problem
             with self._run_values(tool, context):
-                return (await self.gate.acall(_call(use, self.who))).to_tool_result()  # recorded, or submitted now
+                outcome = await self.gate.acall(_call(use, self.who))  # recorded, or submitted now
+                return (await self._decided_in_sdk(outcome, use, context)).to_tool_result()
 
         return invoke
+
+    async def _decided_in_sdk(self, outcome: Outcome, use: _Use, context: Any) -> Outcome:
+        """A held call the application approved or rejected in the SDK, with ``reviewer`` set: that is the
+        reviewer's decision in Tether (recorded under their name), and the call runs, or not, accordingly."""
+        if self.reviewer is None or not isinstance(outcome, Pending) or context is None:
+            return outcome
+        verdict = context.is_tool_approved(use.name, use.id)
+        if verdict is None:
+            return outcome
+        decision: Decision = (
+            Approve(by=self.reviewer, note="approved in the Agents SDK")
+            if verdict
+            else Reject(by=self.reviewer, note="rejected in the Agents SDK")
+        )
+        with contextlib.suppress(DecisionError):  # decided meanwhile in Tether: that decision stands
+            await asyncio.to_thread(self.gate.decide, outcome.action_id, decision)
+        return await self.gate.acall(_call(use, self.who))
 
     @contextlib.contextmanager
     def _run_values(self, tool: str | None, context: Any) -> Iterator[None]:
