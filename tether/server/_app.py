@@ -71,7 +71,16 @@ def create_app(
                 with contextlib.suppress(asyncio.CancelledError):
                     await sweeper
 
-    app = FastAPI(title="Tether", version=__version__, description=DESCRIPTION, lifespan=lifespan)
+    # FastAPI's own OpenTelemetry spans: one per request, in the caller's trace. Its per-request operation spans
+    # (dependencies, endpoint, serialization) are left out: three more spans per request say nothing a reader of
+    # Tether's traces needs, and the verdict belongs on the request's own span.
+    app = FastAPI(
+        title="Tether",
+        version=__version__,
+        description=DESCRIPTION,
+        lifespan=lifespan,
+        telemetry={"operation_spans": False},
+    )
     app.state.plane = plane
     app.state.tokens = tokens or Tokens(plane.store, plane.clock)
     app.state.metrics = Metrics(plane)
