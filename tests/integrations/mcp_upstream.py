@@ -19,11 +19,21 @@ from typing import Any
 
 import anyio
 import uvicorn
-from mcp.server.mcpserver import MCPServer
+from mcp.server.mcpserver import Context, MCPServer
 from mcp.server.mcpserver.exceptions import ToolError
 from mcp.types import ToolAnnotations
+from pydantic import BaseModel
 
 READ_ONLY = ToolAnnotations(read_only_hint=True)
+
+
+class Confirmation(BaseModel):
+    """What archive_repo asks its user (MCP elicitation)."""
+
+    confirm: bool
+    reason: str
+
+
 DESTRUCTIVE = ToolAnnotations(read_only_hint=False, destructive_hint=True)
 
 
@@ -45,6 +55,14 @@ def build(ledger: Path) -> MCPServer:
     @server.prompt(description="Triage a support ticket.")
     def triage(ticket: str) -> str:
         return f"Triage ticket {ticket}: what does the customer need?"
+
+    @server.tool(description="Archive a repository, after asking the user to confirm.")
+    async def archive_repo(name: str, ctx: Context) -> str:
+        answer = await ctx.elicit(f"Archive {name}?", Confirmation)
+        if answer.action != "accept" or not answer.data.confirm:
+            return f"{name} kept: the user said no"
+        record("archive_repo", name=name, reason=answer.data.reason)
+        return f"archived {name} ({answer.data.reason})"
 
     @server.tool(description="Search the documentation.", annotations=READ_ONLY)
     def search_docs(query: str) -> str:

@@ -24,7 +24,7 @@ from cli_runner import tether
 from mcp import ClientSession, StdioServerParameters, stdio_client
 from mcp.client.streamable_http import streamable_http_client
 from mcp.shared.exceptions import MCPError
-from mcp.types import CallToolResult, TextContent
+from mcp.types import CallToolResult, ElicitResult, TextContent
 from waiting import until
 
 from tether import Approve, Declared, Policy, Reject, Reversibility, Risk, Status
@@ -44,6 +44,7 @@ TOOLS = {
     "lookup_order",
     "post_note",
     "crash_server",
+    "archive_repo",
 }
 POLICY = """
 [tools.search_docs]      # readOnlyHint upstream
@@ -55,6 +56,10 @@ risk = "low"
 reversible = "yes"
 
 [tools.crash_server]
+risk = "low"
+reversible = "yes"
+
+[tools.archive_repo]     # asks its user to confirm (MCP elicitation), through the gateway
 risk = "low"
 reversible = "yes"
 
@@ -142,7 +147,9 @@ def mcp_workspace(tmp_path: Path) -> Workspace:
 
 
 @asynccontextmanager
-async def gateway(workspace: Workspace, *options: str, upstream_url: str | None = None) -> AsyncIterator[ClientSession]:
+async def gateway(
+    workspace: Workspace, *options: str, upstream_url: str | None = None, elicitation_callback: Any = None
+) -> AsyncIterator[ClientSession]:
     """A client session with a `tether mcp-gateway` process (its stderr goes to the workspace's log)."""
     params = StdioServerParameters(
         command=sys.executable,
@@ -151,7 +158,10 @@ async def gateway(workspace: Workspace, *options: str, upstream_url: str | None 
         cwd=workspace.root,
     )
     with workspace.log.open("a", encoding="utf-8") as log:
-        async with stdio_client(params, errlog=log) as (read, write), ClientSession(read, write) as session:
+        async with (
+            stdio_client(params, errlog=log) as (read, write),
+            ClientSession(read, write, elicitation_callback=elicitation_callback) as session,
+        ):
             with anyio.fail_after(TIMEOUT):
                 await session.initialize()
             yield session
@@ -668,3 +678,21 @@ def test_resources_and_prompts_pass_through_ungated(mcp_workspace: Workspace) ->
     run(scenario, mcp_workspace)
     with mcp_workspace.plane() as plane:
         assert plane.store.list_actions(ActionFilter()) == []  # reading is not acting: nothing gated or recorded
+
+
+def test_an_upstream_tool_that_asks_its_user_is_answered_by_the_client(mcp_workspace: Workspace) -> None:
+    asked: list[str] = []
+
+    async def answer(context: Any, params: Any) -> ElicitResult:
+        asked.append(params.message)
+        return ElicitResult(action="accept", content={"confirm": True, "reason": "end of life"})
+
+    async def scenario() -> None:
+        async with gateway(mcp_workspace, "--wait", "0", elicitation_callback=answer) as session:
+            result = await session.call_tool("archive_repo", {"name": "legacy-api"})
+            assert not result.is_error, text(result)
+            assert text(result) == "archived legacy-api (end of life)"
+
+    run(scenario, mcp_workspace)
+    assert asked == ["Archive legacy-api?"]
+    assert mcp_workspace.effects("archive_repo") == [{"name": "legacy-api", "reason": "end of life"}]

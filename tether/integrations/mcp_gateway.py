@@ -86,9 +86,15 @@ from mcp.shared.exceptions import MCPError  # noqa: E402
 from mcp.shared.message import SessionMessage  # noqa: E402
 from mcp.types import (  # noqa: E402
     CONNECTION_CLOSED,
+    INVALID_REQUEST,
     REQUEST_TIMEOUT,
     CallToolRequestParams,
     CallToolResult,
+    CreateMessageRequest,
+    CreateMessageResult,
+    ElicitRequest,
+    ElicitResult,
+    ErrorData,
     ListToolsResult,
     PaginatedRequestParams,
     TextContent,
@@ -158,9 +164,36 @@ class Upstream:
     instructions: str | None = None
 
 
+class Downstream:
+    """The client the gateway serves, as the upstream sees it: an upstream tool that asks its user something
+    (``ctx.elicit``) or asks for a model completion (sampling) is answered by the client whose call it is running,
+    as it would be without the gateway. Over stdio there is one client; over HTTP, the one that called last."""
+
+    def __init__(self) -> None:
+        self.session: Any = None
+
+    async def elicit(self, context: Any, params: Any) -> Any:
+        return await self._ask(ElicitRequest(params=params), ElicitResult, "an answer to the upstream's question")
+
+    async def sample(self, context: Any, params: Any) -> Any:
+        return await self._ask(CreateMessageRequest(params=params), CreateMessageResult, "a model completion")
+
+    async def _ask(self, request: Any, result: Any, what: str) -> Any:
+        if self.session is None:
+            return ErrorData(code=INVALID_REQUEST, message=f"no client is connected to the gateway to give {what}")
+        try:
+            return await self.session.send_request(request, result)
+        except MCPError as exc:
+            return ErrorData(code=exc.code, message=exc.message)
+
+
 @asynccontextmanager
 async def connect_upstream(
-    command: str | None = None, url: str | None = None, *, errlog: TextIO | None = None
+    command: str | None = None,
+    url: str | None = None,
+    *,
+    errlog: TextIO | None = None,
+    downstream: Downstream | None = None,
 ) -> AsyncIterator[Upstream]:
     """Start the upstream server (``command``, over stdio; it inherits this process's environment) or connect to
     it (``url``, streamable HTTP), and complete the MCP handshake."""
@@ -186,7 +219,10 @@ async def connect_upstream(
             group = await stack.enter_async_context(anyio.create_task_group())
             stack.callback(group.cancel_scope.cancel)
             group.start_soon(_relay, read, relay_send, closed)
-            session = await stack.enter_async_context(ClientSession(relay_receive, write))
+            callbacks: dict[str, Any] = {}
+            if downstream is not None:
+                callbacks = {"elicitation_callback": downstream.elicit, "sampling_callback": downstream.sample}
+            session = await stack.enter_async_context(ClientSession(relay_receive, write, **callbacks))
             try:
                 with anyio.fail_after(CONNECT_TIMEOUT):
                     init = await session.initialize()
@@ -231,7 +267,15 @@ class Gateway:
     """The upstream's tools registered with ``gate`` (each forwards to the upstream session) and served as an
     MCP server whose every call goes through the gate. Needs a Gate on a local store (``Gate(policy, db)``)."""
 
-    def __init__(self, gate: Gate, upstream: Upstream, *, agent: str = "mcp", wait: float = 30.0) -> None:
+    def __init__(
+        self,
+        gate: Gate,
+        upstream: Upstream,
+        *,
+        agent: str = "mcp",
+        wait: float = 30.0,
+        downstream: Downstream | None = None,
+    ) -> None:
         if not isinstance(gate.plane, ControlPlane):
             raise UsageError("the MCP gateway needs a Gate on a local store (--db): it keeps its bookkeeping there")
         if not agent:
@@ -240,6 +284,7 @@ class Gateway:
             raise UsageError(f"--wait must not be negative, got {wait}")
         self.gate = gate
         self.upstream = upstream
+        self.downstream = downstream
         self.agent = agent
         self.wait = wait
         self.tools: dict[str, Tool] = {}
@@ -294,6 +339,8 @@ class Gateway:
             return ListToolsResult(tools=list(self.tools.values()))
 
         async def call_tool(ctx: ServerRequestContext[Any], params: CallToolRequestParams) -> CallToolResult:
+            if self.downstream is not None:
+                self.downstream.session = ctx.session  # who answers the upstream's questions during this call
             meta = dict(params.meta or {})
             confidence, reasoning = meta.get(CONFIDENCE_META), meta.get(REASONING_META)
             if confidence is not None and (
@@ -633,8 +680,9 @@ async def serve_gateway(
     """Connect to the upstream, register its tools with ``gate`` and serve them — over stdio until the client
     closes it, or over streamable HTTP at ``listen`` (``HOST:PORT``, path ``/mcp``) until interrupted. The gate's
     worker runs meanwhile (timers, deferred calls)."""
-    async with connect_upstream(upstream, upstream_url) as connection:
-        gateway = Gateway(gate, connection, agent=agent, wait=wait)
+    downstream = Downstream()
+    async with connect_upstream(upstream, upstream_url, downstream=downstream) as connection:
+        gateway = Gateway(gate, connection, agent=agent, wait=wait, downstream=downstream)
         await gateway.load_tools()
         for line in gateway.describe():
             announce(line)
