@@ -21,7 +21,7 @@ import anyio
 import uvicorn
 from mcp.server.mcpserver import Context, MCPServer
 from mcp.server.mcpserver.exceptions import ToolError
-from mcp.types import ToolAnnotations
+from mcp.types import SamplingMessage, TextContent, ToolAnnotations
 from pydantic import BaseModel
 
 READ_ONLY = ToolAnnotations(read_only_hint=True)
@@ -63,6 +63,12 @@ def build(ledger: Path) -> MCPServer:
             return f"{name} kept: the user said no"
         record("archive_repo", name=name, reason=answer.data.reason)
         return f"archived {name} ({answer.data.reason})"
+
+    @server.tool(description="Summarize a repository with the client's model (MCP sampling).", annotations=READ_ONLY)
+    async def summarize_repo(name: str, ctx: Context) -> str:
+        asked = SamplingMessage(role="user", content=TextContent(type="text", text=f"Summarize {name}"))
+        answer = await ctx.session.create_message([asked], max_tokens=50)
+        return f"summary of {name}: {answer.content.text}"
 
     @server.tool(description="Search the documentation.", annotations=READ_ONLY)
     def search_docs(query: str) -> str:

@@ -24,7 +24,7 @@ from cli_runner import tether
 from mcp import ClientSession, StdioServerParameters, stdio_client
 from mcp.client.streamable_http import streamable_http_client
 from mcp.shared.exceptions import MCPError
-from mcp.types import CallToolResult, ElicitResult, TextContent
+from mcp.types import CallToolResult, CreateMessageResult, ElicitResult, TextContent
 from waiting import until
 
 from tether import Approve, Declared, Policy, Reject, Reversibility, Risk, Status
@@ -45,6 +45,7 @@ TOOLS = {
     "post_note",
     "crash_server",
     "archive_repo",
+    "summarize_repo",
 }
 POLICY = """
 [tools.search_docs]      # readOnlyHint upstream
@@ -60,6 +61,10 @@ risk = "low"
 reversible = "yes"
 
 [tools.archive_repo]     # asks its user to confirm (MCP elicitation), through the gateway
+risk = "low"
+reversible = "yes"
+
+[tools.summarize_repo]   # asks the client's model (MCP sampling), through the gateway
 risk = "low"
 reversible = "yes"
 
@@ -148,7 +153,11 @@ def mcp_workspace(tmp_path: Path) -> Workspace:
 
 @asynccontextmanager
 async def gateway(
-    workspace: Workspace, *options: str, upstream_url: str | None = None, elicitation_callback: Any = None
+    workspace: Workspace,
+    *options: str,
+    upstream_url: str | None = None,
+    elicitation_callback: Any = None,
+    sampling_callback: Any = None,
 ) -> AsyncIterator[ClientSession]:
     """A client session with a `tether mcp-gateway` process (its stderr goes to the workspace's log)."""
     params = StdioServerParameters(
@@ -160,7 +169,9 @@ async def gateway(
     with workspace.log.open("a", encoding="utf-8") as log:
         async with (
             stdio_client(params, errlog=log) as (read, write),
-            ClientSession(read, write, elicitation_callback=elicitation_callback) as session,
+            ClientSession(
+                read, write, elicitation_callback=elicitation_callback, sampling_callback=sampling_callback
+            ) as session,
         ):
             with anyio.fail_after(TIMEOUT):
                 await session.initialize()
@@ -696,3 +707,19 @@ def test_an_upstream_tool_that_asks_its_user_is_answered_by_the_client(mcp_works
     run(scenario, mcp_workspace)
     assert asked == ["Archive legacy-api?"]
     assert mcp_workspace.effects("archive_repo") == [{"name": "legacy-api", "reason": "end of life"}]
+
+
+def test_an_upstream_tool_that_asks_for_sampling_is_answered_by_the_clients_model(mcp_workspace: Workspace) -> None:
+    async def complete(context: Any, params: Any) -> CreateMessageResult:
+        asked = params.messages[0].content.text
+        return CreateMessageResult(
+            role="assistant", content=TextContent(type="text", text=f"[{asked}] a legacy API"), model="client-model"
+        )
+
+    async def scenario() -> None:
+        async with gateway(mcp_workspace, "--wait", "0", sampling_callback=complete) as session:
+            result = await session.call_tool("summarize_repo", {"name": "legacy-api"})
+            assert not result.is_error, text(result)
+            assert text(result) == "summary of legacy-api: [Summarize legacy-api] a legacy API"
+
+    run(scenario, mcp_workspace)
