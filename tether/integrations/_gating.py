@@ -82,9 +82,12 @@ class Gating:
         held: list[Held] = []
         for call in ai.tool_calls if only is None else only:
             request = self._tool_call(call, ai, thread)
-            if request is None or self._verdict_mode(request) is not Mode.APPROVE:
+            if request is None:
+                continue
+            declared = self._declared(request.tool)
+            if self._verdict_mode(request, declared) is not Mode.APPROVE:
                 continue  # runs (or is refused) in the tool node, where it is admitted
-            action = self.gate.plane.submit(request, self._declared(request.tool), has_undo=False)  # pending
+            action = self.gate.plane.submit(request, declared, has_undo=False)  # pending: nothing claimed or run
             if action.verdict.mode is Mode.APPROVE:
                 held.append(Held(str(call["name"]), str(call["id"]), action.id))
         return held
@@ -96,11 +99,10 @@ class Gating:
         actions = self.review.settle(held)
         return [self._answer(slot, action) for slot, action in zip(held, actions, strict=True) if not _runs(action)]
 
-    def _verdict_mode(self, call: ToolCall) -> Mode:
+    def _verdict_mode(self, call: ToolCall, declared: Declared | None) -> Mode:
         """What the policy would say now, recording nothing (a call admitted as runnable would be claimed, and a
         claim must not wait out a human's decision on its neighbours)."""
         evaluate = getattr(self.gate.plane, "evaluate", None)  # a local plane knows the lane's level too
-        declared = self._declared(call.tool)
         verdict = (
             evaluate(call, declared) if evaluate is not None else self.gate.plane.policy.evaluate(call, None, declared)
         )
@@ -170,9 +172,8 @@ class Gating:
         try:
             if entry is not None:  # registered with the gate: its signature is known before anything is recorded
                 entry.check_args(tether_call.args, f"the arguments of this call to {tether_call.tool}")
-            action = self.gate.plane.submit(
-                tether_call, self._declared(tether_call.tool), worker=worker, has_undo=False
-            )
+            declared = entry.declared if entry is not None else None
+            action = self.gate.plane.submit(tether_call, declared, worker=worker, has_undo=False)
         except UsageError as exc:  # arguments that do not fit the tool, or are not JSON: nothing was recorded
             return _error(call, f"Error: {exc}. The tool was not run; fix the arguments and call it again.")
         if action.call.tool != tether_call.tool or action.call.args != require_json(tether_call.args, "args"):
