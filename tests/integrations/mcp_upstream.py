@@ -14,6 +14,7 @@ import argparse
 import json
 import os
 import sys
+import warnings
 from pathlib import Path
 from typing import Any
 
@@ -21,10 +22,12 @@ import anyio
 import uvicorn
 from mcp.server.mcpserver import Context, MCPServer
 from mcp.server.mcpserver.exceptions import ToolError
-from mcp.types import SamplingMessage, TextContent, ToolAnnotations
+from mcp.shared.exceptions import MCPDeprecationWarning
+from mcp.types import EmptyResult, SamplingMessage, SubscribeRequestParams, TextContent, ToolAnnotations
 from pydantic import BaseModel
 
 READ_ONLY = ToolAnnotations(read_only_hint=True)
+warnings.filterwarnings("ignore", category=MCPDeprecationWarning)  # logging is still what clients show today
 
 
 class Confirmation(BaseModel):
@@ -52,6 +55,28 @@ def build(ledger: Path) -> MCPServer:
     def order_resource(order: str) -> str:
         return f"order {order}: paid"
 
+    subscribed: set[str] = set()
+
+    async def subscribe(ctx: Any, params: SubscribeRequestParams) -> EmptyResult:
+        subscribed.add(str(params.uri))
+        return EmptyResult()
+
+    async def unsubscribe(ctx: Any, params: SubscribeRequestParams) -> EmptyResult:
+        subscribed.discard(str(params.uri))
+        return EmptyResult()
+
+    server._lowlevel_server.add_request_handler("resources/subscribe", SubscribeRequestParams, subscribe)
+    server._lowlevel_server.add_request_handler("resources/unsubscribe", SubscribeRequestParams, unsubscribe)
+
+    @server.tool(description="Publish the docs: tells subscribers of each changed page, and that the lists changed.")
+    async def publish_docs(ctx: Context) -> str:
+        for uri in sorted(subscribed):
+            await ctx.session.send_resource_updated(uri)
+        await ctx.session.send_resource_list_changed()
+        await ctx.session.send_prompt_list_changed()
+        record("publish_docs", subscribed=sorted(subscribed))
+        return f"published; {len(subscribed)} subscribed pages"
+
     @server.prompt(description="Triage a support ticket.")
     def triage(ticket: str) -> str:
         return f"Triage ticket {ticket}: what does the customer need?"
@@ -69,6 +94,14 @@ def build(ledger: Path) -> MCPServer:
         asked = SamplingMessage(role="user", content=TextContent(type="text", text=f"Summarize {name}"))
         answer = await ctx.session.create_message([asked], max_tokens=50)
         return f"summary of {name}: {answer.content.text}"
+
+    @server.tool(description="Rebuild the search index, reporting progress and logging as it goes.")
+    async def reindex_docs(pages: int, ctx: Context) -> str:
+        for page in range(1, pages + 1):
+            await ctx.report_progress(page, pages, f"page {page} of {pages}")
+            await ctx.info(f"indexed page {page}")
+        record("reindex_docs", pages=pages)
+        return f"reindexed {pages} pages"
 
     @server.tool(description="Search the documentation.", annotations=READ_ONLY)
     def search_docs(query: str) -> str:

@@ -46,6 +46,8 @@ TOOLS = {
     "crash_server",
     "archive_repo",
     "summarize_repo",
+    "reindex_docs",
+    "publish_docs",
 }
 POLICY = """
 [tools.search_docs]      # readOnlyHint upstream
@@ -65,6 +67,14 @@ risk = "low"
 reversible = "yes"
 
 [tools.summarize_repo]   # asks the client's model (MCP sampling), through the gateway
+risk = "low"
+reversible = "yes"
+
+[tools.reindex_docs]     # reports progress and logs as it goes
+risk = "low"
+reversible = "yes"
+
+[tools.publish_docs]     # notifies resource updates and list changes
 risk = "low"
 reversible = "yes"
 
@@ -158,6 +168,8 @@ async def gateway(
     upstream_url: str | None = None,
     elicitation_callback: Any = None,
     sampling_callback: Any = None,
+    logging_callback: Any = None,
+    message_handler: Any = None,
 ) -> AsyncIterator[ClientSession]:
     """A client session with a `tether mcp-gateway` process (its stderr goes to the workspace's log)."""
     params = StdioServerParameters(
@@ -170,7 +182,12 @@ async def gateway(
         async with (
             stdio_client(params, errlog=log) as (read, write),
             ClientSession(
-                read, write, elicitation_callback=elicitation_callback, sampling_callback=sampling_callback
+                read,
+                write,
+                elicitation_callback=elicitation_callback,
+                sampling_callback=sampling_callback,
+                logging_callback=logging_callback,
+                message_handler=message_handler,
             ) as session,
         ):
             with anyio.fail_after(TIMEOUT):
@@ -723,3 +740,54 @@ def test_an_upstream_tool_that_asks_for_sampling_is_answered_by_the_clients_mode
             assert text(result) == "summary of legacy-api: [Summarize legacy-api] a legacy API"
 
     run(scenario, mcp_workspace)
+
+
+def test_an_upstream_tools_progress_and_log_lines_reach_the_client(mcp_workspace: Workspace) -> None:
+    told: list[tuple[str, Any]] = []
+
+    async def on_progress(progress: float, total: float | None, message: str | None) -> None:
+        told.append(("progress", (progress, total, message)))
+
+    async def on_log(params: Any) -> None:
+        told.append(("log", (params.level, params.data)))
+
+    async def scenario() -> None:
+        async with gateway(mcp_workspace, "--wait", "0", logging_callback=on_log) as session:
+            result = await session.call_tool("reindex_docs", {"pages": 3}, progress_callback=on_progress)
+            assert not result.is_error, text(result)
+            await until(lambda: len(told) == 6, timeout=10, message=f"notifications: {told}")
+
+    run(scenario, mcp_workspace)
+    assert told == [
+        item
+        for page in (1, 2, 3)
+        for item in (("progress", (page, 3, f"page {page} of 3")), ("log", ("info", f"indexed page {page}")))
+    ]
+
+
+@pytest.mark.filterwarnings("ignore:resources/:mcp.shared.exceptions.MCPDeprecationWarning")
+def test_resource_subscriptions_and_list_changes_pass_through(mcp_workspace: Workspace) -> None:
+    heard: list[tuple[str, str | None]] = []
+
+    async def on_message(message: Any) -> None:
+        if not isinstance(message, Exception):
+            uri = getattr(getattr(message, "params", None), "uri", None)
+            heard.append((message.method, str(uri) if uri else None))
+
+    async def scenario() -> None:
+        async with gateway(mcp_workspace, "--wait", "0", message_handler=on_message) as session:
+            await session.subscribe_resource("docs://readme")
+            assert text(await session.call_tool("publish_docs", {})) == "published; 1 subscribed pages"
+            await until(lambda: len(heard) >= 3, timeout=10, message=f"notifications: {heard}")
+            await session.unsubscribe_resource("docs://readme")
+            assert text(await session.call_tool("publish_docs", {})) == "published; 0 subscribed pages"
+            await until(lambda: len(heard) >= 5, timeout=10, message=f"notifications: {heard}")
+
+    run(scenario, mcp_workspace)
+    assert heard == [
+        ("notifications/resources/updated", "docs://readme"),
+        ("notifications/resources/list_changed", None),
+        ("notifications/prompts/list_changed", None),
+        ("notifications/resources/list_changed", None),  # unsubscribed: no update for the page any more
+        ("notifications/prompts/list_changed", None),
+    ]

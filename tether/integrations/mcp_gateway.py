@@ -46,6 +46,7 @@ import shlex
 import signal
 import sys
 import threading
+import warnings
 from collections.abc import AsyncIterable, AsyncIterator, Awaitable, Callable, Iterator
 from contextlib import AsyncExitStack, asynccontextmanager
 from dataclasses import dataclass
@@ -80,27 +81,28 @@ require("mcp", "mcp")
 from mcp.client.session import ClientSession  # noqa: E402
 from mcp.client.stdio import StdioServerParameters, stdio_client  # noqa: E402
 from mcp.client.streamable_http import streamable_http_client  # noqa: E402
-from mcp.server import Server, ServerRequestContext  # noqa: E402
+from mcp.server import NotificationOptions, Server, ServerRequestContext  # noqa: E402
+from mcp.server.models import InitializationOptions  # noqa: E402
 from mcp.server.stdio import stdio_server  # noqa: E402
-from mcp.shared.exceptions import MCPError  # noqa: E402
+from mcp.shared.exceptions import MCPDeprecationWarning, MCPError  # noqa: E402
 from mcp.shared.message import SessionMessage  # noqa: E402
 from mcp.types import (  # noqa: E402
     CONNECTION_CLOSED,
-    INVALID_REQUEST,
     REQUEST_TIMEOUT,
     CallToolRequestParams,
     CallToolResult,
-    CreateMessageRequest,
-    CreateMessageResult,
-    ElicitRequest,
-    ElicitResult,
-    ErrorData,
+    EmptyResult,
     ListToolsResult,
     PaginatedRequestParams,
     TextContent,
     Tool,
     ToolAnnotations,
 )
+
+from tether.integrations._mcp_relay import CALLER, Caller, Downstream  # noqa: E402
+
+# The gateway relays what the upstream and its clients speak, including what the newest protocol deprecates.
+warnings.filterwarnings("ignore", category=MCPDeprecationWarning, module=r"tether\.integrations\.")
 
 DELIVERED = "mcp.outcome_delivered"  # audit event: a held action's final outcome was returned to the agent
 CONNECT_TIMEOUT = 30.0  # seconds for the upstream server to start and complete the MCP handshake
@@ -164,29 +166,6 @@ class Upstream:
     instructions: str | None = None
 
 
-class Downstream:
-    """The client the gateway serves, as the upstream sees it: an upstream tool that asks its user something
-    (``ctx.elicit``) or asks for a model completion (sampling) is answered by the client whose call it is running,
-    as it would be without the gateway. Over stdio there is one client; over HTTP, the one that called last."""
-
-    def __init__(self) -> None:
-        self.session: Any = None
-
-    async def elicit(self, context: Any, params: Any) -> Any:
-        return await self._ask(ElicitRequest(params=params), ElicitResult, "an answer to the upstream's question")
-
-    async def sample(self, context: Any, params: Any) -> Any:
-        return await self._ask(CreateMessageRequest(params=params), CreateMessageResult, "a model completion")
-
-    async def _ask(self, request: Any, result: Any, what: str) -> Any:
-        if self.session is None:
-            return ErrorData(code=INVALID_REQUEST, message=f"no client is connected to the gateway to give {what}")
-        try:
-            return await self.session.send_request(request, result)
-        except MCPError as exc:
-            return ErrorData(code=exc.code, message=exc.message)
-
-
 @asynccontextmanager
 async def connect_upstream(
     command: str | None = None,
@@ -221,7 +200,12 @@ async def connect_upstream(
             group.start_soon(_relay, read, relay_send, closed)
             callbacks: dict[str, Any] = {}
             if downstream is not None:
-                callbacks = {"elicitation_callback": downstream.elicit, "sampling_callback": downstream.sample}
+                callbacks = {
+                    "elicitation_callback": downstream.elicit,
+                    "sampling_callback": downstream.sample,
+                    "logging_callback": downstream.log,
+                    "message_handler": downstream.notify,
+                }
             session = await stack.enter_async_context(ClientSession(relay_receive, write, **callbacks))
             try:
                 with anyio.fail_after(CONNECT_TIMEOUT):
@@ -333,14 +317,21 @@ class Gateway:
         return lines
 
     def server(self) -> Server[Any]:
-        """The MCP server the agent's client talks to: the upstream's tools, each call gated."""
+        """The MCP server the agent's client talks to: the upstream's tools, each call gated; everything else the
+        upstream offers (resources, prompts, completions, logging) handed through unchanged."""
+        downstream = self.downstream
+
+        def seen(ctx: ServerRequestContext[Any]) -> None:
+            if downstream is not None:
+                downstream.seen(ctx.session)
 
         async def list_tools(ctx: ServerRequestContext[Any], params: PaginatedRequestParams | None) -> ListToolsResult:
+            seen(ctx)
             return ListToolsResult(tools=list(self.tools.values()))
 
         async def call_tool(ctx: ServerRequestContext[Any], params: CallToolRequestParams) -> CallToolResult:
-            if self.downstream is not None:
-                self.downstream.session = ctx.session  # who answers the upstream's questions during this call
+            seen(ctx)
+            CALLER.set(Caller(ctx.session, ctx.request_id))  # whose call the upstream's messages belong to
             meta = dict(params.meta or {})
             confidence, reasoning = meta.get(CONFIDENCE_META), meta.get(REASONING_META)
             if confidence is not None and (
@@ -358,32 +349,48 @@ class Gateway:
             )
 
         instructions = "\n\n".join(part for part in (self.upstream.instructions, INSTRUCTIONS) if part)
-        return Server(
+        return _GatewayServer(
             "tether-mcp-gateway",
             version=__version__,
             instructions=instructions,
             on_list_tools=list_tools,
             on_call_tool=call_tool,
-            **self._passed_through(),
+            notifications=self._notifications(),
+            **self._passed_through(seen),
         )
 
-    def _passed_through(self) -> dict[str, Any]:
-        """Handlers that hand the upstream's resources, prompts and completions to the client unchanged: only tool
-        calls act on the world, so only they are gated. Offered only when the upstream offers them."""
+    def _notifications(self) -> NotificationOptions:
+        """The list-changed notifications the gateway relays: those the upstream sends."""
+        capabilities = self.upstream.session.server_capabilities
+        if capabilities is None:
+            return NotificationOptions()
+        return NotificationOptions(
+            prompts_changed=bool(capabilities.prompts and capabilities.prompts.list_changed),
+            resources_changed=bool(capabilities.resources and capabilities.resources.list_changed),
+            tools_changed=bool(capabilities.tools and capabilities.tools.list_changed),
+        )
+
+    def _passed_through(self, seen: Callable[[Any], None]) -> dict[str, Any]:
+        """Handlers that hand the upstream's resources, prompts, completions and logging to the client unchanged:
+        only tool calls act on the world, so only they are gated. Offered only when the upstream offers them."""
         session = self.upstream.session
         capabilities = session.server_capabilities
+        downstream = self.downstream
         handlers: dict[str, Any] = {}
         if capabilities is None:
             return handlers
         if capabilities.resources is not None:
 
             async def list_resources(ctx: Any, params: PaginatedRequestParams | None) -> Any:
+                seen(ctx)
                 return await session.list_resources(params=params)
 
             async def list_resource_templates(ctx: Any, params: PaginatedRequestParams | None) -> Any:
+                seen(ctx)
                 return await session.list_resource_templates(params=params)
 
             async def read_resource(ctx: Any, params: Any) -> Any:
+                seen(ctx)
                 return await session.read_resource(str(params.uri))
 
             handlers.update(
@@ -391,12 +398,28 @@ class Gateway:
                 on_list_resource_templates=list_resource_templates,
                 on_read_resource=read_resource,
             )
+            if capabilities.resources.subscribe and downstream is not None:
+
+                async def subscribe(ctx: Any, params: Any) -> Any:
+                    uri = str(params.uri)
+                    first = uri not in downstream.subscribers
+                    downstream.subscribe(ctx.session, uri)
+                    return await session.subscribe_resource(uri) if first else EmptyResult()
+
+                async def unsubscribe(ctx: Any, params: Any) -> Any:
+                    uri = str(params.uri)
+                    last = downstream.unsubscribe(ctx.session, uri)
+                    return await session.unsubscribe_resource(uri) if last else EmptyResult()
+
+                handlers.update(on_subscribe_resource=subscribe, on_unsubscribe_resource=unsubscribe)
         if capabilities.prompts is not None:
 
             async def list_prompts(ctx: Any, params: PaginatedRequestParams | None) -> Any:
+                seen(ctx)
                 return await session.list_prompts(params=params)
 
             async def get_prompt(ctx: Any, params: Any) -> Any:
+                seen(ctx)
                 return await session.get_prompt(params.name, params.arguments)
 
             handlers.update(on_list_prompts=list_prompts, on_get_prompt=get_prompt)
@@ -407,6 +430,13 @@ class Gateway:
                 return await session.complete(params.ref, params.argument.model_dump(), context)
 
             handlers["on_completion"] = complete
+        if capabilities.logging is not None:
+
+            async def set_logging_level(ctx: Any, params: Any) -> Any:
+                seen(ctx)
+                return await session.set_logging_level(params.level)
+
+            handlers["on_set_logging_level"] = set_logging_level
         return handlers
 
     # -- one call ------------------------------------------------------------------------------------------------
@@ -563,15 +593,25 @@ class Gateway:
             raise UsageError("the gateway's tools run from a thread, with the gateway's event loop running")
         if self.upstream.closed.is_set():
             raise UpstreamUnavailable("the upstream server is not connected")
-        future = asyncio.run_coroutine_threadsafe(self._call_upstream(name, arguments), loop)
+        caller = CALLER.get()  # the client request this call serves, if any (not for a deferred or approved run)
+        future = asyncio.run_coroutine_threadsafe(self._call_upstream(name, arguments, caller), loop)
         try:
             return future.result()
         except (_Lost, concurrent.futures.CancelledError) as exc:
             raise UpstreamLost(str(exc) or "the call was cancelled") from None
 
-    async def _call_upstream(self, name: str, arguments: dict[str, Any]) -> dict[str, Any]:
+    async def _call_upstream(self, name: str, arguments: dict[str, Any], caller: Caller | None) -> dict[str, Any]:
+        relay: Any = None
+        if caller is not None:
+
+            async def relay(progress: float, total: float | None, message: str | None) -> None:
+                with contextlib.suppress(Exception):  # a client that went away: the call itself goes on
+                    await caller.session.report_progress(progress, total, message)
+
+        running = self.downstream.running(caller) if self.downstream is not None else contextlib.nullcontext()
         try:
-            result = await self.upstream.session.call_tool(name, arguments)
+            with running:
+                result = await self.upstream.session.call_tool(name, arguments, progress_callback=relay)
         except MCPError as exc:
             if exc.code in (CONNECTION_CLOSED, REQUEST_TIMEOUT):
                 raise _Lost(exc.message) from None
@@ -579,6 +619,25 @@ class Gateway:
         if result.is_error:
             raise UpstreamToolError(_text(result) or "the upstream tool reported an error")
         return result.model_dump(mode="json", by_alias=True, exclude_none=True)
+
+
+class _GatewayServer(Server[Any]):
+    """The SDK's server, announcing the list-changed notifications the gateway relays over every transport (the
+    streamable HTTP session manager builds its initialization options without arguments)."""
+
+    def __init__(self, *args: Any, notifications: NotificationOptions, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.notifications = notifications
+
+    def create_initialization_options(
+        self,
+        notification_options: NotificationOptions | None = None,
+        experimental_capabilities: dict[str, dict[str, Any]] | None = None,
+        extensions: dict[str, dict[str, Any]] | None = None,
+    ) -> InitializationOptions:
+        return super().create_initialization_options(
+            notification_options or self.notifications, experimental_capabilities, extensions
+        )
 
 
 RUN_APPROVED_EVERY = 1.0
