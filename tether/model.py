@@ -290,6 +290,19 @@ class Role(StrEnum):
 
 
 @dataclass(frozen=True, kw_only=True, slots=True)
+class ToolPin:
+    """A tool definition (description, schemas, annotations) as a gateway first saw it, or as a reviewer last
+    accepted it. A server that later changes the definition — a "rug pull" — gets its change held for review."""
+
+    agent: str
+    tool: str
+    digest: str  # sha256 of the definition as canonical JSON
+    definition: dict[str, Any]
+    pinned_at: datetime
+    pinned_by: str  # "first use", or who accepted a change
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
 class TokenRecord:
     id: str
     name: str

@@ -11,6 +11,7 @@ from tether.store.testing import (
     AuditLogConformance,
     LaneConformance,
     OutboxConformance,
+    PinConformance,
     ShadowConformance,
     TokenConformance,
 )
@@ -38,3 +39,7 @@ class TestShadowConformance(ShadowConformance):
 
 class TestOutboxConformance(OutboxConformance):
     """The notification outbox, on every backend."""
+
+
+class TestPinConformance(PinConformance):
+    """Pinned tool definitions, on every backend."""

@@ -66,7 +66,7 @@ class Downstream:
     calls: list[Caller] = field(default_factory=list)
     clients: OrderedDict[int, Any] = field(default_factory=OrderedDict)  # connection id → a session on it
     subscribers: dict[str, set[int]] = field(default_factory=dict)  # resource URI → connection ids
-    on_tools_changed: Callable[[], Awaitable[None]] | None = None
+    on_tools_changed: Callable[[], Awaitable[object]] | None = None
 
     # -- who is there ------------------------------------------------------------------------------------------
 
@@ -161,6 +161,10 @@ class Downstream:
                 await self._tell(list(self.clients), message)
             case Exception():
                 log.debug("the upstream connection reported %r", message)
+
+    async def broadcast(self, notification: Any) -> None:
+        """A notification of the gateway's own (its tool list changed) to every client."""
+        await self._tell(list(self.clients), notification)
 
     async def _tell(self, keys: list[int], notification: Any) -> None:
         for key in keys:

@@ -97,8 +97,10 @@ from mcp.types import (  # noqa: E402
     TextContent,
     Tool,
     ToolAnnotations,
+    ToolListChangedNotification,
 )
 
+from tether.integrations._mcp_pins import ACCEPT_TOOL, Held, Pins  # noqa: E402
 from tether.integrations._mcp_relay import CALLER, Caller, Downstream  # noqa: E402
 
 # The gateway relays what the upstream and its clients speak, including what the newest protocol deprecates.
@@ -271,17 +273,29 @@ class Gateway:
         self.downstream = downstream
         self.agent = agent
         self.wait = wait
-        self.tools: dict[str, Tool] = {}
+        self.tools: dict[str, Tool] = {}  # what clients see: each tool's pinned definition
+        self.held: dict[str, Held] = {}  # tools whose changed definition awaits a review
+        self._forwarded: set[str] = set()  # tools registered with the gate as forwarders to the upstream
+        self.pins = Pins(gate, agent)
         self._plane: ControlPlane = gate.plane
+        if downstream is not None:
+            downstream.on_tools_changed = self.refresh_tools
         self._loop: asyncio.AbstractEventLoop | None = None
         self._loop_thread: int | None = None
 
     # -- tools ---------------------------------------------------------------------------------------------------
 
     async def load_tools(self) -> list[Tool]:
-        """List the upstream's tools (every page) and register each with the gate under its own name."""
+        """List the upstream's tools, pin or check each definition, and register each with the gate under its own
+        name (a call of it forwards to the upstream)."""
         self._loop = asyncio.get_running_loop()
         self._loop_thread = threading.get_ident()
+        await self.refresh_tools()
+        return list(self.tools.values())
+
+    async def refresh_tools(self) -> bool:
+        """List the upstream's tools again (at start, when the upstream says its list changed, when a client lists
+        them, when a review of a change was decided); whether what clients see changed."""
         listed: list[Tool] = []
         cursor: str | None = None
         for _ in range(1000):  # a server whose cursor never ends is not followed for ever
@@ -294,14 +308,20 @@ class Gateway:
             cursor = page.next_cursor
             if not cursor:
                 break
+        served, held = await asyncio.to_thread(self.pins.reconcile, listed)
         registered = self.gate.tools()
-        for tool in listed:
-            if tool.name in self.tools or tool.name in registered:
+        for name, tool in list(served.items()):
+            if name in self._forwarded:
+                continue
+            if name in registered:  # the gate's own tool of that name (or Tether's review tool): not served
+                del served[name]
                 continue
             hint = declared_from(tool.annotations)
-            self.gate.tool(name=tool.name, risk=hint.risk, reversible=hint.reversible)(self._forwarder(tool.name))
-            self.tools[tool.name] = tool
-        return list(self.tools.values())
+            self.gate.tool(name=name, risk=hint.risk, reversible=hint.reversible)(self._forwarder(name))
+            self._forwarded.add(name)
+        changed = served != self.tools
+        self.tools, self.held = served, held
+        return changed
 
     def describe(self) -> list[str]:
         """One line per tool: the mode its classification gives (before lane levels, rules and limits)."""
@@ -311,6 +331,9 @@ class Gateway:
             f"policy {policy.source}; held calls wait up to {self.wait:g}s"
         ]
         for name, tool in sorted(self.tools.items()):
+            if name in self.held:
+                lines.append(f"  {name} → not called: {self.held[name].message}")
+                continue
             verdict = policy.evaluate(ToolCall(tool=name, agent=self.agent), declared=declared_from(tool.annotations))
             why = "; ".join(r.text for r in verdict.reasons if r.step in ("matrix", "unknown_tool", "declared"))
             lines.append(f"  {name} → {verdict.ceiling.value} ({why})")
@@ -327,6 +350,8 @@ class Gateway:
 
         async def list_tools(ctx: ServerRequestContext[Any], params: PaginatedRequestParams | None) -> ListToolsResult:
             seen(ctx)
+            with contextlib.suppress(TetherError):  # an upstream that cannot list now: the pinned list stands
+                await self.refresh_tools()
             return ListToolsResult(tools=list(self.tools.values()))
 
         async def call_tool(ctx: ServerRequestContext[Any], params: CallToolRequestParams) -> CallToolResult:
@@ -455,6 +480,11 @@ class Gateway:
         held call waits, ``progress`` is told every few seconds which action it is and where to decide it."""
         if name not in self.tools:
             return _error(f"Unknown tool {name!r}; this gateway serves: {', '.join(sorted(self.tools)) or 'none'}.")
+        if name in self.held:
+            with contextlib.suppress(TetherError):  # the change may have been accepted since
+                await self.refresh_tools()
+            if name in self.held:
+                return _error(self.held[name].message)
         args = dict(arguments or {})
         call_id = ""
         try:
@@ -563,18 +593,19 @@ class Gateway:
 
     async def run_approved_once(self) -> int:
         """One pass: how many approved calls it ran."""
-        if not self.tools:
-            return 0
-        query = ActionFilter(
-            status={Status.APPROVED}, agent=self.agent, tools=set(self.tools), oldest_first=True, limit=100
-        )
+        tools = {*self.tools, ACCEPT_TOOL}
+        query = ActionFilter(status={Status.APPROVED}, agent=self.agent, tools=tools, oldest_first=True, limit=100)
         ran = 0
+        accepted = False
         for action in await asyncio.to_thread(self._plane.actions, query):
             try:
                 await self.gate.aresume(action.id)  # claimed first: a caller resuming it too never doubles it
                 ran += 1
+                accepted |= action.call.tool == ACCEPT_TOOL
             except ClaimConflict:
                 continue
+        if accepted and await self.refresh_tools() and self.downstream is not None:
+            await self.downstream.broadcast(ToolListChangedNotification())  # clients list the accepted definitions
         return ran
 
     # -- running a tool upstream -----------------------------------------------------------------------------------

@@ -27,6 +27,7 @@ from tether.model import (
     ShadowCase,
     Status,
     TokenRecord,
+    ToolPin,
     UndoRecord,
     Urgency,
 )
@@ -407,6 +408,20 @@ class TokenStore(Protocol):
         """A random secret kept in the store under ``name``, made on first use: every instance signs alike."""
 
 
+class PinStore(Protocol):
+    """Pinned tool definitions (see ``ToolPin``): what a gateway trusts each upstream tool to be."""
+
+    @abc.abstractmethod
+    def tool_pins(self, agent: str) -> dict[str, ToolPin]:
+        """The agent's pins, by tool name."""
+
+    @abc.abstractmethod
+    def save_pin(self, pin: ToolPin, event: EventDraft, *, at: datetime, replaces: str | None = None) -> bool:
+        """Pin a definition, with its audit event, as one change. ``replaces=None`` pins a tool not pinned yet;
+        otherwise the pin must still have the digest ``replaces``. False (and nothing written) if another process
+        got there first."""
+
+
 class ShadowStore(Protocol):
     """Shadow mode: the agent's and the human's side of each case, paired by subject."""
 
@@ -428,7 +443,7 @@ class ShadowStore(Protocol):
         """Shadow cases, oldest first."""
 
 
-class Store(ActionStore, LaneStore, AuditLog, OutboxStore, TokenStore, ShadowStore):
+class Store(ActionStore, LaneStore, AuditLog, OutboxStore, TokenStore, ShadowStore, PinStore):
     """The whole storage contract: every capability plus the lifecycle. MemoryStore and SQLStore (SQLite,
     PostgreSQL) implement it; the plane's services each type the capability they use."""
 

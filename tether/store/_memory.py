@@ -13,7 +13,7 @@ from tether._json import iso
 from tether.audit import GENESIS, Anchor, AuditEvent, chain, jsonable
 from tether.autonomy._ladder import Incident
 from tether.errors import NotFound
-from tether.model import Action, LaneState, Mode, ShadowCase, Status, TokenRecord
+from tether.model import Action, LaneState, Mode, ShadowCase, Status, TokenRecord, ToolPin
 from tether.store._base import (
     ActionFilter,
     Admission,
@@ -50,6 +50,7 @@ class MemoryStore(Store):
         self._outbox_cursor = 0
         self._nonces: set[str] = set()
         self._secrets: dict[str, str] = {}
+        self._pins: dict[tuple[str, str], ToolPin] = {}
 
     def setup(self) -> None:
         return None
@@ -287,6 +288,21 @@ class MemoryStore(Store):
     def secret(self, name: str) -> str:
         with self._lock:
             return self._secrets.setdefault(name, secrets.token_hex(32))
+
+    # -- pinned tool definitions --------------------------------------------------------------------------------
+
+    def tool_pins(self, agent: str) -> dict[str, ToolPin]:
+        with self._lock:
+            return {tool: pin for (owner, tool), pin in self._pins.items() if owner == agent}
+
+    def save_pin(self, pin: ToolPin, event: EventDraft, *, at: datetime, replaces: str | None = None) -> bool:
+        with self._lock:
+            current = self._pins.get((pin.agent, pin.tool))
+            if (current.digest if current is not None else None) != replaces:
+                return False
+            self._pins[(pin.agent, pin.tool)] = pin
+            self._append([event], at)
+            return True
 
     # -- shadow mode -------------------------------------------------------------------------------------------
 

@@ -108,6 +108,11 @@ def _m011_sweep_claims(conn: Connection) -> None:
             conn.exec_driver_sql(f"ALTER TABLE actions ADD COLUMN {name} {ddl_type}")
 
 
+def _m012_tool_pins(conn: Connection) -> None:
+    """Pinned tool definitions of MCP gateways (no-op on a fresh database)."""
+    schema.tool_pins.create(conn, checkfirst=True)
+
+
 MIGRATIONS: list[Migration] = [
     _m001_initial,
     _m002_durable_actions,
@@ -120,6 +125,7 @@ MIGRATIONS: list[Migration] = [
     _m009_outbox,
     _m010_listing_indexes,
     _m011_sweep_claims,
+    _m012_tool_pins,
 ]
 
 

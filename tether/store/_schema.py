@@ -220,6 +220,18 @@ nonces = Table(
     Column("at", Float, nullable=False),
 )
 
+# Tool definitions a gateway pinned (first seen, or a reviewed change), per agent.
+tool_pins = Table(
+    "tool_pins",
+    metadata,
+    Column("agent", String(200), primary_key=True),
+    Column("tool", String(200), primary_key=True),
+    Column("digest", String(64), nullable=False),
+    Column("definition", Text, nullable=False),
+    Column("pinned_at", Float, nullable=False),
+    Column("pinned_by", String(200), nullable=False),
+)
+
 # Random secrets made on first use (link signing), shared by every instance on the store.
 secrets = Table(
     "secrets",

@@ -52,6 +52,7 @@ from tether.model import (
     Status,
     TokenRecord,
     ToolCall,
+    ToolPin,
     Urgency,
     new_id,
 )
@@ -92,6 +93,7 @@ OB = schema.outbox
 OC = schema.outbox_cursor
 NONCE = schema.nonces
 SECRET = schema.secrets
+PIN = schema.tool_pins
 U = schema.usage
 
 
@@ -523,6 +525,33 @@ class SQLStore(Store):
         with _store_errors(self.url), self._reader.connect() as conn:
             return str(conn.execute(select(SECRET.c.value).where(SECRET.c.name == name)).scalar_one())
 
+    # -- pinned tool definitions --------------------------------------------------------------------------------
+
+    def tool_pins(self, agent: str) -> dict[str, ToolPin]:
+        with _store_errors(self.url), self._reader.connect() as conn:
+            rows = conn.execute(select(PIN).where(PIN.c.agent == agent)).all()
+        return {row.tool: _pin_from_row(row) for row in rows}
+
+    def save_pin(self, pin: ToolPin, event: EventDraft, *, at: datetime, replaces: str | None = None) -> bool:
+        values = {
+            "digest": pin.digest,
+            "definition": json.dumps(pin.definition, sort_keys=True),
+            "pinned_at": ts(pin.pinned_at),
+            "pinned_by": pin.pinned_by,
+        }
+        try:
+            with _store_errors(self.url), self._writer.begin() as conn:
+                if replaces is None:
+                    conn.execute(insert(PIN).values(agent=pin.agent, tool=pin.tool, **values))
+                else:
+                    mine = and_(PIN.c.agent == pin.agent, PIN.c.tool == pin.tool, PIN.c.digest == replaces)
+                    if conn.execute(update(PIN).where(mine).values(**values)).rowcount != 1:
+                        return False  # nothing written: the pin had moved on
+                _append(conn, [event], at)
+        except DuplicateKey:
+            return False
+        return True
+
     # -- shadow mode -------------------------------------------------------------------------------------------
 
     def record_shadow(
@@ -950,6 +979,17 @@ def _token_from_row(row: Any) -> TokenRecord:
     )
 
 
+def _pin_from_row(row: Any) -> ToolPin:
+    return ToolPin(
+        agent=row.agent,
+        tool=row.tool,
+        digest=row.digest,
+        definition=json.loads(row.definition),
+        pinned_at=_dt(row.pinned_at),
+        pinned_by=row.pinned_by,
+    )
+
+
 def _event_from_row(row: Any) -> AuditEvent:
     return AuditEvent(
         seq=row.seq,
@@ -1073,7 +1113,8 @@ def _sqlite_engines(parts: Any, read_only: bool = False) -> tuple[Engine, Engine
 
 
 class DuplicateKey(Exception):
-    """Internal: an insert met a row with the same key (a spent nonce, a secret another instance made)."""
+    """Internal: an insert met a row with the same key (a spent nonce, a secret another instance made, a tool
+    another gateway pinned first)."""
 
 
 class _store_errors:
@@ -1094,7 +1135,7 @@ class _store_errors:
         if type(original).__name__ in ("IntegrityError", "UniqueViolation"):
             if "call" in str(original):
                 raise DuplicateCall(str(original)) from exc
-            if "nonces" in str(original) or "secrets" in str(original):
+            if any(table in str(original) for table in ("nonces", "secrets", "tool_pins")):
                 raise DuplicateKey(str(original)) from exc
         reason = str(original).strip().splitlines()[0] if str(original).strip() else type(original).__name__
         operational = isinstance(exc, OperationalError) or type(original).__name__ == "OperationalError"

@@ -43,6 +43,7 @@ from tether.model import (
     Status,
     TokenRecord,
     ToolCall,
+    ToolPin,
     UndoRecord,
     Urgency,
     Verdict,
@@ -1230,3 +1231,30 @@ class OutboxConformance:
         with pytest.raises(NotFound):
             store.outbox_retry("d1", now=at(9))  # pending, not dead
         assert store.outbox_list(status="dead") == []
+
+
+class PinConformance:
+    """Pinned tool definitions: one pin per agent and tool, first pin wins, a change replaces only the pin it saw,
+    each with its audit event."""
+
+    def _pin(self, digest: str, *, agent: str = "mcp", tool: str = "delete_repo", by: str = "first use") -> ToolPin:
+        definition = {"name": tool, "description": f"version {digest}"}
+        return ToolPin(agent=agent, tool=tool, digest=digest, definition=definition, pinned_at=at(0), pinned_by=by)
+
+    def test_the_first_pin_wins_and_a_change_replaces_only_the_pin_it_saw(self, store: Store) -> None:
+        pinned = EventDraft("agent:mcp", "mcp.tool_pinned")
+        assert store.save_pin(self._pin("a"), pinned, at=at(0))
+        assert not store.save_pin(self._pin("b"), pinned, at=at(1))  # another gateway pinned it first
+        assert store.tool_pins("mcp") == {"delete_repo": self._pin("a")}
+        accepted = EventDraft("human:alice", "mcp.tool_change_accepted")
+        assert store.save_pin(self._pin("c", by="alice"), accepted, at=at(2), replaces="a")
+        assert not store.save_pin(self._pin("d", by="bob"), accepted, at=at(3), replaces="a")  # it moved on
+        assert store.tool_pins("mcp")["delete_repo"] == self._pin("c", by="alice")
+        assert [e.kind for e in store.audit_events()] == ["mcp.tool_pinned", "mcp.tool_change_accepted"]
+
+    def test_pins_are_per_agent(self, store: Store) -> None:
+        assert store.save_pin(self._pin("a"), EventDraft("agent:mcp", "mcp.tool_pinned"), at=at(0))
+        other = self._pin("z", agent="other")
+        assert store.save_pin(other, EventDraft("agent:other", "mcp.tool_pinned"), at=at(0))
+        assert store.tool_pins("other") == {"delete_repo": other}
+        assert store.tool_pins("nobody") == {}
