@@ -23,6 +23,7 @@ from tether import (
     Status,
     ToolCall,
     UndoRefused,
+    UsageError,
 )
 from tether.notify import LogNotifier
 from tether.store import ActionFilter, Store
@@ -285,3 +286,36 @@ def test_a_waiting_call_runs_its_deferred_action_itself(store: Store, clock: Fak
     mover.join()
     assert isinstance(out, Executed)
     assert ran == ["v2"]
+
+
+def test_two_gates_with_a_tool_of_the_same_name_run_only_their_own_agents_deferred_calls(
+    tmp_path: Path, clock: FakeClock
+) -> None:
+    """Two services (or MCP gateways) on one database, each with its own ``post_update``: each worker runs the
+    deferred calls of the agents it acts for, never the other's call with its own function."""
+    url = f"sqlite:///{tmp_path / 'shared.db'}"
+    ran_a: list[str] = []
+    ran_b: list[str] = []
+    gate_a = Gate(Policy.from_dict(POLICY), url, clock=clock, agents=["bot-a"])
+    gate_a.tool(lambda text: ran_a.append(text) or "posted by a", name="post_update")
+    gate_b = Gate(Policy.from_dict(POLICY), url, clock=clock, agents=["bot-b"])
+    gate_b.tool(lambda text: ran_b.append(text) or "posted by b", name="post_update")
+    try:
+        from_a = gate_a.call(ToolCall(tool="post_update", args={"text": "from a"}, agent="bot-a"))
+        from_b = gate_b.call(ToolCall(tool="post_update", args={"text": "from b"}, agent="bot-b"))
+        assert isinstance(from_a, Deferred)
+        assert isinstance(from_b, Deferred)
+        clock.advance(timedelta(minutes=5))
+        assert gate_a.work() == 1  # a's worker first: it takes its own call only
+        assert (ran_a, ran_b) == (["from a"], [])
+        assert gate_b.work() == 1
+        assert (ran_a, ran_b) == (["from a"], ["from b"])
+        assert gate_a.get(from_b.action_id).result == "posted by b"
+    finally:
+        gate_a.close()
+        gate_b.close()
+
+
+def test_agents_must_name_an_agent(clock: FakeClock) -> None:
+    with pytest.raises(UsageError, match="agents= names at least one agent"):
+        Gate(Policy.from_dict(POLICY), clock=clock, agents=[])

@@ -11,7 +11,7 @@ import asyncio
 import contextlib
 import functools
 import logging
-from collections.abc import Callable, Coroutine, Iterator
+from collections.abc import Callable, Collection, Coroutine, Iterator
 from contextvars import ContextVar
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -80,6 +80,11 @@ class Gate:
     ``poll_interval`` (seconds) bounds how late a waiting call notices a decision made in another process;
     decisions made through this Gate wake it at once. ``lease`` is how long a running tool may go unheard before
     another process presumes this one dead (a heartbeat renews it while the tool runs).
+
+    ``agents`` names the agents this gate acts for: its worker then runs deferred calls, undos and retries of
+    theirs only. Without it, the worker takes that work for every agent whose tool it has registered under the
+    same name — right for one application on its database, wrong when several (two MCP gateways, two services)
+    share one and register tools of the same name: each would run the other's calls with its own function.
     """
 
     def __init__(
@@ -92,6 +97,7 @@ class Gate:
         lease: timedelta = DEFAULT_LEASE,
         poll_interval: float = 0.02,
         plane: PlaneAPI | None = None,
+        agents: Collection[str] | None = None,
     ) -> None:
         if plane is None:
             resolved = open_store(store) if isinstance(store, str) else store
@@ -100,6 +106,9 @@ class Gate:
         self.worker_id = f"gate-{new_id()[:12]}"
         self.poll_interval = poll_interval
         self._tools: dict[str, RegisteredTool] = {}
+        self.agents: frozenset[str] | None = frozenset(agents) if agents is not None else None
+        if agents is not None and not self.agents:
+            raise UsageError("agents= names at least one agent (or leave it out to work for every agent)")
         if lease <= timedelta(0) or poll_interval <= 0:
             raise UsageError("lease and poll_interval must be longer than zero")
         self._heartbeat = Heartbeat(self.plane.renew_leases, lease)
@@ -298,7 +307,7 @@ class Gate:
     # -- the worker ----------------------------------------------------------------------------------------------
 
     def work(self) -> int:
-        """One pass of background duties for this process's tools; returns how many things it did.
+        """One pass of background duties for this process's tools (and its ``agents``); how many things it did.
 
         Fires due timers (expiry, escalation, window ends, dead leases), runs deferred actions whose window
         passed, runs requested undos (durable: they wait for this process if it was down), and retries crashed
@@ -340,7 +349,8 @@ class Gate:
     def _oldest(self, status: Status, tools: set[str]) -> list[Action]:
         if not tools:
             return []
-        return self.plane.actions(ActionFilter(status={status}, tools=tools, limit=500, oldest_first=True))
+        query = ActionFilter(status={status}, tools=tools, agents=self.agents, limit=500, oldest_first=True)
+        return self.plane.actions(query)
 
     def start_worker(self, interval: float = 1.0) -> None:
         """Run ``work()`` every ``interval`` seconds in a daemon thread until ``stop_worker()`` or ``close()``."""

@@ -163,11 +163,15 @@ class RemotePlane:
             params["status"] = sorted(s.value for s in query.status)
         if query.agent:
             params["agent"] = query.agent
+        elif query.agents is not None and len(query.agents) == 1:
+            params["agent"] = next(iter(query.agents))
         tools = set(query.tools or ()) | ({query.tool} if query.tool else set())
         if tools:
             params["tool"] = sorted(tools)
         data = self._get(ActionList, "GET", "/v1/actions", params=params)
-        return [item.action.to_action() for item in data.actions]
+        found = [item.action.to_action() for item in data.actions]
+        # An agent token sees its own actions only; for a reviewer's token, several agents are filtered here.
+        return [a for a in found if query.agents is None or a.call.agent in query.agents]
 
     def timeline(self, action_id: str) -> list[AuditEvent]:
         data = self._get(ActionDetail, "GET", f"/v1/actions/{action_id}")

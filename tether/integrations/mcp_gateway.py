@@ -269,6 +269,7 @@ class Gateway:
         if wait < 0:
             raise UsageError(f"--wait must not be negative, got {wait}")
         self.gate = gate
+        gate.agents = frozenset({agent, *(gate.agents or ())})  # its worker runs this agent's deferred calls only
         self.upstream = upstream
         self.downstream = downstream
         self.agent = agent

@@ -133,6 +133,7 @@ class ActionFilter:
 
     status: Collection[Status] | None = None
     agent: str | None = None
+    agents: Collection[str] | None = None
     tool: str | None = None
     tools: Collection[str] | None = None
     modes: Collection[Mode] | None = None
@@ -191,6 +192,7 @@ def matches(query: ActionFilter, action: Action) -> bool:
     return (
         (query.status is None or action.status in query.status)
         and (query.agent is None or action.call.agent == query.agent)
+        and (query.agents is None or action.call.agent in query.agents)
         and (query.tool is None or action.call.tool == query.tool)
         and (query.tools is None or action.call.tool in query.tools)
         and (query.modes is None or action.verdict.mode in query.modes)

@@ -847,6 +847,8 @@ def _conditions(query: ActionFilter) -> list[ColumnElement[bool]]:
         conditions.append(A.c.status.in_([s.value for s in query.status]))
     if query.agent is not None:
         conditions.append(A.c.agent == query.agent)
+    if query.agents is not None:
+        conditions.append(A.c.agent.in_(list(query.agents)))
     if query.tool is not None:
         conditions.append(A.c.tool == query.tool)
     if query.tools is not None:
