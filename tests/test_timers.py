@@ -206,3 +206,37 @@ def test_a_human_resolves_an_action_a_crash_left_unknown(store: Store, clock: Fa
     with pytest.raises(NotDecidable, match="only an unknown action"):
         plane.resolve_unknown(held.id, ran=True, by="bob")
     assert [e.kind for e in plane.timeline(held.id)][-1] == "action.resolved"
+
+
+def test_an_approved_action_nobody_runs_is_reported_not_run_once_and_still_runs_later(
+    store: Store, clock: FakeClock
+) -> None:
+    """Approved is not done: if the agent (or gateway) that runs it is gone, its reviewers hear so after
+    ``not_run_after``, once; the approval stands, and the action runs when its runner comes back."""
+    gate = make_gate(store, clock)
+    held = gate.call(transfer())
+    assert isinstance(held, Pending)
+    gate.plane.decide(held.action_id, Approve(by="alice"))
+    clock.advance(gate.plane._core.not_run_after - timedelta(seconds=1))
+    assert gate.plane.sweep() == []
+    clock.advance(timedelta(seconds=1))
+    (fired,) = gate.plane.sweep()
+    assert (fired.kind, fired.action.id, fired.action.status) == ("not_run", held.action_id, Status.APPROVED)
+    (event,) = [e for e in gate.plane.timeline(held.action_id) if e.kind == "action.not_run"]
+    assert event.actor == "system"
+    clock.advance(timedelta(hours=5))
+    assert gate.plane.sweep() == []  # said once
+    assert gate.ran == []
+    assert isinstance(gate.resume(held.action_id), Executed)
+    assert gate.ran == [5.0]
+
+
+def test_an_approved_action_run_in_time_is_never_reported(store: Store, clock: FakeClock) -> None:
+    gate = make_gate(store, clock)
+    held = gate.call(transfer())
+    assert isinstance(held, Pending)
+    gate.plane.decide(held.action_id, Approve(by="alice"))
+    assert isinstance(gate.resume(held.action_id), Executed)
+    clock.advance(timedelta(hours=1))
+    assert gate.plane.sweep() == []
+    assert all(e.kind != "action.not_run" for e in gate.plane.timeline(held.action_id))

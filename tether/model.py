@@ -257,7 +257,8 @@ class Action:
     reviewers: str | None = None  # the reviewer group it is waiting for now (changes on escalation)
     escalations: int = 0
     claimed_by: str | None = None  # the worker running its tool or compensator
-    lease_until: datetime | None = None  # when that worker is presumed dead unless it renews the lease
+    lease_until: datetime | None = None  # running: when its worker is presumed dead unless it renews the lease;
+    # approved: when, if nobody has run it yet, its reviewers are told (``action.not_run``)
     undo: UndoRecord | None = None
     version: int = 0  # bumped by every change; compare-and-set uses it
 

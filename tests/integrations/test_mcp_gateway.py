@@ -877,3 +877,23 @@ def test_a_changed_tool_definition_is_held_for_a_reviewer_before_the_tool_can_be
         (accepted,) = [e for e in events if e.kind == "mcp.tool_change_accepted"]
         assert (accepted.actor, accepted.body["tool"]) == ("human:alice", "send_email")
         assert plane.store.tool_pins("mcp")["send_email"].pinned_by == "alice"
+
+
+def test_a_call_approved_while_no_gateway_ran_runs_when_a_gateway_starts_again(mcp_workspace: Workspace) -> None:
+    async def before() -> None:
+        async with gateway(mcp_workspace, "--wait", "0") as session:
+            held(await session.call_tool("delete_repo", {"name": "legacy-api"}))
+
+    async def after() -> None:
+        async with gateway(mcp_workspace, "--wait", "0") as session:
+            await until(lambda: mcp_workspace.effects("delete_repo"), timeout=20, message="the approved call never ran")
+            picked_up = await session.call_tool("delete_repo", {"name": "legacy-api"})
+            assert text(picked_up) == "deleted legacy-api"
+
+    run(before, mcp_workspace)
+    with mcp_workspace.plane() as plane:
+        (action,) = plane.pending()
+    approved = mcp_workspace.cli("approve", action.id, "--by", "alice")  # no gateway is running now
+    assert approved.returncode == 0, approved.stderr
+    run(after, mcp_workspace)
+    assert mcp_workspace.effects("delete_repo") == [{"name": "legacy-api"}]

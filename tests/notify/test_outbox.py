@@ -105,6 +105,7 @@ def policy(hooks: Receiver, pager: Receiver | None = None, **notify: Any) -> Pol
                     "breaker_opened",
                     "lane_demoted",
                     "unknown",
+                    "not_run",
                 ],
                 "channels": ["hooks"],
             }
@@ -175,6 +176,21 @@ def test_each_event_kind_becomes_one_signed_delivery(tmp_path: Path, clock: Fake
     assert sorted(latest) == ["escalated", "lane_demoted"]
     assert latest["escalated"]["action"]["reviewers"] == "finance-leads"
     assert latest["lane_demoted"]["lane"]["lane"] == "bot/send_email"
+
+
+def test_an_approved_action_nobody_ran_is_told_to_the_routes_of_not_run(
+    tmp_path: Path, clock: FakeClock, hooks: Receiver
+) -> None:
+    plane = make_plane(tmp_path, policy(hooks), clock)
+    outbox = Outbox(plane, env=ENV)
+    wire = held(plane)
+    plane.decide(wire, Approve(by="alice"))
+    clock.advance(timedelta(minutes=10))  # the agent that would run it is gone
+    plane.sweep()
+    outbox.run_once()
+    (told,) = [r for r in hooks.received if r["event"] == "not_run"]
+    assert told["action"]["id"] == wire
+    assert told["action"]["status"] == "approved"
 
 
 def test_a_failing_receiver_is_retried_with_doubling_backoff_and_never_blocks_the_agent(

@@ -22,6 +22,7 @@ TITLES = {
     "breaker_opened": "Breaker opened",
     "lane_demoted": "Lane demoted",
     "unknown": "Crashed mid-run: did it take effect?",
+    "not_run": "Approved, but not run yet",
 }
 VERBS = {"approval_needed": ("approve", "reject"), "escalated": ("approve", "reject"), "override_executed": ("undo",)}
 

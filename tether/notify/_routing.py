@@ -31,6 +31,7 @@ def trigger(event: AuditEvent, action: Action | None) -> str | None:
         "breaker.opened": "breaker_opened",
         "lane.demoted": "lane_demoted",
         "action.unknown": "unknown",
+        "action.not_run": "not_run",
     }.get(kind)
 
 

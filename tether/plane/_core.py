@@ -25,6 +25,9 @@ log = logging.getLogger("tether")
 
 DEFAULT_SWEEP_LEASE = timedelta(seconds=60)
 DEFAULT_LEASE = timedelta(seconds=30)
+NOT_RUN_AFTER = timedelta(minutes=10)
+"""How long an approved action may wait for the agent (or gateway) that runs it before its reviewers are told that
+it has not run: approved is not done, and nobody should believe it is."""
 
 
 class PlaneCore:
@@ -50,6 +53,7 @@ class PlaneCore:
         self.notifier: Notifier = notifier or LogNotifier()
         self.lease = lease  # how long a worker's claim on a running tool lasts unless renewed
         self.sweep_lease = sweep_lease  # how long a sweeper's claim on due timers lasts if it dies mid-sweep
+        self.not_run_after = NOT_RUN_AFTER
         self.sweeper = f"sweep-{secrets.token_hex(6)}"  # this process's name when it claims due timers
         self._changed = threading.Condition()
         self._watchers: list[Callable[[], None]] = []

@@ -85,6 +85,8 @@ class Decisions:
                 approvals=approvals,
                 decision=decision if settled else None,
                 decided_at=now if settled else None,
+                # approved, not yet run: if nobody claims it by then, the sweep tells its reviewers (not_run)
+                lease_until=now + self.core.not_run_after if status is Status.APPROVED else None,
             )
             updated = self.core.transition(
                 action_id, expect={Status.PENDING}, changes=changes, events=[event], expect_version=action.version

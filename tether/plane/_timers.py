@@ -20,7 +20,7 @@ from tether.store import ActionStore, Changes, EventDraft
 class Fired:
     """One timer that fired during a sweep: what happened, to which action."""
 
-    kind: str  # expired | escalated | finalized | unknown
+    kind: str  # expired | escalated | finalized | unknown | not_run
     action: Action
 
 
@@ -46,6 +46,10 @@ class Timers:
                 finalized = self._finalize(action)
                 if finalized is not None:
                     fired.append(Fired("finalized", finalized))
+            elif action.status is Status.APPROVED:
+                waiting = self._not_run(action)
+                if waiting is not None:
+                    fired.append(Fired("not_run", waiting))
             else:
                 lost = self._lease_expired(action)
                 if lost is not None:
@@ -106,6 +110,21 @@ class Timers:
             expect={Status.EXECUTED},
             changes=Changes(status=Status.FINALIZED, updated_at=self.core.clock.now()),
             events=[EventDraft("system", "action.finalized", action.id, body)],
+            expect_version=action.version,
+        )
+
+    def _not_run(self, action: Action) -> Action | None:
+        """Approved a while ago and still not run: the agent or gateway that runs it is gone, or has not asked
+        again. Say so on the action and to its reviewers, once; it stays approved, to run whenever its runner
+        comes back."""
+        if action.lease_until is None or action.decided_at is None:
+            return None
+        body = {"approved_at": iso(action.decided_at), "policy": action.policy_version}
+        return self.core.transition(
+            action.id,
+            expect={Status.APPROVED},
+            changes=Changes(status=Status.APPROVED, updated_at=self.core.clock.now(), lease_until=None),
+            events=[EventDraft("system", "action.not_run", action.id, body)],
             expect_version=action.version,
         )
 

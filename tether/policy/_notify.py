@@ -44,6 +44,7 @@ EVENTS = (
     "breaker_opened",
     "lane_demoted",
     "unknown",
+    "not_run",
 )
 Event = Literal[
     "approval_needed",
@@ -53,6 +54,7 @@ Event = Literal[
     "breaker_opened",
     "lane_demoted",
     "unknown",
+    "not_run",
 ]
 EnvName = Annotated[str, Field(pattern=r"^[A-Za-z_][A-Za-z0-9_]*$", description="an environment variable's name")]
 

@@ -281,7 +281,8 @@ class ActionStore(Protocol):
     @abc.abstractmethod
     def due_actions(self, now: datetime, *, limit: int = 500) -> list[Action]:
         """Actions whose timer has fallen due, oldest deadline first: a pending approval past ``expires_at``,
-        an executed override past ``window_ends_at``, a running tool or compensator past ``lease_until``."""
+        an executed override past ``window_ends_at``, a running tool or compensator past ``lease_until``, an
+        approved action not run by its ``lease_until``."""
 
 
 class LaneStore(Protocol):

@@ -408,5 +408,6 @@ def _due(action: Action, now: datetime) -> datetime | None:
         Status.EXECUTED: action.window_ends_at,
         Status.RUNNING: action.lease_until,
         Status.UNDOING: action.lease_until,
+        Status.APPROVED: action.lease_until,
     }.get(action.status)
     return deadline if deadline is not None and deadline <= now else None

@@ -682,11 +682,13 @@ def _deadline() -> ColumnElement[Any]:
 
 
 def _due(moment: float | None) -> ColumnElement[bool]:
-    """A pending approval past its expiry, an override past its window, a run or undo past its lease."""
+    """A pending approval past its expiry, an override past its window, a run or undo past its lease, an approved
+    action nobody ran in time (its ``lease_until``; a few rows at most, found through ``ix_actions_inbox``)."""
     return or_(
         and_(A.c.status == Status.PENDING.value, A.c.expires_at <= moment),
         and_(A.c.status == Status.EXECUTED.value, A.c.window_ends_at <= moment),
         and_(A.c.status.in_([Status.RUNNING.value, Status.UNDOING.value]), A.c.lease_until <= moment),
+        and_(A.c.status == Status.APPROVED.value, A.c.lease_until <= moment),
     )
 
 
