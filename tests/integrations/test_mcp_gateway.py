@@ -231,7 +231,7 @@ def test_lists_the_upstream_tools_and_passes_auto_calls_through(mcp_workspace: W
     async def scenario() -> None:
         async with gateway(mcp_workspace, "--wait", "0.3") as session:
             listed = {tool.name: tool for tool in (await session.list_tools()).tools}
-            assert set(listed) == TOOLS
+            assert set(listed) == TOOLS | {"tether_check"}
             delete = listed["delete_repo"]
             assert delete.description == "Delete a repository for good."
             assert delete.annotations is not None
@@ -411,7 +411,7 @@ def test_a_streamable_http_upstream_and_an_approval_inside_the_wait(mcp_workspac
 
         async def scenario() -> None:
             async with gateway(mcp_workspace, "--wait", "30", upstream_url=url) as session:
-                assert {tool.name for tool in (await session.list_tools()).tools} == TOOLS
+                assert {tool.name for tool in (await session.list_tools()).tools} == TOOLS | {"tether_check"}
                 found = await session.call_tool("search_docs", {"query": "webhooks"})
                 assert text(found) == "3 pages match 'webhooks'"
 
@@ -445,7 +445,7 @@ def test_the_gateway_serves_streamable_http_with_listen(mcp_workspace: Workspace
         async def scenario() -> None:
             async with streamable_http_client(url) as (read, write), ClientSession(read, write) as session:
                 await session.initialize()
-                assert {tool.name for tool in (await session.list_tools()).tools} == TOOLS
+                assert {tool.name for tool in (await session.list_tools()).tools} == TOOLS | {"tether_check"}
                 assert text(await session.call_tool("search_docs", {"query": "http"})) == "3 pages match 'http'"
                 held(await session.call_tool("send_email", {"to": "a@example.com", "subject": "hi"}))
 
@@ -476,7 +476,7 @@ def test_the_documented_example_runs_as_shown(tmp_path: Path) -> None:
     )
     assert result.returncode == 0, result.stderr
     lines = result.stdout.splitlines()
-    assert lines[0] == "tools: add_note, delete_note, export_notes, search_notes"
+    assert lines[0] == "tools: add_note, delete_note, export_notes, search_notes, tether_check"
     assert lines[1] == "search_notes: ok: launch plan"
     assert lines[2].startswith("delete_note: error: Awaiting approval (action ")
     assert lines[3] == "delete_note: ok: deleted 'launch plan'"
@@ -896,4 +896,27 @@ def test_a_call_approved_while_no_gateway_ran_runs_when_a_gateway_starts_again(m
     approved = mcp_workspace.cli("approve", action.id, "--by", "alice")  # no gateway is running now
     assert approved.returncode == 0, approved.stderr
     run(after, mcp_workspace)
+    assert mcp_workspace.effects("delete_repo") == [{"name": "legacy-api"}]
+
+
+def test_tether_check_picks_up_a_held_calls_decision_and_result_by_action_id(mcp_workspace: Workspace) -> None:
+    async def scenario() -> None:
+        async with gateway(mcp_workspace, "--wait", "0") as session:
+            action_id = held(await session.call_tool("delete_repo", {"name": "legacy-api"}))
+            waiting = await session.call_tool("tether_check", {"action_id": action_id})
+            assert held(waiting) == action_id  # not decided yet, and not run
+            approved = await anyio.to_thread.run_sync(mcp_workspace.cli, "approve", action_id, "--by", "alice")
+            assert approved.returncode == 0, approved.stderr
+            done = await session.call_tool("tether_check", {"action_id": action_id})
+            assert not done.is_error, text(done)
+            assert text(done) == "deleted legacy-api"
+            again = await session.call_tool("tether_check", {"action_id": action_id})
+            assert text(again) == "deleted legacy-api"  # the kept result: nothing runs twice
+            unknown = await session.call_tool("tether_check", {"action_id": "0" * 32})
+            assert unknown.is_error
+            assert f"There is no Tether action {'0' * 32} for this gateway's tools." == text(unknown)
+            missing = await session.call_tool("tether_check", {})
+            assert "tether_check takes action_id" in text(missing)
+
+    run(scenario, mcp_workspace)
     assert mcp_workspace.effects("delete_repo") == [{"name": "legacy-api"}]

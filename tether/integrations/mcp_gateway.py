@@ -57,7 +57,7 @@ import anyio.abc
 
 from tether import __version__
 from tether.agent._gate import Gate
-from tether.errors import ClaimConflict, TetherError, UsageError
+from tether.errors import ClaimConflict, NotFound, TetherError, UsageError
 from tether.integrations import require
 from tether.model import (
     Action,
@@ -120,8 +120,25 @@ REASONING_META = "tether/reasoning"
 
 INSTRUCTIONS = (
     "Every tool call passes through Tether, a human-in-the-loop gate. A call a human must approve first returns "
-    "'Awaiting approval (action ID)' and has not run: call the same tool again with the same arguments later to "
-    "get the decision (and the result, once approved). A rejection returns the reviewer's note."
+    "'Awaiting approval (action ID)' and has not run: later, call the same tool again with the same arguments, or "
+    "tether_check with the action id, to get the decision (and the result, once approved; an approved call runs "
+    "once, whichever you do). A rejection returns the reviewer's note."
+)
+
+CHECK_TOOL = "tether_check"
+CHECK = Tool(
+    name=CHECK_TOOL,
+    description=(
+        "Look up a call Tether held for a human decision, by the action id its answer gave ('Awaiting approval "
+        "(action ID)'): whether a human has decided it and, once approved, the tool's result. Runs nothing that "
+        "was not approved, and nothing twice."
+    ),
+    input_schema={
+        "type": "object",
+        "properties": {"action_id": {"type": "string", "description": "The action id from the held call's answer."}},
+        "required": ["action_id"],
+    },
+    annotations=ToolAnnotations(title="Check a held call", read_only_hint=True),
 )
 
 
@@ -314,7 +331,7 @@ class Gateway:
         for name, tool in list(served.items()):
             if name in self._forwarded:
                 continue
-            if name in registered:  # the gate's own tool of that name (or Tether's review tool): not served
+            if name in registered or name == CHECK_TOOL:  # a name Tether uses itself: not served
                 del served[name]
                 continue
             hint = declared_from(tool.annotations)
@@ -353,7 +370,7 @@ class Gateway:
             seen(ctx)
             with contextlib.suppress(TetherError):  # an upstream that cannot list now: the pinned list stands
                 await self.refresh_tools()
-            return ListToolsResult(tools=list(self.tools.values()))
+            return ListToolsResult(tools=[*self.tools.values(), CHECK])
 
         async def call_tool(ctx: ServerRequestContext[Any], params: CallToolRequestParams) -> CallToolResult:
             seen(ctx)
@@ -479,6 +496,8 @@ class Gateway:
         """Gate one call from the agent's client and say what happened, as an MCP tool result. ``confidence`` and
         ``reasoning`` are what the client said of the call (``_meta``), for the policy and the reviewers. While a
         held call waits, ``progress`` is told every few seconds which action it is and where to decide it."""
+        if name == CHECK_TOOL:
+            return await self.check((arguments or {}).get("action_id"))
         if name not in self.tools:
             return _error(f"Unknown tool {name!r}; this gateway serves: {', '.join(sorted(self.tools)) or 'none'}.")
         if name in self.held:
@@ -520,6 +539,28 @@ class Gateway:
             if others:
                 result.content.append(TextContent(type="text", text=others))
         return result
+
+    async def check(self, action_id: Any) -> CallToolResult:
+        """``tether_check``: the decision on a held call of this gateway's agent and, once approved, its result
+        (the call runs here if it was approved and nobody has run it yet; never twice)."""
+        if not isinstance(action_id, str) or not action_id.strip():
+            return _error(f"{CHECK_TOOL} takes action_id: the id in the held call's answer 'Awaiting approval (...)'.")
+        action_id = action_id.strip()
+        try:
+            action = await asyncio.to_thread(self._plane.get, action_id)
+        except NotFound:
+            action = None
+        if action is None or action.call.agent != self.agent or action.call.tool not in self._forwarded:
+            return _error(f"There is no Tether action {action_id} for this gateway's tools.")
+        name = action.call.tool
+        try:
+            outcome = await self.gate.aresume(action_id)
+            action = await asyncio.to_thread(self._returning, outcome)
+        except UpstreamLost:
+            return _error(f"The connection to the upstream server broke while {name} ran (action {action_id}).")
+        except TetherError as exc:
+            return _error(f"Tether could not look up action {action_id}: {exc}")
+        return _result(name, outcome, action)
 
     def _also_held(self, action: Action) -> str | None:
         """The other calls of this tool still held, so the model can tell the user what else waits (a reworded
@@ -713,7 +754,7 @@ def _result(name: str, outcome: Outcome, action: Action) -> CallToolResult:
                 text += f" It needs {outcome.quorum} approvals ({outcome.approvals} so far)."
             if outcome.expires_at is not None:
                 text += f" The request expires at {outcome.expires_at.isoformat()}."
-            return _error(f"{text} {again} to pick up the decision.")
+            return _error(f"{text} {again} (or {CHECK_TOOL} with this action id) to pick up the decision.")
         case Deferred():
             return _error(f"{outcome.to_tool_result()} {again} after that for its result.")
         case Rejected():
