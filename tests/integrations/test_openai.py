@@ -24,7 +24,8 @@ from agents import Agent, OpenAIChatCompletionsModel, OpenAIResponsesModel, RunC
 from fake_llm_server import completion, fake_llm, function_call, output_message, response, tool_call
 from gates import RecordingGate
 
-from tether import Action, Approve, Decision, Gate, Policy, Reject, UsageError
+from tether import Action, Approve, Decision, Gate, Policy, Reject, Status, UsageError
+from tether.errors import DecisionError
 from tether.integrations.openai import (
     AgentsBridge,
     arun_chat_loop,
@@ -625,3 +626,42 @@ def test_agents_an_sdk_approval_counts_where_the_process_names_its_reviewer(gate
     assert ran(gate) == [("create_payment", "C-9", 9.0, "call_45")]
     with pytest.raises(UsageError, match="names the person deciding"):
         AgentsBridge(gate, agent="support-bot", reviewer="support-bot")
+
+
+def test_agents_a_rejection_in_the_sdk_rejects_the_tether_action_so_nothing_is_left_pending(gate: Gate) -> None:
+    """state.reject(item) is the application saying no: the Tether action is rejected too, so a reviewer can no
+    longer approve a call the run will never make. With Runner.run and the bridge's run_config, and with
+    bridge.run (which also keeps the application's message as the note)."""
+    first = response(function_call("call_51", "create_payment", {"account": "C-1", "amount": 5.0}))
+    second = response(function_call("call_52", "create_payment", {"account": "C-2", "amount": 6.0}))
+    bridge = AgentsBridge(gate, agent="support-bot")
+
+    async def main(url: str) -> None:
+        async with openai.AsyncOpenAI(base_url=f"{url}/v1", api_key="test-key", max_retries=0) as async_client:
+            model = OpenAIResponsesModel("gpt-fake", async_client)
+            agent = Agent(name="support", tools=bridge.function_tools(), model=model)
+            result = await Runner.run(agent, ASK)
+            state = result.to_state()
+            state.reject(state.get_interruptions()[0])
+            await Runner.run(agent, state, run_config=bridge.run_config())
+            result = await Runner.run(agent, ASK)
+            state = result.to_state()
+            state.reject(state.get_interruptions()[0], rejection_message="Not this account.")
+            await bridge.run(agent, state)
+
+    with fake_llm(
+        first,
+        response(output_message("Not done.")),
+        second,
+        response(output_message("No.")),
+    ) as fake:
+        asyncio.run(main(fake.url))
+    actions = {a.call.call_id: a for a in gate.plane.actions(ActionFilter(tool="create_payment"))}
+    assert actions["call_51"].status is Status.REJECTED
+    assert actions["call_51"].decision == Reject(
+        by="agents-sdk", note="rejected by the application in the Agents SDK (state.reject)"
+    )
+    assert actions["call_52"].decision == Reject(by="agents-sdk", note="Not this account.")
+    with pytest.raises(DecisionError):
+        gate.decide(actions["call_51"].id, Approve(by="alice"))  # too late: the run has moved on
+    assert ran(gate) == []

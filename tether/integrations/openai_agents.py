@@ -6,6 +6,12 @@ SDK asks it before running a call; the bridge submits the call then, so Tether r
 ``bridge.settle(state)`` turns Tether's decisions into ``state.approve``/``state.reject``; ``bridge.run(...)`` does
 the whole dance, waiting up to ``wait`` for reviewers. Tether runs each tool once: approving a call in the SDK
 without Tether's approval runs nothing. Also importable from ``tether.integrations.openai``.
+
+Rejecting in the SDK (``state.reject(item)``) is the application saying no, which needs no reviewer's authority:
+the held Tether action is rejected too (by ``reviewer``, or as ``agents-sdk``), so nothing is left pending for a
+reviewer to approve into a call that will never run. ``bridge.run`` and ``bridge.settle`` see every rejection in the
+state they are given; an application that resumes with ``Runner.run`` itself passes ``run_config=bridge.run_config()``
+(the SDK then tells the bridge of each rejection it answers without a message of the application's own).
 """
 
 from __future__ import annotations
@@ -13,6 +19,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import dataclasses
+import inspect
 from collections.abc import Awaitable, Callable, Iterator
 from typing import Any
 
@@ -29,11 +36,13 @@ from tether.integrations._calls import problem as _problem
 from tether.integrations._calls import registered as _entry
 from tether.integrations._calls import to_call as _call
 from tether.integrations._calls import without_key as _without_key
-from tether.model import Approve, Decision, Outcome, Pending, Reject
+from tether.model import Approve, Decision, Outcome, Pending, Reject, Status
+from tether.store import ActionFilter
 
 try:
-    from agents import Agent, FunctionTool, RunContextWrapper, Runner, RunResult, RunState
+    from agents import Agent, FunctionTool, RunConfig, RunContextWrapper, Runner, RunResult, RunState
     from agents.function_schema import function_schema
+    from agents.run_config import ToolErrorFormatterArgs
     from agents.tool_context import ToolContext
 except ImportError:  # pragma: no cover - the message names the extra to install
     require("agents", "openai")
@@ -42,6 +51,8 @@ except ImportError:  # pragma: no cover - the message names the extra to install
 __all__ = ["AgentsBridge"]
 
 _REFUSED = frozenset({"rejected", "denied", "responded"})  # what the Agents SDK records as a rejection
+SDK_REJECTER = "agents-sdk"
+"""Who a rejection made with ``state.reject`` is recorded as, when the bridge names no reviewer."""
 
 
 class AgentsBridge:
@@ -115,6 +126,11 @@ class AgentsBridge:
         items = [i for i in state.get_interruptions() if i.tool_name in self._bridged and i.call_id]
         uses = {item.call_id: _Use(str(item.call_id), str(item.tool_name), _args(item.arguments)) for item in items}
         context = getattr(state, "_context", None)  # the run's RunContextWrapper, for approved calls that run here
+        if context is not None:
+            for item in items:
+                name, call_id = str(item.tool_name), str(item.call_id)
+                if context.is_tool_approved(name, call_id) is False:
+                    await self.rejected_in_sdk(name, call_id, context.get_rejection_message(name, call_id) or "")
         with self._run_values(None, context):
             answers = await _agate_all(self.gate, list(uses.values()), self.who, wait)
         for item in items:
@@ -125,6 +141,35 @@ class AgentsBridge:
             elif not isinstance(answer, Pending):
                 state.approve(item)
         return answers
+
+    async def rejected_in_sdk(self, tool: str, call_id: str, note: str = "") -> None:
+        """The application rejected this held call in the SDK: reject its Tether action too, if it is still held (a
+        decision a reviewer made first stands)."""
+        query = ActionFilter(status={Status.PENDING}, agents={self.who.agent}, tool=tool, limit=1000)
+        held = await asyncio.to_thread(self.gate.plane.actions, query)
+        for action in held:
+            if action.call.call_id == call_id:
+                reason = note or "rejected by the application in the Agents SDK (state.reject)"
+                with contextlib.suppress(DecisionError):  # decided meanwhile in Tether: that decision stands
+                    await asyncio.to_thread(
+                        self.gate.decide, action.id, Reject(by=self.reviewer or SDK_REJECTER, note=reason)
+                    )
+
+    def run_config(self, base: RunConfig | None = None) -> RunConfig:
+        """A ``RunConfig`` (``base``, or the SDK's default) whose ``tool_error_formatter`` tells Tether of every
+        rejection the SDK answers for this bridge's tools, before handing it to ``base``'s formatter, if any."""
+        base = base or RunConfig()
+        formatter = base.tool_error_formatter
+
+        async def format_error(args: ToolErrorFormatterArgs[Any]) -> str | None:
+            if args.kind == "approval_rejected" and args.tool_name in self._bridged:
+                await self.rejected_in_sdk(args.tool_name, args.call_id)
+            if formatter is None:
+                return None
+            answer = formatter(args)
+            return await answer if inspect.isawaitable(answer) else answer
+
+        return dataclasses.replace(base, tool_error_formatter=format_error)
 
     async def run(
         self,
@@ -137,6 +182,9 @@ class AgentsBridge:
         """``Runner.run`` that settles interruptions from Tether and resumes, until the run finishes or nothing
         more has been decided within ``wait``: then the result is still interrupted, and
         ``bridge.run(agent, result.to_state(), wait=...)`` carries on later. ``runner`` goes to ``Runner.run``."""
+        runner["run_config"] = self.run_config(runner.get("run_config"))
+        if isinstance(input, RunState):
+            await self.settle(input)  # rejections the application made in the SDK reach Tether first
         result = await Runner.run(starting_agent, input, **runner)
         while result.interruptions:
             state = result.to_state()
