@@ -25,7 +25,7 @@ from typing import Any
 
 from tether.agent._gate import Gate
 from tether.agent._tools import RUN_VALUES
-from tether.errors import DecisionError, UsageError
+from tether.errors import AccessError, DecisionError, UsageError
 from tether.integrations import require
 from tether.integrations._calls import Use as _Use
 from tether.integrations._calls import Wait
@@ -150,7 +150,9 @@ class AgentsBridge:
         for action in held:
             if action.call.call_id == call_id:
                 reason = note or "rejected by the application in the Agents SDK (state.reject)"
-                with contextlib.suppress(DecisionError):  # decided meanwhile in Tether: that decision stands
+                # DecisionError: decided meanwhile in Tether, and that decision stands. AccessError: an agent token
+                # over HTTP may not decide; the action waits for Tether's reviewers (or its expiry).
+                with contextlib.suppress(DecisionError, AccessError):
                     await asyncio.to_thread(
                         self.gate.decide, action.id, Reject(by=self.reviewer or SDK_REJECTER, note=reason)
                     )
@@ -219,7 +221,9 @@ class AgentsBridge:
             if verdict
             else Reject(by=self.reviewer, note="rejected in the Agents SDK")
         )
-        with contextlib.suppress(DecisionError):  # decided meanwhile in Tether: that decision stands
+        # decided meanwhile in Tether: that decision stands; an agent token over HTTP holds no reviewer authority,
+        # so the SDK's answer counts for nothing there and the call waits for Tether's reviewers
+        with contextlib.suppress(DecisionError, AccessError):
             await asyncio.to_thread(self.gate.decide, outcome.action_id, decision)
         return await self.gate.acall(_call(use, self.who))
 
