@@ -920,3 +920,54 @@ def test_tether_check_picks_up_a_held_calls_decision_and_result_by_action_id(mcp
 
     run(scenario, mcp_workspace)
     assert mcp_workspace.effects("delete_repo") == [{"name": "legacy-api"}]
+
+
+def test_approve_in_client_asks_the_clients_user_and_records_them_but_never_for_locked_tools(
+    mcp_workspace: Workspace,
+) -> None:
+    """A desktop client whose user is the reviewer: with --approve-in-client, a held call is put to them through
+    MCP elicitation and their answer is their decision. A locked (critical) tool is never asked about: it waits
+    for a reviewer as usual."""
+    asked: list[str] = []
+    answers = iter(
+        [
+            ElicitResult(action="accept", content={"approve": True, "note": "yes, send it"}),
+            ElicitResult(action="decline"),
+        ]
+    )
+
+    async def answer(context: Any, params: Any) -> ElicitResult:
+        asked.append(params.message)
+        return next(answers)
+
+    async def scenario() -> None:
+        async with gateway(
+            mcp_workspace, "--wait", "0", "--approve-in-client", "ana", elicitation_callback=answer
+        ) as session:
+            sent = await session.call_tool("send_email", {"to": "bob@example.com", "subject": "Q3"})
+            assert not sent.is_error, text(sent)
+            assert text(sent) == "sent 'Q3' to bob@example.com"
+            declined = await session.call_tool("send_email", {"to": "eve@example.com", "subject": "Q3"})
+            assert text(declined).startswith("Rejected by ana (action ")
+            assert "declined in the MCP client" in text(declined)
+            critical = await session.call_tool("delete_repo", {"name": "legacy-api"})
+            held(critical)  # locked: never the client's own approval
+
+    run(scenario, mcp_workspace)
+    assert len(asked) == 2
+    assert asked[0].startswith('Tether holds send_email {"subject": "Q3", "to": "bob@example.com"} for approval')
+    assert mcp_workspace.effects("send_email") == [{"to": "bob@example.com", "subject": "Q3"}]
+    assert mcp_workspace.effects("delete_repo") == []
+    with mcp_workspace.plane() as plane:
+        decided = {a.call.args.get("to"): a.decision for a in plane.actions(ActionFilter(tool="send_email"))}
+    assert decided["bob@example.com"] == Approve(by="ana", note="yes, send it")
+    assert decided["eve@example.com"] == Reject(by="ana", note="declined in the MCP client")
+
+
+def test_approve_in_client_must_name_a_person_other_than_the_agent(mcp_workspace: Workspace) -> None:
+    done = mcp_workspace.cli(
+        "mcp-gateway", "--upstream", mcp_workspace.upstream_command(), "--approve-in-client", "mcp"
+    )
+    assert done.returncode != 0
+    assert "--approve-in-client names the person who reviews in the client, not the agent" in done.stderr
+    assert "Traceback" not in done.stderr

@@ -28,6 +28,15 @@ def mcp_gateway(
     listen: Annotated[
         str | None, typer.Option("--listen", help="Serve streamable HTTP at HOST:PORT (/mcp) instead of stdio.")
     ] = None,
+    approve_in_client: Annotated[
+        str | None,
+        typer.Option(
+            "--approve-in-client",
+            metavar="NAME",
+            help="The client's user is the reviewer NAME: ask them (MCP elicitation) to approve held calls. "
+            "Never for locked tools or calls needing several approvals. Off by default.",
+        ),
+    ] = None,
 ) -> None:
     """Serve an upstream MCP server's tools to any MCP client, every call gated by the policy (needs
     `pip install "tether\\[mcp]"`). Held calls return "awaiting approval (action ID)"; calling the same tool with
@@ -42,4 +51,12 @@ def mcp_gateway(
         fail("give the upstream MCP server with --upstream COMMAND or --upstream-url URL (exactly one)", 2)
     settings = settings_of(ctx)
     gate = Gate(load_policy(settings), settings.db, poll_interval=0.1)
-    run_gateway(gate, upstream=upstream, upstream_url=upstream_url, agent=agent, wait=wait, listen=listen)
+    run_gateway(
+        gate,
+        upstream=upstream,
+        upstream_url=upstream_url,
+        agent=agent,
+        wait=wait,
+        listen=listen,
+        approve_in_client=approve_in_client,
+    )

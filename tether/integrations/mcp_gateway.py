@@ -57,15 +57,18 @@ import anyio.abc
 
 from tether import __version__
 from tether.agent._gate import Gate
-from tether.errors import ClaimConflict, NotFound, TetherError, UsageError
+from tether.errors import ClaimConflict, DecisionError, NotFound, TetherError, UsageError
 from tether.integrations import require
 from tether.model import (
     Action,
+    Approve,
+    Decision,
     Deferred,
     Executed,
     Mode,
     Outcome,
     Pending,
+    Reject,
     Rejected,
     Reversibility,
     Risk,
@@ -91,6 +94,9 @@ from mcp.types import (  # noqa: E402
     REQUEST_TIMEOUT,
     CallToolRequestParams,
     CallToolResult,
+    ClientCapabilities,
+    ElicitationCapability,
+    ElicitResult,
     EmptyResult,
     ListToolsResult,
     PaginatedRequestParams,
@@ -124,6 +130,16 @@ INSTRUCTIONS = (
     "tether_check with the action id, to get the decision (and the result, once approved; an approved call runs "
     "once, whichever you do). A rejection returns the reviewer's note."
 )
+
+ASK_SCHEMA: dict[str, Any] = {
+    "type": "object",
+    "properties": {
+        "approve": {"type": "boolean", "title": "Approve", "description": "Run this call now."},
+        "note": {"type": "string", "title": "Note", "description": "Why (kept in the audit log)."},
+    },
+    "required": ["approve"],
+}
+"""What ``--approve-in-client`` asks the client's user through MCP elicitation."""
 
 CHECK_TOOL = "tether_check"
 CHECK = Tool(
@@ -278,7 +294,10 @@ class Gateway:
         agent: str = "mcp",
         wait: float = 30.0,
         downstream: Downstream | None = None,
+        approve_in_client: str | None = None,
     ) -> None:
+        if approve_in_client is not None and (not approve_in_client.strip() or approve_in_client == agent):
+            raise UsageError("--approve-in-client names the person who reviews in the client, not the agent")
         if not isinstance(gate.plane, ControlPlane):
             raise UsageError("the MCP gateway needs a Gate on a local store (--db): it keeps its bookkeeping there")
         if not agent:
@@ -291,6 +310,7 @@ class Gateway:
         self.downstream = downstream
         self.agent = agent
         self.wait = wait
+        self.approve_in_client = approve_in_client
         self.tools: dict[str, Tool] = {}  # what clients see: each tool's pinned definition
         self.held: dict[str, Held] = {}  # tools whose changed definition awaits a review
         self._forwarded: set[str] = set()  # tools registered with the gate as forwarders to the upstream
@@ -387,8 +407,17 @@ class Gateway:
             async def progress(step: float, message: str) -> None:
                 await ctx.session.report_progress(step, None, message)  # a no-op unless the client asked for progress
 
+            async def ask(message: str, schema: dict[str, Any]) -> ElicitResult:
+                return await ctx.session.elicit_form(message, schema, related_request_id=ctx.request_id)
+
+            can_ask = ctx.session.check_client_capability(ClientCapabilities(elicitation=ElicitationCapability()))
             return await self.call_tool(
-                params.name, params.arguments, confidence=confidence, reasoning=reasoning, progress=progress
+                params.name,
+                params.arguments,
+                confidence=confidence,
+                reasoning=reasoning,
+                progress=progress,
+                ask=ask if can_ask else None,
             )
 
         instructions = "\n\n".join(part for part in (self.upstream.instructions, INSTRUCTIONS) if part)
@@ -492,6 +521,7 @@ class Gateway:
         confidence: float | None = None,
         reasoning: str | None = None,
         progress: Callable[[float, str], Awaitable[None]] | None = None,
+        ask: Callable[[str, dict[str, Any]], Awaitable[ElicitResult]] | None = None,
     ) -> CallToolResult:
         """Gate one call from the agent's client and say what happened, as an MCP tool result. ``confidence`` and
         ``reasoning`` are what the client said of the call (``_meta``), for the policy and the reviewers. While a
@@ -513,6 +543,8 @@ class Gateway:
                 tool=name, args=args, agent=self.agent, call_id=call_id, confidence=confidence, reasoning=reasoning
             )
             outcome = await self.gate.acall(call)
+            if isinstance(outcome, Pending) and ask is not None and self.approve_in_client is not None:
+                outcome = await self._ask_the_user(call, outcome, ask, self.approve_in_client)
             if isinstance(outcome, Pending) and self.wait > 0:
                 ticker = None
                 if progress is not None:
@@ -539,6 +571,41 @@ class Gateway:
             if others:
                 result.content.append(TextContent(type="text", text=others))
         return result
+
+    async def _ask_the_user(
+        self, call: ToolCall, outcome: Pending, ask: Callable[[str, dict[str, Any]], Awaitable[ElicitResult]], by: str
+    ) -> Outcome:
+        """``--approve-in-client``: the client's user is a reviewer (a desktop app's single user). Ask them, through
+        MCP elicitation, to approve or reject the held call, and record their answer under ``by``. Never for a
+        locked tool or a call that needs several approvals: the agent's own channel must not be the only approval
+        of a critical call. Cancelling, or a client that cannot answer, leaves the call held as usual."""
+        action = await asyncio.to_thread(self._plane.get, outcome.action_id)
+        if action.status is not Status.PENDING or action.verdict.locked or action.verdict.quorum > 1:
+            return outcome
+        args = json.dumps(call.args, ensure_ascii=False, sort_keys=True)
+        reasons = "; ".join(outcome.reasons)
+        message = (
+            f"Tether holds {call.tool} {args} for approval (action {action.id}). Held because: {reasons}. "
+            f"Approve it? You answer as {by}; it is recorded in the audit log."
+        )
+        try:
+            answer = await ask(message, ASK_SCHEMA)
+        except Exception:  # a client that cannot answer after all: the call waits for a reviewer as usual
+            log.debug("approval through elicitation not answered", exc_info=True)
+            return outcome
+        content = answer.content or {}
+        raw_note = content.get("note")
+        note = raw_note.strip() if isinstance(raw_note, str) else ""
+        decision: Decision
+        if answer.action == "accept" and content.get("approve") is True:
+            decision = Approve(by=by, note=note or "approved in the MCP client")
+        elif answer.action in ("accept", "decline"):
+            decision = Reject(by=by, note=note or "declined in the MCP client")
+        else:  # cancelled: no answer
+            return outcome
+        with contextlib.suppress(DecisionError):  # decided meanwhile by a reviewer: that decision stands
+            await asyncio.to_thread(self.gate.decide, action.id, decision)
+        return await self.gate.acall(call)  # runs once if approved; the rejection otherwise
 
     async def check(self, action_id: Any) -> CallToolResult:
         """``tether_check``: the decision on a held call of this gateway's agent and, once approved, its result
@@ -806,6 +873,7 @@ async def serve_gateway(
     agent: str = "mcp",
     wait: float = 30.0,
     listen: str | None = None,
+    approve_in_client: str | None = None,
     announce: Callable[[str], None] = _announce,
     on_upstream_lost: Callable[[str], None] = _exit_when_lost,
 ) -> None:
@@ -814,7 +882,9 @@ async def serve_gateway(
     worker runs meanwhile (timers, deferred calls)."""
     downstream = Downstream()
     async with connect_upstream(upstream, upstream_url, downstream=downstream) as connection:
-        gateway = Gateway(gate, connection, agent=agent, wait=wait, downstream=downstream)
+        gateway = Gateway(
+            gate, connection, agent=agent, wait=wait, downstream=downstream, approve_in_client=approve_in_client
+        )
         await gateway.load_tools()
         for line in gateway.describe():
             announce(line)
