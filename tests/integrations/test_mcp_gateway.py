@@ -971,3 +971,21 @@ def test_approve_in_client_must_name_a_person_other_than_the_agent(mcp_workspace
     assert done.returncode != 0
     assert "--approve-in-client names the person who reviews in the client, not the agent" in done.stderr
     assert "Traceback" not in done.stderr
+
+
+def test_a_call_the_client_cancels_while_it_waits_stays_held_and_runs_once_when_approved(
+    mcp_workspace: Workspace,
+) -> None:
+    async def scenario() -> None:
+        async with gateway(mcp_workspace, "--wait", "30") as session:
+            with pytest.raises(MCPError):  # the client gives up after half a second and cancels the request
+                await session.call_tool("delete_repo", {"name": "legacy-api"}, read_timeout_seconds=0.5)
+            action_id = await _pending_action(mcp_workspace, "delete_repo")
+            approved = await anyio.to_thread.run_sync(mcp_workspace.cli, "approve", action_id, "--by", "alice")
+            assert approved.returncode == 0, approved.stderr
+            await until(lambda: mcp_workspace.effects("delete_repo"), timeout=20, message="the approved call never ran")
+            picked_up = await session.call_tool("tether_check", {"action_id": action_id})
+            assert text(picked_up) == "deleted legacy-api"
+
+    run(scenario, mcp_workspace)
+    assert mcp_workspace.effects("delete_repo") == [{"name": "legacy-api"}]
