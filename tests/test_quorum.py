@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 from gates import RecordingGate
 
@@ -18,8 +20,11 @@ from tether import (
     SeparationOfDuties,
     Status,
     ToolCall,
+    UsageError,
 )
-from tether.store import Store
+from tether.errors import DecisionError
+from tether.plane import ControlPlane
+from tether.store import Store, open_store
 
 POLICY = {"tools": {"transfer_funds": {"risk": "critical", "reversible": "no", "quorum": 2}}}
 
@@ -109,3 +114,20 @@ def test_each_approval_is_in_the_audit_log_with_its_progress(gate: Gate) -> None
         ("human:alice", 1, "pending"),
         ("human:bob", 2, "approved"),
     ]
+
+
+def test_only_the_proposing_agent_withdraws_a_held_call_and_it_is_then_rejected(tmp_path: Path) -> None:
+    plane = ControlPlane(Policy.from_dict(POLICY), open_store(f"sqlite:///{tmp_path / 'w.db'}"))
+    try:
+        action = plane.submit(ToolCall(tool="transfer_funds", args={"amount": 5}, agent="bot"))
+        with pytest.raises(SeparationOfDuties, match="only bot, which proposed action"):
+            plane.withdraw(action.id, agent="other-bot", note="no")
+        with pytest.raises(UsageError, match="needs a note"):
+            plane.withdraw(action.id, agent="bot", note=" ")
+        withdrawn = plane.withdraw(action.id, agent="bot", note="the user said no")
+        assert withdrawn.status is Status.REJECTED
+        assert withdrawn.decision == Reject(by="bot", note="the user said no")
+        with pytest.raises(DecisionError):
+            plane.decide(action.id, Approve(by="alice"))
+    finally:
+        plane.close()

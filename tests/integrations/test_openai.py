@@ -659,9 +659,9 @@ def test_agents_a_rejection_in_the_sdk_rejects_the_tether_action_so_nothing_is_l
     actions = {a.call.call_id: a for a in gate.plane.actions(ActionFilter(tool="create_payment"))}
     assert actions["call_51"].status is Status.REJECTED
     assert actions["call_51"].decision == Reject(
-        by="agents-sdk", note="rejected by the application in the Agents SDK (state.reject)"
+        by="support-bot", note="rejected by the application in the Agents SDK (state.reject)"
     )
-    assert actions["call_52"].decision == Reject(by="agents-sdk", note="Not this account.")
+    assert actions["call_52"].decision == Reject(by="support-bot", note="Not this account.")
     with pytest.raises(DecisionError):
         gate.decide(actions["call_51"].id, Approve(by="alice"))  # too late: the run has moved on
     assert ran(gate) == []

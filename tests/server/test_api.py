@@ -522,3 +522,26 @@ def test_viewers_see_secret_looking_arguments_redacted(server: AppServer) -> Non
     assert viewer.get(f"/v1/actions/{action_id}").json()["action"]["call"]["args"]["api_key"] == "[redacted]"
     assert alice.get(f"/v1/actions/{action_id}").json()["action"]["call"]["args"]["api_key"] == "sk-live-123"
     assert agent.get(f"/v1/actions/{action_id}").json()["action"]["call"]["args"]["api_key"] == "sk-live-123"
+
+
+def test_the_proposing_agent_withdraws_its_held_call_and_nobody_else_may(server: AppServer) -> None:
+    """An agent whose application said no takes its held call back: rejected in its name, so no reviewer can
+    approve it into a call that will never be made. Only the proposing agent may; a note is required."""
+    agent = client(server, "bot", Role.AGENT)
+    other = client(server, "other-bot", Role.AGENT)
+    reviewer = client(server, "alice", Role.REVIEWER, ("finance",))
+    action_id = submit(agent)["action"]["id"]
+    assert other.post(f"/v1/actions/{action_id}/withdraw", json={"note": "no"}).status_code == 403
+    assert reviewer.post(f"/v1/actions/{action_id}/withdraw", json={"note": "no"}).status_code == 403
+    assert agent.post(f"/v1/actions/{action_id}/withdraw", json={"note": ""}).status_code == 422
+    withdrawn = agent.post(f"/v1/actions/{action_id}/withdraw", json={"note": "the user said no"})
+    assert withdrawn.status_code == 200, withdrawn.text
+    assert withdrawn.json()["action"]["status"] == "rejected"
+    assert withdrawn.json()["outcome"]["text"].endswith("the user said no")
+    late = reviewer.post(f"/v1/actions/{action_id}/decision", json={"kind": "approve", "note": "ok"})
+    assert late.status_code == 409, late.text
+    again = agent.post(f"/v1/actions/{action_id}/withdraw", json={"note": "again"})
+    assert again.status_code == 409
+    timeline = reviewer.get(f"/v1/actions/{action_id}").json()["timeline"]
+    assert [e["kind"] for e in timeline][-1] == "action.withdrawn"
+    assert timeline[-1]["actor"] == "agent:bot"

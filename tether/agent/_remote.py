@@ -189,6 +189,10 @@ class RemotePlane:
                 body["message"] = message
         return self._action("POST", f"/v1/actions/{action_id}/decision", json=body)
 
+    def withdraw(self, action_id: str, *, agent: str, note: str) -> Action:
+        """As the token's agent, whatever ``agent`` says: the server checks that it proposed the action."""
+        return self._action("POST", f"/v1/actions/{action_id}/withdraw", json={"note": note})
+
     def request_undo(self, action_id: str, *, by: str) -> Action:
         return self._action("POST", f"/v1/actions/{action_id}/undo", json={})
 

@@ -8,8 +8,9 @@ the whole dance, waiting up to ``wait`` for reviewers. Tether runs each tool onc
 without Tether's approval runs nothing. Also importable from ``tether.integrations.openai``.
 
 Rejecting in the SDK (``state.reject(item)``) is the application saying no, which needs no reviewer's authority:
-the held Tether action is rejected too (by ``reviewer``, or as ``agents-sdk``), so nothing is left pending for a
-reviewer to approve into a call that will never run. ``bridge.run`` and ``bridge.settle`` see every rejection in the
+the held Tether action is rejected too (by ``reviewer``; without one, the agent withdraws its own call, which an
+agent token over HTTP may do as well), so nothing is left pending for a reviewer to approve into a call that will
+never run. ``bridge.run`` and ``bridge.settle`` see every rejection in the
 state they are given; an application that resumes with ``Runner.run`` itself passes ``run_config=bridge.run_config()``
 (the SDK then tells the bridge of each rejection it answers without a message of the application's own).
 """
@@ -51,8 +52,6 @@ except ImportError:  # pragma: no cover - the message names the extra to install
 __all__ = ["AgentsBridge"]
 
 _REFUSED = frozenset({"rejected", "denied", "responded"})  # what the Agents SDK records as a rejection
-SDK_REJECTER = "agents-sdk"
-"""Who a rejection made with ``state.reject`` is recorded as, when the bridge names no reviewer."""
 
 
 class AgentsBridge:
@@ -150,12 +149,11 @@ class AgentsBridge:
         for action in held:
             if action.call.call_id == call_id:
                 reason = note or "rejected by the application in the Agents SDK (state.reject)"
-                # DecisionError: decided meanwhile in Tether, and that decision stands. AccessError: an agent token
-                # over HTTP may not decide; the action waits for Tether's reviewers (or its expiry).
-                with contextlib.suppress(DecisionError, AccessError):
-                    await asyncio.to_thread(
-                        self.gate.decide, action.id, Reject(by=self.reviewer or SDK_REJECTER, note=reason)
-                    )
+                with contextlib.suppress(DecisionError):  # decided meanwhile in Tether: that decision stands
+                    if self.reviewer is not None:
+                        await asyncio.to_thread(self.gate.decide, action.id, Reject(by=self.reviewer, note=reason))
+                    else:  # the agent takes its own call back: no reviewer's authority needed, locally or over HTTP
+                        await asyncio.to_thread(self.gate.plane.withdraw, action.id, agent=self.who.agent, note=reason)
 
     def run_config(self, base: RunConfig | None = None) -> RunConfig:
         """A ``RunConfig`` (``base``, or the SDK's default) whose ``tool_error_formatter`` tells Tether of every

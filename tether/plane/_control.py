@@ -174,6 +174,10 @@ class ControlPlane:
         """
         return self._decisions.decide(action_id, decision)
 
+    def withdraw(self, action_id: str, *, agent: str, note: str) -> Action:
+        """The proposing agent takes back a call still held (its application rejected it): rejected in its name."""
+        return self._decisions.withdraw(action_id, agent=agent, note=note)
+
     def sweep(self, *, limit: int = 500) -> list[Fired]:
         """Fire every timer that has fallen due; safe to call from any number of processes at once."""
         return self._timers.sweep(limit=limit)

@@ -95,6 +95,35 @@ class Decisions:
                 return updated
         raise AlreadyDecided(f"action {action_id} kept changing while deciding; read it again and retry")
 
+    def withdraw(self, action_id: str, *, agent: str, note: str) -> Action:
+        """The agent that proposed a held call takes it back (its application said no): it is rejected, in the
+        agent's name, and no reviewer can approve it into a call that will never be made. Refusing is the safe
+        direction, so this needs no reviewer's authority; only the proposing agent may do it."""
+        if not isinstance(note, str) or not note.strip():
+            raise UsageError("withdrawing a call needs a note: why the agent's application took it back")
+        for _ in range(_ATTEMPTS):
+            action = self.actions.get_action(action_id)
+            if action.call.agent != agent:
+                raise SeparationOfDuties(
+                    f"only {action.call.agent}, which proposed action {action_id}, may withdraw it"
+                )
+            if action.status is not Status.PENDING:
+                raise _why_not_decidable(action)
+            now = self.core.clock.now()
+            body = {"outcome": Status.REJECTED.value, "note": note, "policy": action.policy_version}
+            updated = self.core.transition(
+                action_id,
+                expect={Status.PENDING},
+                changes=Changes(
+                    status=Status.REJECTED, updated_at=now, decision=Reject(by=agent, note=note), decided_at=now
+                ),
+                events=[EventDraft(f"agent:{agent}", "action.withdrawn", action_id, body)],
+                expect_version=action.version,
+            )
+            if updated is not None:
+                return updated
+        raise AlreadyDecided(f"action {action_id} kept changing while withdrawing it; read it again and retry")
+
     def decision_body(self, action: Action, decision: Decision, status: Status, approvals: int) -> dict[str, object]:
         """The audit body of one decision: what was decided, the quorum so far, and an edit's redacted arguments."""
         body: dict[str, object] = {

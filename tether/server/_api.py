@@ -50,6 +50,7 @@ from tether.server._schemas import (
     TokenIn,
     UndoIn,
     UndoResultIn,
+    WithdrawIn,
 )
 from tether.server._wire import CONFLICT, ERROR_RESPONSES, NOT_FOUND
 from tether.store import ActionFilter, ShadowFilter
@@ -229,6 +230,19 @@ async def claim(action_id: str, body: ClaimIn, request: Request, who: Caller) ->
     else:
         claimed = await run(plane.claim, action, worker=body.worker)
     return ActionView.of(claimed)
+
+
+@router.post(
+    "/actions/{action_id}/withdraw",
+    tags=["agents"],
+    summary="Take back a held call (the proposing agent only)",
+    responses=ON_ACTION,
+)
+async def withdraw(action_id: str, body: WithdrawIn, request: Request, who: Caller) -> ActionView:
+    """The agent's application rejected its own held call: it is rejected in the agent's name, so no reviewer can
+    approve it into a call that will never be made. 409 once it is decided."""
+    plane, action = await load(request, action_id, who, require_owner)
+    return ActionView.of(await run(plane.withdraw, action.id, agent=who.name, note=body.note))
 
 
 @router.post("/actions/{action_id}/result", tags=["agents"], summary="Report what the tool did", responses=ON_ACTION)

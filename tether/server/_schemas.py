@@ -92,6 +92,12 @@ class DecisionIn(_Body):
         return self
 
 
+class WithdrawIn(_Body):
+    """The proposing agent takes back a call still held (its application said no)."""
+
+    note: str = Field(min_length=1, max_length=MAX_NOTE, description="Why the application took the call back.")
+
+
 class ClaimIn(_Body):
     worker: str = Field(min_length=1, max_length=64)
     retry: bool = Field(False, description="Claim a crashed (unknown) run again; only for reversible idempotent tools.")
