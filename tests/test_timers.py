@@ -14,6 +14,7 @@ from tether import (
     Approve,
     Executed,
     FakeClock,
+    Forbidden,
     Gate,
     NotDecidable,
     Pending,
@@ -240,3 +241,27 @@ def test_an_approved_action_run_in_time_is_never_reported(store: Store, clock: F
     clock.advance(timedelta(hours=1))
     assert gate.plane.sweep() == []
     assert all(e.kind != "action.not_run" for e in gate.plane.timeline(held.action_id))
+
+
+def test_a_decision_by_the_group_an_overdue_request_escalates_away_from_is_refused_and_not_recorded(
+    store: Store, clock: FakeClock
+) -> None:
+    """The reviewer read the action while it was still finance's; the decision fires the overdue escalation first
+    and is then checked against the group the action is for now (finance-leads), so it is refused."""
+    gate = make_gate(store, clock)
+    held = gate.call(ToolCall(tool="pay_invoice", args={"invoice": "INV-9"}, agent="bot"))
+    assert isinstance(held, Pending)
+    clock.advance(timedelta(hours=1))  # overdue; no sweep has run yet
+
+    def finance_only(group: str | None) -> bool:
+        return group == "finance"
+
+    with pytest.raises(Forbidden, match="it is for reviewer group 'finance-leads' \\(it has just been escalated\\)"):
+        gate.plane.decide(held.action_id, Approve(by="fiona"), may_decide_for=finance_only)
+    action = gate.plane.get(held.action_id)
+    assert (action.status, action.reviewers, action.approvals) == (Status.PENDING, "finance-leads", ())
+    kinds = [e.kind for e in gate.plane.timeline(held.action_id)]
+    assert "action.escalated" in kinds
+    assert "action.approved" not in kinds
+    gate.plane.decide(held.action_id, Approve(by="lee"), may_decide_for=lambda group: group == "finance-leads")
+    assert isinstance(gate.resume(held.action_id), Executed)

@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import threading
 from collections.abc import Iterator
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -18,7 +19,7 @@ from databases import sqlite_url
 from serving import AppServer, LiveServer
 from waiting import wait_until
 
-from tether import Policy
+from tether import FakeClock, Policy
 from tether.model import Role
 from tether.plane import ControlPlane
 from tether.store import open_store
@@ -545,3 +546,32 @@ def test_the_proposing_agent_withdraws_its_held_call_and_nobody_else_may(server:
     timeline = reviewer.get(f"/v1/actions/{action_id}").json()["timeline"]
     assert [e["kind"] for e in timeline][-1] == "action.withdrawn"
     assert timeline[-1]["actor"] == "agent:bot"
+
+
+def test_a_decision_by_the_group_an_action_has_just_escalated_away_from_is_refused_with_403(tmp_path: Path) -> None:
+    policy = {
+        "tools": {
+            "pay_invoice": {"risk": "critical", "reversible": "no", "timeout": "1h", "on_timeout": "escalate"}
+            | {"reviewers": "finance", "escalate_to": "finance-leads"}
+        }
+    }
+    clock = FakeClock()
+    plane = ControlPlane(Policy.from_dict(policy), open_store(sqlite_url(tmp_path / "esc.db")), clock=clock)
+    server = AppServer(plane, sweep_interval=0.2)
+    try:
+        agent = client(server, "bot", Role.AGENT)
+        fiona = client(server, "fiona", Role.REVIEWER, ("finance",))
+        lee = client(server, "lee", Role.REVIEWER, ("finance-leads",))
+        action_id = submit(agent, "pay_invoice", invoice="INV-9")["action"]["id"]
+        clock.advance(timedelta(hours=1))  # overdue: whoever comes first (the sweeper or the decision) escalates it
+        refused = fiona.post(f"/v1/actions/{action_id}/decision", json={"kind": "approve", "note": "ok"})
+        assert refused.status_code == 403, refused.text
+        assert "finance-leads" in refused.json()["error"]["message"]
+        timeline = lee.get(f"/v1/actions/{action_id}").json()["timeline"]
+        assert "action.escalated" in [e["kind"] for e in timeline]
+        assert not [e for e in timeline if e["kind"] in ("action.approved", "action.rejected")]
+        approved = lee.post(f"/v1/actions/{action_id}/decision", json={"kind": "approve", "note": "ok"})
+        assert approved.status_code == 200, approved.text
+    finally:
+        server.stop()
+        plane.store.close()

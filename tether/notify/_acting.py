@@ -29,9 +29,13 @@ def act(plane: ControlPlane, who: Identity, verb: str, action_id: str, *, via: s
         group = f"reviewer group {action.reviewers!r}" if action.reviewers else "reviewers"
         raise Forbidden(f"{who.name} ({who.role.value}) may not decide action {action_id}: it is for {group}")
     if verb == "approve":
-        return plane.decide(action_id, Approve(by=who.name, note=note or f"approved from {via}"))
+        return plane.decide(
+            action_id, Approve(by=who.name, note=note or f"approved from {via}"), may_decide_for=who.may_decide_for
+        )
     if verb == "reject":
-        return plane.decide(action_id, Reject(by=who.name, note=note or f"rejected from {via}"))
+        return plane.decide(
+            action_id, Reject(by=who.name, note=note or f"rejected from {via}"), may_decide_for=who.may_decide_for
+        )
     return plane.request_undo(action_id, by=who.name)
 
 

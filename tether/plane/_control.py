@@ -165,14 +165,18 @@ class ControlPlane:
 
     # -- decisions, timers, undo --------------------------------------------------------------------------------
 
-    def decide(self, action_id: str, decision: Decision) -> Action:
+    def decide(
+        self, action_id: str, decision: Decision, *, may_decide_for: Callable[[str | None], bool] | None = None
+    ) -> Action:
         """Apply a reviewer's decision.
 
         Approve and Edit count toward the quorum (distinct reviewers; an Edit restarts the count, since earlier
         approvals were for other arguments); the action is approved when the quorum is reached. Reject and
-        Respond settle it at once. A decided, expired or never-held action raises a DecisionError.
+        Respond settle it at once. A decided, expired or never-held action raises a DecisionError. ``may_decide_for``
+        says which reviewer groups the decider may decide for; it is checked on the action as the decision is
+        applied (after a due escalation fires), and a refusal raises Forbidden and records nothing.
         """
-        return self._decisions.decide(action_id, decision)
+        return self._decisions.decide(action_id, decision, may_decide_for=may_decide_for)
 
     def withdraw(self, action_id: str, *, agent: str, note: str) -> Action:
         """The proposing agent takes back a call still held (its application rejected it): rejected in its name."""

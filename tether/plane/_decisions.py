@@ -8,10 +8,11 @@ action that had already expired.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import replace
 
 from tether._json import iso, require_json
-from tether.errors import AlreadyDecided, NotDecidable, SeparationOfDuties, UsageError
+from tether.errors import AlreadyDecided, Forbidden, NotDecidable, SeparationOfDuties, UsageError
 from tether.model import Action, Approve, Decision, Edit, Reject, Respond, Status
 from tether.plane._core import PlaneCore
 from tether.plane._timers import Timers
@@ -19,6 +20,10 @@ from tether.store import ActionStore, Changes, EventDraft
 
 _PAST = {"approve": "approved", "edit": "edited", "reject": "rejected", "respond": "responded"}
 _ATTEMPTS = 20  # concurrent approvals of one quorum retry on a fresh read; this bounds a pathological livelock
+
+
+GroupCheck = Callable[[str | None], bool]
+"""Whether the decider may decide for a reviewer group (``None``: an action that names no group)."""
 
 
 class Decisions:
@@ -29,7 +34,7 @@ class Decisions:
         self.timers = timers
         self.actions: ActionStore = core.store
 
-    def decide(self, action_id: str, decision: Decision) -> Action:
+    def decide(self, action_id: str, decision: Decision, *, may_decide_for: GroupCheck | None = None) -> Action:
         """Apply a reviewer's decision.
 
         Approve and Edit count toward the quorum (distinct reviewers; an Edit restarts the count, since earlier
@@ -58,6 +63,12 @@ class Decisions:
                     )
             if action.status is not Status.PENDING:
                 raise _why_not_decidable(action)
+            # Whose decision it is, on the action as it is now: after a due escalation fired above, and again after
+            # any change that makes the compare-and-set below fail, so the group that decides is the group it is for.
+            if may_decide_for is not None and not may_decide_for(action.reviewers):
+                group = f"reviewer group {action.reviewers!r}" if action.reviewers else "reviewers"
+                escalated = " (it has just been escalated)" if action.escalations else ""
+                raise Forbidden(f"{decision.by} may not decide action {action_id}: it is for {group}{escalated}")
             approvals = action.approvals
             if isinstance(decision, Approve):
                 if any(a.by == decision.by for a in approvals):

@@ -7,6 +7,7 @@ agents act only on their own actions and never decide; reviewers decide only for
 from __future__ import annotations
 
 import asyncio
+import functools
 import time
 from collections.abc import Callable
 from typing import Annotated, Any, Literal, TypeVar
@@ -373,7 +374,7 @@ async def decide(action_id: str, body: DecisionIn, request: Request, who: Caller
         decision = Reject(by=who.name, note=body.note)
     else:
         decision = Respond(by=who.name, message=body.message or "")
-    decided = await run(plane.decide, action_id, decision)
+    decided = await run(functools.partial(plane.decide, action_id, decision, may_decide_for=who.may_decide_for))
     request.app.state.metrics.observe_decision(decided)
     return ActionView.of(decided)
 

@@ -4,6 +4,8 @@ what the person typed, so nothing is lost."""
 
 from __future__ import annotations
 
+import functools
+
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
@@ -79,7 +81,7 @@ async def decide(action_id: str, request: Request) -> Response:
             decision = Respond(by=who.name, message=message)
         else:
             raise UsageError(f"unknown decision {kind!r}: use one of {', '.join(DECISIONS)}")
-        decided = await run(plane.decide, action_id, decision)
+        decided = await run(functools.partial(plane.decide, action_id, decision, may_decide_for=who.may_decide_for))
         request.app.state.metrics.observe_decision(decided)
     except TetherError as exc:
         return await _refused(request, session, action_id, exc, fields)
