@@ -20,6 +20,8 @@ import secrets
 from dataclasses import dataclass
 from datetime import datetime
 
+from tether._secrets import same
+
 TOLERANCE_SECONDS = 300
 
 
@@ -46,7 +48,7 @@ def verify_webhook(secret: str, body: bytes, header: str, now: float, tolerance:
     if abs(now - timestamp) > tolerance:
         raise Refused(f"the signature's timestamp is {int(now - timestamp)} s away from now (stale or replayed)")
     expected = _hmac(secret, str(timestamp).encode() + b"." + body)
-    if not hmac.compare_digest(expected, parts.get("v1", "")):
+    if not same(expected, parts.get("v1")):
         raise Refused("the signature does not match the body")
 
 
@@ -64,7 +66,7 @@ def verify_slack(secret: str, timestamp: str | None, signature: str | None, body
         raise Refused("X-Slack-Request-Timestamp is not a number") from None
     if abs(now - moment) > TOLERANCE_SECONDS:
         raise Refused(f"the request was signed {int(now - moment)} s ago (stale or replayed)")
-    if not hmac.compare_digest(slack_signature(secret, timestamp, body), signature):
+    if not same(slack_signature(secret, timestamp, body), signature):
         raise Refused("the Slack signature does not match (forged, or signed with another secret)")
 
 
@@ -91,7 +93,7 @@ class LinkSigner:
     def read(self, token: str, now: datetime) -> Link:
         """The link a token stands for; Refused if it is malformed, forged or expired."""
         data, _, signature = token.partition(".")
-        if not data or not hmac.compare_digest(_hmac(self.key, data.encode()), signature):
+        if not data or not same(_hmac(self.key, data.encode("utf-8", "surrogatepass")), signature):
             raise Refused("the link is not one Tether signed (altered or forged)")
         try:
             payload = json.loads(base64.urlsafe_b64decode(data + "=" * (-len(data) % 4)))

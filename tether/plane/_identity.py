@@ -12,11 +12,11 @@ long, so a plain digest is enough), and it is compared in constant time. Roles:
 from __future__ import annotations
 
 import hashlib
-import hmac
 import secrets
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from tether._secrets import same
 from tether.clock import Clock
 from tether.errors import NotFound, Unauthenticated, UsageError
 from tether.model import Role, TokenRecord
@@ -73,7 +73,7 @@ def split_token(presented: str) -> tuple[str, str] | None:
 
 
 def matches(record: TokenRecord, secret: str) -> bool:
-    return record.revoked_at is None and hmac.compare_digest(record.digest, digest(secret))
+    return record.revoked_at is None and same(record.digest, digest(secret))
 
 
 class Tokens:

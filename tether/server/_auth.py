@@ -16,6 +16,7 @@ import hmac
 from dataclasses import dataclass
 from datetime import timedelta
 
+from tether._secrets import same
 from tether.clock import Clock
 from tether.errors import Forbidden, Unauthenticated
 from tether.model import Role, TokenRecord
@@ -67,7 +68,7 @@ class Sessions:
             record is None
             or record.revoked_at is not None
             or record.role is Role.AGENT
-            or not hmac.compare_digest(signature, _sign(record, "session", f"{token_id}.{expires_text}"))
+            or not same(_sign(record, "session", f"{token_id}.{expires_text}"), signature)
         ):
             raise Unauthenticated("please log in")
         expires = int(expires_text)
@@ -77,7 +78,7 @@ class Sessions:
 
     @staticmethod
     def csrf_ok(session: Session, presented: str | None) -> bool:
-        return bool(presented) and hmac.compare_digest(session.csrf, presented or "")
+        return bool(presented) and same(session.csrf, presented)
 
     @staticmethod
     def _session(record: TokenRecord, cookie: str, expires: int) -> Session:

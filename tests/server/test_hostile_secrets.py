@@ -1,0 +1,80 @@
+"""Secrets an attacker presents — a link's signature, a Slack signature, a session cookie, a CSRF token — may hold
+any characters; every one of them is refused like any wrong secret (4xx), never a 500. And no code compares a
+secret any other way than ``tether._secrets.same``, so the next endpoint cannot bring the crash back."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from databases import sqlite_url
+from hypothesis import given
+from hypothesis import strategies as st
+from serving import AppServer
+
+from tether import Policy
+from tether._secrets import same
+from tether.model import Role
+from tether.plane import ControlPlane
+from tether.store import open_store
+
+ROOT = Path(__file__).resolve().parents[2]
+HOSTILE = ["é", "v0=ÿÿ", "\u202e", "ｂｏｔ", "x\u0085y", "\U0001f600"]
+
+
+@pytest.fixture
+def server(tmp_path: Path) -> Iterator[AppServer]:
+    policy = Policy.from_dict({"tools": {"wire": {"risk": "critical", "reversible": "no"}}})
+    plane = ControlPlane(policy, open_store(sqlite_url(tmp_path / "hostile.db")))
+    app = AppServer(plane, sweep_interval=0)
+    yield app
+    app.stop()
+    plane.store.close()
+
+
+@given(st.text(), st.text())
+def test_same_is_true_only_for_equal_text_and_never_raises(expected: str, presented: str) -> None:
+    assert same(expected, presented) is (expected == presented)
+    assert same(expected, None) is False
+
+
+def test_no_code_compares_secrets_but_through_same() -> None:
+    callers = [
+        path.relative_to(ROOT)
+        for path in (ROOT / "tether").rglob("*.py")
+        if "compare_digest" in path.read_text(encoding="utf-8") and path.name != "_secrets.py"
+    ]
+    assert callers == [], "compare secrets with tether._secrets.same (compare_digest raises on non-ASCII text)"
+
+
+@pytest.mark.parametrize("value", HOSTILE)
+def test_a_link_with_any_signature_is_refused_not_a_500(server: AppServer, value: str) -> None:
+    client = server.client()
+    for method in ("GET", "POST"):
+        response = client.request(method, f"/links/abc.{value}")
+        assert 400 <= response.status_code < 500, (method, response.status_code, response.text[:200])
+
+
+@pytest.mark.parametrize("value", HOSTILE)
+def test_a_slack_request_with_any_signature_is_refused_not_a_500(server: AppServer, value: str) -> None:
+    headers = {"X-Slack-Request-Timestamp": "0", "X-Slack-Signature": value.encode("utf-8")}
+    response = server.client().post("/slack/interactions", content=b"payload=%7B%7D", headers=headers)
+    assert response.status_code != 500, response.text[:200]
+    assert response.status_code >= 400
+
+
+@pytest.mark.parametrize("value", HOSTILE)
+def test_a_session_cookie_or_csrf_token_with_any_characters_is_refused_not_a_500(server: AppServer, value: str) -> None:
+    anonymous = server.client()
+    cookie = f"tether_session=t.9999999999.{value}".encode()
+    assert anonymous.get("/inbox", headers={"Cookie": cookie}).status_code in (303, 401)
+    browser = server.client()
+    origin = {"Origin": server.url}
+    logged_in = browser.post("/login", data={"token": server.token("alice", Role.REVIEWER)}, headers=origin)
+    assert logged_in.status_code == 303, logged_in.text
+    page = browser.get("/inbox").text
+    assert re.search(r'name="csrf-token" content="([^"]+)"', page)
+    forged = browser.post("/logout", data={"csrf_token": value}, headers=origin)
+    assert forged.status_code == 403, forged.text[:200]
