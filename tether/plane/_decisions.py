@@ -12,6 +12,7 @@ from collections.abc import Callable
 from dataclasses import replace
 
 from tether._json import iso, require_json
+from tether._names import identity_key, same_identity
 from tether.errors import AlreadyDecided, Forbidden, NotDecidable, SeparationOfDuties, UsageError
 from tether.model import Action, Approve, Decision, Edit, Reject, Respond, Status
 from tether.plane._core import PlaneCore
@@ -71,7 +72,7 @@ class Decisions:
                 raise Forbidden(f"{decision.by} may not decide action {action_id}: it is for {group}{escalated}")
             approvals = action.approvals
             if isinstance(decision, Approve):
-                if any(a.by == decision.by for a in approvals):
+                if any(same_identity(a.by, decision.by) for a in approvals):
                     raise AlreadyDecided(
                         f"{decision.by} has already approved action {action_id}; it needs approvals from "
                         f"{action.verdict.quorum} different reviewers"
@@ -157,16 +158,11 @@ class Decisions:
         return body
 
 
-def same_identity(a: str, b: str) -> bool:
-    """Separation of duties compares names as people read them: "Bot " and "bot" are one identity."""
-    return a.strip().casefold() == b.strip().casefold()
-
-
 def _checked(decision: Decision) -> Decision:
     if not isinstance(decision, Approve | Edit | Reject | Respond):
         raise UsageError(f"a decision is Approve, Edit, Reject or Respond, got {decision!r}")
-    if not isinstance(decision.by, str) or not decision.by.strip():
-        raise UsageError("a decision must say who made it (by=...)")
+    if not isinstance(decision.by, str) or not identity_key(decision.by):
+        raise UsageError("a decision must say who made it (by=...), in characters a person can read")
     if isinstance(decision, Edit):
         if not isinstance(decision.args, dict):
             raise UsageError("Edit.args must be a dict of argument names to values")

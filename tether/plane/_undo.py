@@ -8,11 +8,11 @@ compensator is claimed like a tool (``undoing``, under a lease), so it runs at m
 from __future__ import annotations
 
 from tether._json import iso
+from tether._names import same_identity
 from tether.audit import jsonable
 from tether.errors import AlreadyDecided, ClaimConflict, NotDecidable, SeparationOfDuties, UndoRefused, UsageError
 from tether.model import Action, Status, UndoRecord
 from tether.plane._core import PlaneCore
-from tether.plane._decisions import same_identity
 from tether.store import ActionStore, Changes, EventDraft
 
 _UNDO_UNDER_WAY = frozenset({Status.UNDO_REQUESTED, Status.UNDOING, Status.UNDONE, Status.UNDO_FAILED})
