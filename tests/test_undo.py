@@ -319,3 +319,29 @@ def test_two_gates_with_a_tool_of_the_same_name_run_only_their_own_agents_deferr
 def test_agents_must_name_an_agent(clock: FakeClock) -> None:
     with pytest.raises(UsageError, match="agents= names at least one agent"):
         Gate(Policy.from_dict(POLICY), clock=clock, agents=[])
+
+
+@pytest.mark.parametrize(("ran", "status"), [(True, Status.UNDONE), (False, Status.UNDO_FAILED)])
+def test_an_undo_a_crash_left_unknown_is_resolved_for_the_undo_and_never_reopens_the_window(
+    store: Store, clock: FakeClock, mailer: Mailer, ran: bool, status: Status
+) -> None:
+    """The compensator's worker died mid-undo. "It ran" means undone; "it did not" means the tool's effect stands
+    and needs a human (undo_failed) — never `executed` again with a window in which a second undo would run the
+    compensator twice, and never `failed`, which would say the tool did not run."""
+    gate = make_gate(store, clock, mailer)
+    sent = send(gate)
+    plane = gate.plane
+    requested = plane.request_undo(sent.action_id, by="alice")
+    plane.claim_undo(requested, worker="w-undo")  # ...and that worker dies
+    clock.advance(timedelta(minutes=1))
+    (fired,) = plane.sweep()
+    assert (fired.kind, fired.action.status) == ("unknown", Status.UNKNOWN)
+    resolved = plane.resolve_unknown(sent.action_id, ran=ran, by="bob", note="checked the mail server")
+    assert resolved.status is status
+    assert resolved.undo is not None
+    resolved_event = plane.timeline(sent.action_id)[-1]
+    assert (resolved_event.kind, resolved_event.body["phase"]) == ("action.resolved", "undo")
+    with pytest.raises((UndoRefused, AlreadyDecided)):
+        plane.request_undo(sent.action_id, by="carol")
+    gate.work()
+    assert mailer.recalled == []  # the compensator never ran again (it was never run here at all)

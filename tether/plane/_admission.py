@@ -228,18 +228,33 @@ class Admission:
             raise UsageError("a resolution must say who checked (by=...)")
         action = self.actions.get_action(action_id)
         now = self.core.clock.now()
-        status = Status.EXECUTED if ran else Status.FAILED
         finding = "it ran" if ran else "it did not run"
-        body = {"finding": finding, "note": note, "outcome": status.value, "policy": action.policy_version}
+        checked = f"a crash interrupted it; {by} checked: {finding}. {note}".strip()
+        if action.undo is not None:
+            # The crash was in the undo: the tool itself ran. "It ran" means the compensator took effect (undone);
+            # "it did not" means the tool's effect stands and still needs undoing by hand. Never the window again,
+            # so the compensator can never run a second time.
+            phase = "undo"
+            status = Status.UNDONE if ran else Status.UNDO_FAILED
+            record = replace(action.undo, result=checked if ran else None, error=None if ran else checked)
+            changes = Changes(status=status, updated_at=now, undo=record, lease_until=None, claimed_by=None)
+        else:
+            phase = "tool"
+            status = Status.EXECUTED if ran else Status.FAILED
+            changes = Changes(
+                status=status, updated_at=now, error=None if ran else checked, lease_until=None, claimed_by=None
+            )
+        body = {
+            "phase": phase,
+            "finding": finding,
+            "note": note,
+            "outcome": status.value,
+            "policy": action.policy_version,
+        }
         resolved = self.core.transition(
             action_id,
             expect={Status.UNKNOWN},
-            changes=Changes(
-                status=status,
-                updated_at=now,
-                error=None if ran else f"a crash interrupted it; {by} checked: {finding}. {note}".strip(),
-                lease_until=None,
-            ),
+            changes=changes,
             events=[EventDraft(f"human:{by}", "action.resolved", action_id, body)],
             expect_version=action.version,
         )
