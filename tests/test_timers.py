@@ -265,3 +265,41 @@ def test_a_decision_by_the_group_an_overdue_request_escalates_away_from_is_refus
     assert "action.approved" not in kinds
     gate.plane.decide(held.action_id, Approve(by="lee"), may_decide_for=lambda group: group == "finance-leads")
     assert isinstance(gate.resume(held.action_id), Executed)
+
+
+def test_a_crashed_retry_is_noticed_when_its_own_lease_lapses_not_the_sweepers_claim(
+    store: Store, clock: FakeClock
+) -> None:
+    """The sweeper that turned the first run unknown held a 60 s claim on it; the retry's own 30 s lease is what
+    says when the retry is presumed dead, so the next sweep after 30 s finds it."""
+    from tether.plane import ControlPlane
+
+    policy = Policy.from_dict({"tools": {"sync_crm": {"risk": "low", "reversible": "yes"}}})
+    plane = ControlPlane(policy, store, clock=clock)
+    action = plane.submit(ToolCall(tool="sync_crm", args={"id": 7}, agent="bot"), worker="w1")  # w1 dies
+    clock.advance(timedelta(seconds=31))
+    [first] = plane.sweep()
+    assert first.kind == "unknown"
+    plane.retry(first.action, worker="w2")  # ...and w2 dies too
+    clock.advance(timedelta(seconds=31))
+    [second] = plane.sweep()
+    assert (second.kind, second.action.id) == ("unknown", action.id)
+
+
+def test_a_waiting_resume_fires_its_own_actions_lapsed_lease(tmp_path: Path) -> None:
+    """A caller waiting on a run whose worker died learns it is unknown when the lease lapses, without a sweep."""
+    from tether import Failed
+
+    gate = Gate(Policy.from_dict(POLICY), f"sqlite:///{tmp_path / 'lease.db'}", lease=timedelta(seconds=0.3))
+    try:
+        gate.tool(lambda account, amount: "sent", name="transfer_funds")
+        held = gate.call(transfer())
+        assert isinstance(held, Pending)
+        gate.plane.decide(held.action_id, Approve(by="alice"))
+        gate.plane.claim(held.action_id, worker="a-worker-that-dies")
+        outcome = gate.resume(held.action_id, wait=30)  # returns as soon as the lease lapses
+        assert isinstance(outcome, Failed)
+        assert "a human must check whether it took effect" in outcome.error
+        assert gate.plane.get(held.action_id).status is Status.UNKNOWN
+    finally:
+        gate.close()

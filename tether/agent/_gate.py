@@ -52,6 +52,13 @@ log = logging.getLogger("tether")
 _WAITING = frozenset({Status.PENDING, Status.APPROVED, Status.DEFERRED, Status.RUNNING})
 
 
+def _due(action: Action, now: datetime) -> bool:
+    """Whether the action's own timer has fallen due: an approval's deadline, or a running tool's lease."""
+    if action.status is Status.PENDING:
+        return action.expires_at is not None and action.expires_at <= now
+    return action.status is Status.RUNNING and action.lease_until is not None and action.lease_until <= now
+
+
 @dataclass(frozen=True, slots=True)
 class CallContext:
     agent: str
@@ -459,8 +466,8 @@ class Gate:
     def _next(self, action: Action, entry: RegisteredTool | None, deadline: datetime | None) -> _Step:
         """Decide the next step of a waiting call from the action's current state (one small read or write)."""
         now = self.plane.clock.now()
-        if action.status is Status.PENDING and action.expires_at is not None and action.expires_at <= now:
-            action = self.plane.expire(action)
+        if _due(action, now):  # a waiting call fires its own action's timer: an expiry, or a dead worker's lease
+            action = self.plane.fire_due(action)
         runnable = action.status is Status.APPROVED or (
             action.status is Status.DEFERRED and action.run_at is not None and action.run_at <= now
         )
@@ -469,6 +476,8 @@ class Gate:
         if action.status not in _WAITING or deadline is None or now >= deadline:
             return _Step(outcome=self.plane.outcome(action))
         wake = [deadline, action.expires_at, action.run_at]
+        if action.status is Status.RUNNING:
+            wake.append(action.lease_until)
         until = min(moment for moment in wake if moment is not None and moment > now)
         sleep = (until - now).total_seconds()
         if not self.plane.waits_server_side:  # a local plane polls the store itself

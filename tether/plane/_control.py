@@ -186,6 +186,10 @@ class ControlPlane:
         """Fire every timer that has fallen due; safe to call from any number of processes at once."""
         return self._timers.sweep(limit=limit)
 
+    def fire_due(self, action: Action) -> Action:
+        """Fire this action's own due timer (an approval's deadline, a lapsed lease): what a waiting call does."""
+        return self._timers.fire_due(action)
+
     def expire(self, action: Action) -> Action:
         """The approval's deadline passed: escalate once if the policy says so, otherwise expire it.
 

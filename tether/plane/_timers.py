@@ -56,6 +56,17 @@ class Timers:
                     fired.append(Fired("unknown", lost))
         return fired
 
+    def fire_due(self, action: Action) -> Action:
+        """Fire this action's own timer if it is due — an approval's deadline, or the lease of a run or undo whose
+        worker stopped renewing it — for a caller waiting on it; the action as it is afterwards."""
+        now = self.core.clock.now()
+        if action.status is Status.PENDING:
+            return self.expire_once(action)[0]
+        lapsed = action.lease_until is not None and action.lease_until <= now
+        if action.status in (Status.RUNNING, Status.UNDOING) and lapsed:
+            return self._lease_expired(action) or self.actions.get_action(action.id)
+        return action
+
     def expire(self, action: Action) -> Action:
         """The approval's deadline passed: escalate once if the policy says so, otherwise expire it.
 

@@ -102,6 +102,7 @@ class MemoryStore(Store):
                 **fields,
             )
             self._actions[action_id] = updated
+            self._sweeps.pop(action_id, None)  # a sweeper's claim ends with the state it was on
             self._append(events, changes.updated_at)
             return updated
 
