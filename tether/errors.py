@@ -16,6 +16,7 @@ Catch ``TetherError`` to catch them all; catch a branch to handle one kind of fa
     │   ├── Unauthenticated    no token, a malformed one, or a revoked one
     │   └── Forbidden          a valid token whose role, groups or ownership do not allow it
     ├── RemoteError            the Tether server answered with an error this client does not know
+    ├── ResultNotRecorded      the tool RAN, but its result could not be recorded: never run it again
     └── StoreError             the store failed or is unreachable; nothing above ``auto`` runs
 
 Control-flow signals are not errors: ``tether.ToolNotRun`` (a gated tool called as a plain function did not run)
@@ -98,3 +99,20 @@ class RemoteError(TetherError):
 
 class StoreError(TetherError):
     """The store failed or cannot be reached."""
+
+
+class ResultNotRecorded(TetherError):
+    """The tool ran — its effect happened — but the store would not take its result, even after retrying with the
+    same claim for as long as the claim's lease held. Deliberately not a ``StoreError`` ("nothing ran"): an agent
+    framework that retries on store errors must not repeat this call. ``result`` (or ``error``, if the tool raised)
+    is what the tool returned; the action turns ``unknown`` when its lease lapses, for a human to resolve as ran
+    (``tether resolve ID --ran``)."""
+
+    def __init__(self, action_id: str, *, result: object = None, error: str | None = None, cause: str = "") -> None:
+        self.action_id = action_id
+        self.result = result
+        self.error = error
+        super().__init__(
+            f"action {action_id} ran, but its result could not be recorded ({cause}); do not run it again: it "
+            f"becomes unknown until a human resolves it (tether resolve {action_id} --ran --by NAME)"
+        )

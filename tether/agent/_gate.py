@@ -11,6 +11,7 @@ import asyncio
 import contextlib
 import functools
 import logging
+import time
 from collections.abc import Callable, Collection, Coroutine, Iterator
 from contextvars import ContextVar
 from dataclasses import dataclass
@@ -24,7 +25,7 @@ from tether.agent._tools import RegisteredTool, flatten
 from tether.agent._worker import Heartbeat, WorkerLoop
 from tether.autonomy._shadow import Comparator
 from tether.clock import Clock
-from tether.errors import ClaimConflict, UsageError
+from tether.errors import ClaimConflict, ResultNotRecorded, StoreError, UsageError
 from tether.model import (
     Action,
     Decision,
@@ -119,6 +120,7 @@ class Gate:
         if lease <= timedelta(0) or poll_interval <= 0:
             raise UsageError("lease and poll_interval must be longer than zero")
         self._heartbeat = Heartbeat(self.plane.renew_leases, lease)
+        self._lease = lease
         self._loop: WorkerLoop | None = None
         self.plane.sweep()  # timers that fell due while nothing ran fire now
 
@@ -492,17 +494,18 @@ class Gate:
         if problem is not None:  # e.g. a reviewer's edit made where the tool's signature was not known
             return self._record(action, error=f"UsageError: {problem}")
         claim = (action.id, action.claimed_by or "")
-        self._heartbeat.add(claim)
+        self._heartbeat.add(claim)  # renewed until the result is recorded, retries included
         try:
-            result = entry.call(action.run_args, action.call.call_id)
-        except Exception as exc:
-            outcome = self._record(action, error=_describe(exc))
-            if reraise:
-                raise
-            return outcome
+            try:
+                result = entry.call(action.run_args, action.call.call_id)
+            except Exception as exc:
+                outcome = self._record(action, error=_describe(exc))
+                if reraise:
+                    raise
+                return outcome
+            return self._record(action, result=result)
         finally:
             self._heartbeat.discard(claim)
-        return self._record(action, result=result)
 
     async def _arun(self, entry: RegisteredTool, action: Action, *, reraise: bool = False) -> Outcome:
         if not entry.is_async:  # the tool and the record of its result, together, in one thread
@@ -511,17 +514,18 @@ class Gate:
         if problem is not None:
             return await asyncio.to_thread(functools.partial(self._record, action, error=f"UsageError: {problem}"))
         claim = (action.id, action.claimed_by or "")
-        self._heartbeat.add(claim)
+        self._heartbeat.add(claim)  # renewed until the result is recorded, retries included
         try:
-            result = await entry.call(action.run_args, action.call.call_id)
-        except Exception as exc:
-            outcome = await asyncio.to_thread(functools.partial(self._record, action, error=_describe(exc)))
-            if reraise:
-                raise
-            return outcome
+            try:
+                result = await entry.call(action.run_args, action.call.call_id)
+            except Exception as exc:
+                outcome = await asyncio.to_thread(functools.partial(self._record, action, error=_describe(exc)))
+                if reraise:
+                    raise
+                return outcome
+            return await asyncio.to_thread(functools.partial(self._record, action, result=result))
         finally:
             self._heartbeat.discard(claim)
-        return await asyncio.to_thread(functools.partial(self._record, action, result=result))
 
     async def _aclaim_and_run(self, entry: RegisteredTool, action: Action, *, reraise: bool) -> Outcome:
         claimed = await asyncio.to_thread(functools.partial(self.plane.claim, action, worker=self._claim_token()))
@@ -529,12 +533,29 @@ class Gate:
 
     def _record(self, action: Action, *, result: Any = None, error: str | None = None) -> Outcome:
         """Record a run's result. If this claim was lost meanwhile (its lease ran out and another worker took the
-        action over), the recorded state wins and is what the caller is told."""
-        try:
-            finished = self.plane.finish(action, result=result, error=error)
-        except ClaimConflict:
-            log.warning("the claim on action %s was lost while its tool ran; its own result is not recorded", action.id)
-            return self.plane.outcome(self.plane.get(action.id))
+        action over), the recorded state wins and is what the caller is told.
+
+        The tool has run, so its result is too valuable to drop on a store error (a lost reply, a locked database,
+        a blip): recording is retried with the same claim, with backoff, for as long as the claim's lease holds
+        (a retry after a lost reply finds the result recorded: the claim conflict below). If it still fails, the
+        caller gets ``ResultNotRecorded`` with the result — never the ``StoreError`` that means "nothing ran"."""
+        deadline = time.monotonic() + self._lease.total_seconds()
+        delay = 0.05
+        while True:
+            try:
+                finished = self.plane.finish(action, result=result, error=error)
+                break
+            except ClaimConflict:
+                log.warning(
+                    "the claim on action %s was lost while its tool ran; its own result is not recorded", action.id
+                )
+                return self.plane.outcome(self.plane.get(action.id))
+            except StoreError as exc:
+                if time.monotonic() + delay >= deadline:
+                    raise ResultNotRecorded(action.id, result=result, error=error, cause=str(exc)) from exc
+                log.warning("could not record the result of action %s, retrying: %s", action.id, exc)
+                time.sleep(delay)
+                delay = min(delay * 2, 1.0)
         if error is not None:
             return Failed(action_id=action.id, error=error)
         return Executed(action_id=action.id, result=result, window_ends_at=finished.window_ends_at)
