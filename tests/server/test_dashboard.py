@@ -339,9 +339,9 @@ def test_breakers_and_unknown_actions_need_a_human(server: AppServer) -> None:
     assert "bot/send_email" in page
     assert "email-burst" in page
     assert "Close</button>" not in page  # reviewers see the breaker; admins close it
-    assert alice.post("/breakers/bot/send_email/close").status_code == 403
+    assert alice.post("/breakers/close", lane="bot/send_email").status_code == 403
     admin = Browser(server).login("ada", Role.ADMIN)
-    assert admin.post("/breakers/bot/send_email/close").status_code == 303
+    assert admin.post("/breakers/close", lane="bot/send_email").status_code == 303
     assert plane.breakers() == []
 
 
@@ -369,10 +369,10 @@ def test_lanes_can_be_demoted_by_admins_only(server: AppServer) -> None:
     held(server.plane)
     reviewer = Browser(server).login("alice", Role.REVIEWER)
     assert "bot/transfer_funds" in reviewer.page("/lanes").text
-    assert reviewer.post("/lanes/bot/lookup/demote").status_code == 403
+    assert reviewer.post("/lanes/move", lane="bot/lookup", move="demote").status_code == 403
     server.plane.submit(ToolCall(tool="lookup", args={"q": "x"}, agent="bot"), worker="w")
     admin = Browser(server).login("ada", Role.ADMIN)
-    assert admin.post("/lanes/bot/lookup/demote").status_code == 303
+    assert admin.post("/lanes/move", lane="bot/lookup", move="demote").status_code == 303
     assert server.plane.lane("bot/lookup").level.value == "override"
 
 

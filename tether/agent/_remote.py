@@ -8,6 +8,7 @@ the plane.
 
 from __future__ import annotations
 
+import urllib.parse
 from collections.abc import Iterator
 from datetime import timedelta
 from typing import Any, Literal
@@ -60,10 +61,17 @@ _MAX_PAGE = 1000
 
 
 def _lane_path(lane: str) -> str:
+    """A lane as URL path segments: the agent, then the tool, whose name may itself hold "/" (``fs/write``). Every
+    segment is percent-encoded, dot segments included, so no name can climb to another endpoint."""
     agent, sep, tool = lane.partition("/")
-    if not sep or not agent or not tool or "/" in tool:
+    if not sep or not agent or not tool:
         raise UsageError(f"a lane is written AGENT/TOOL, e.g. support-bot/send_email; got {lane!r}")
-    return f"{agent}/{tool}"
+    return "/".join(_segment(part) for part in (agent, *tool.split("/")))
+
+
+def _segment(text: str) -> str:
+    quoted = urllib.parse.quote(text, safe="")
+    return quoted.replace(".", "%2E") if set(text) <= {"."} else quoted
 
 
 class RemotePlane:

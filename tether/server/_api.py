@@ -530,21 +530,21 @@ async def apply_ladder(request: Request, who: Caller) -> LaneList:
     return LaneList(lanes=[LaneOut.of(r, plane.clock.now()) for r in changed])
 
 
-@router.get("/lanes/{agent}/{tool}", tags=["lanes"], summary="One lane")
+@router.get("/lanes/{agent}/{tool:path}", tags=["lanes"], summary='One lane (a tool name may hold "/")')
 async def get_lane(agent: str, tool: str, request: Request, who: Caller) -> LaneOut:
     require_reader(who)
     plane = plane_of(request)
     return LaneOut.of(await run(plane.lane, f"{agent}/{tool}"), plane.clock.now())
 
 
-@router.post("/lanes/{agent}/{tool}/promote", tags=["lanes"], summary="Confirm a ready lane's promotion")
+@router.post("/lanes/{agent}/{tool:path}/promote", tags=["lanes"], summary="Confirm a ready lane's promotion")
 async def promote_lane(agent: str, tool: str, request: Request, who: Caller) -> LaneOut:
     require_role(who, Role.ADMIN)
     plane = plane_of(request)
     return LaneOut.of(await run(plane.promote, f"{agent}/{tool}", by=who.name), plane.clock.now())
 
 
-@router.post("/lanes/{agent}/{tool}/demote", tags=["lanes"], summary="Lower a lane's autonomy")
+@router.post("/lanes/{agent}/{tool:path}/demote", tags=["lanes"], summary="Lower a lane's autonomy")
 async def demote_lane(agent: str, tool: str, body: DemoteIn, request: Request, who: Caller) -> LaneOut:
     require_role(who, Role.ADMIN)
     plane = plane_of(request)
@@ -627,7 +627,9 @@ async def breakers(request: Request, who: Caller) -> BreakerList:
     return BreakerList(breakers=[BreakerOut.of(b) for b in found])
 
 
-@router.post("/breakers/{agent}/{tool}/close", tags=["admin"], summary="Close a lane's breaker", responses=NOT_FOUND)
+@router.post(
+    "/breakers/{agent}/{tool:path}/close", tags=["admin"], summary="Close a lane's breaker", responses=NOT_FOUND
+)
 async def close_breaker(agent: str, tool: str, request: Request, who: Caller) -> ClosedOut:
     require_role(who, Role.ADMIN)
     await run(plane_of(request).close_breaker, f"{agent}/{tool}", by=who.name)

@@ -160,16 +160,21 @@ async def review(action_id: str, request: Request) -> Response:
     return back("/lanes", f"review recorded; {report.lane} at {report.level.value}")
 
 
-@router.post("/breakers/{agent}/{tool}/close")
-async def close_breaker(agent: str, tool: str, request: Request) -> Response:
+# Lanes and breakers are named by agent-controlled text (a tool may be called "fs/write", or
+# "../../breakers/bot/send/close#"), so their forms carry the name in a field, never in the URL they post to.
+
+
+@router.post("/breakers/close")
+async def close_breaker(request: Request) -> Response:
     session = session_of(request)
-    await form_of(request, session)
+    fields = await form_of(request, session)
+    lane = fields.get("lane", "")
     try:
         require_role(session.identity, Role.ADMIN)
-        await run(plane_of(request).close_breaker, f"{agent}/{tool}", by=session.identity.name)
+        await run(plane_of(request).close_breaker, lane, by=session.identity.name)
     except TetherError as exc:
         return _page_error(request, session, exc, "alerts")
-    return back("/alerts", f"breaker of {agent}/{tool} closed")
+    return back("/alerts", f"breaker of {lane} closed")
 
 
 @router.post("/outbox/{delivery_id}/retry")
@@ -185,12 +190,12 @@ async def retry_delivery(delivery_id: str, request: Request) -> Response:
     return back("/alerts", f"delivery {again.id} to {again.channel} queued again")
 
 
-@router.post("/lanes/{agent}/{tool}/{move}")
-async def move_lane(agent: str, tool: str, move: str, request: Request) -> Response:
+@router.post("/lanes/move")
+async def move_lane(request: Request) -> Response:
     session = session_of(request)
-    await form_of(request, session)
+    fields = await form_of(request, session)
     plane = plane_of(request)
-    lane = f"{agent}/{tool}"
+    lane, move = fields.get("lane", ""), fields.get("move", "")
     try:
         require_role(session.identity, Role.ADMIN)
         if move == "promote":
