@@ -10,6 +10,7 @@ import json
 from dataclasses import dataclass, field
 from typing import Any
 
+from tether._display import visible
 from tether._json import iso
 from tether.audit import AuditEvent, redact
 from tether.model import Action
@@ -46,10 +47,10 @@ def build(
     data: dict[str, Any] = {"event": kind, "seq": event.seq, "audit_kind": event.kind, "at": event.at}
     if action is None:  # lane events
         lane = str(event.body.get("lane", ""))
-        summary = f"{title}: lane {lane}"
+        summary = visible(f"{title}: lane {lane}", one_line=True)
         fields = [(k, _text(v)) for k, v in event.body.items() if k in ("lane", "from", "to", "reason")]
         data["lane"] = event.body
-        return Message(kind, title, summary, fields, data=data)
+        return Message(kind, title, summary, _shown(fields), data=data)
     call, verdict = action.call, action.verdict
     args = redact(action.run_args, redact_fields)
     fields = [
@@ -85,8 +86,8 @@ def build(
         "window_ends_at": iso(action.window_ends_at),
         "url": url,
     }
-    summary = f"{title}: {call.tool} by {call.agent}"
-    return Message(kind, title, summary, fields, action.id, url, VERBS.get(kind, ()), data)
+    summary = visible(f"{title}: {call.tool} by {call.agent}", one_line=True)  # an email's subject, too
+    return Message(kind, title, summary, _shown(fields), action.id, url, VERBS.get(kind, ()), data)
 
 
 def to_text(message: Message, links: dict[str, str] | None = None) -> str:
@@ -144,6 +145,12 @@ def to_blocks(message: Message, *, outcome: str | None = None) -> list[dict[str,
 def escape_mrkdwn(text: str) -> str:
     """Slack's three control characters escaped, so agent text cannot become links or mentions."""
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def _shown(fields: list[tuple[str, str]]) -> list[tuple[str, str]]:
+    """Each field on one line, as a person must see it: an agent's line breaks cannot forge the lines after it
+    (a fake "why:" or "Approve:" line), nor can direction controls reorder what a reviewer reads."""
+    return [(name, visible(value, one_line=True)) for name, value in fields]
 
 
 def _text(value: Any) -> str:

@@ -14,8 +14,10 @@ from urllib.parse import parse_qs, quote, urlsplit
 from fastapi import Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from jinja2 import Environment, FileSystemLoader, select_autoescape
+from markupsafe import Markup
 
 from tether import __version__
+from tether._display import visible
 from tether.errors import Forbidden, Unauthenticated
 from tether.model import Role
 from tether.server._auth import CSRF_FIELD, CSRF_HEADER, SESSION_COOKIE, Session, Sessions
@@ -43,11 +45,19 @@ NAV = [
     ("lanes", "Autonomy", "/lanes"),
 ]
 
+
+def _shown(value: Any) -> Any:
+    """Every value a template prints, as a person must see it (``tether._display``): bidirectional and invisible
+    characters shown as code points. Markup the templates built themselves is left as it is."""
+    return visible(value) if isinstance(value, str) and not isinstance(value, Markup) else value
+
+
 templates = Environment(
     loader=FileSystemLoader(HERE / "templates"),
     autoescape=select_autoescape(["html"], default=True),
     trim_blocks=True,
     lstrip_blocks=True,
+    finalize=_shown,
 )
 
 
