@@ -243,7 +243,7 @@ def test_agent_text_cannot_inject_terminal_markup_or_escapes(workdir: Path) -> N
     shown = tether(workdir, "show", out.action_id).stdout
     assert "[bold red]PWNED[/]" in shown
     assert "\x1b" not in shown
-    assert "\\x1b[2J" in shown
+    assert "⟨U+001B⟩[2J" in shown
 
 
 def test_the_demo_runs_the_six_tasks_and_leaves_held_ones(tmp_path: Path) -> None:
@@ -610,3 +610,10 @@ def test_policy_from_langchain_names_what_is_wrong(workdir: Path, given: str, sa
     assert done.returncode == 2
     assert says in done.stderr
     assert "Traceback" not in done.stderr
+
+
+def test_pending_shows_an_agents_direction_controls_as_code_points(workdir: Path) -> None:
+    action_id = held_action(workdir, account="ACCT-\u202e9999-0000\u202c", amount=50)
+    shown = tether(workdir, "show", action_id).stdout
+    assert "\u202e" not in shown
+    assert "⟨U+202E⟩" in shown

@@ -23,6 +23,7 @@ from rich.console import Console
 from rich.text import Text
 from typer.core import TyperGroup
 
+from tether._display import visible
 from tether.errors import ConfigError, DecisionError, NotFound, StoreError, TetherError, UsageError
 from tether.store import DEFAULT_URL
 
@@ -138,9 +139,10 @@ def fail(message: str, code: int) -> NoReturn:
 
 
 def safe(value: object) -> Text:
-    """Untrusted text as a Rich Text: never parsed as markup, control characters made visible."""
+    """Untrusted text as a Rich Text: never parsed as markup; control, direction and invisible characters shown
+    as their code points (``tether._display``), as in the dashboard and messages."""
     text = value if isinstance(value, str) else json.dumps(value, ensure_ascii=False, default=str)
-    return Text("".join(ch if ch.isprintable() or ch in "\n\t" else f"\\x{ord(ch):02x}" for ch in text))
+    return Text(visible(text))
 
 
 def json_object(text: str, option: str) -> dict[str, Any]:

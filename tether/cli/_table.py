@@ -16,8 +16,16 @@ from rich.padding import Padding
 from rich.table import Table
 from rich.text import Text
 
+from tether._display import visible
+
 
 class FittingTable(Table):
+    def add_row(self, *renderables: RenderableType | None, **options: Any) -> None:
+        """Cells as a person must see them (``tether._display``): an agent's direction controls, invisible
+        characters and line breaks cannot disguise a value or forge another row."""
+        shown = [visible(cell, one_line=True) if type(cell) is str else cell for cell in renderables]
+        super().add_row(*shown, **options)
+
     def __rich_console__(self, console: Console, options: ConsoleOptions) -> Iterator[Any]:
         if not self.show_header or not self.columns or self._least_width(console, options) <= options.max_width:
             yield from super().__rich_console__(console, options)
