@@ -575,3 +575,37 @@ def test_a_decision_by_the_group_an_action_has_just_escalated_away_from_is_refus
     finally:
         server.stop()
         plane.store.close()
+
+
+def test_an_agent_reads_the_policy_without_the_peoples_addresses_and_channels(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("HOOK", "hook-secret")
+    policy = {
+        **POLICY,
+        "notify": {
+            "base_url": "https://tether.example",
+            "channels": {
+                "ops": {"type": "webhook", "url": "https://hooks.example/secret-path", "secret_env": "HOOK"},
+                "mail": {"type": "email", "smtp": "smtp://smtp.internal.example:25", "sender": "t@x.example"}
+                | {"to": ["ana"]},
+            },
+            "people": {"ana": {"email": "ana@example.com", "slack": "U123"}},
+            "routes": [{"events": ["approval_needed"], "channels": ["ops", "mail"]}],
+        },
+    }
+    plane = ControlPlane(Policy.from_dict(policy), open_store(sqlite_url(tmp_path / "p.db")))
+    server = AppServer(plane, sweep_interval=0)
+    try:
+        agent = client(server, "bot", Role.AGENT).get("/v1/policy")
+        assert agent.status_code == 200
+        text = agent.text
+        for secret in ("ana@example.com", "U123", "smtp.internal.example", "hooks.example/secret-path"):
+            assert secret not in text
+        assert agent.json()["config"]["tools"]["transfer_funds"]["risk"] == "critical"
+        assert agent.json()["version"] == plane.policy.version
+        admin = client(server, "root", Role.ADMIN).get("/v1/policy").text
+        assert "ana@example.com" in admin
+    finally:
+        server.stop()
+        plane.store.close()

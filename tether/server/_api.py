@@ -293,11 +293,16 @@ async def undo_result(action_id: str, body: UndoResultIn, request: Request, who:
 
 @router.get("/policy", tags=["agents"], summary="The policy in force, as its file would say it")
 async def policy(request: Request, who: Caller) -> PolicyOut:
+    """Agents get what they act on (tools, matrix, rules, limits, decision options), not the ``[notify]`` section:
+    reviewers' addresses and Slack ids, the SMTP host, webhook URLs are the people's, and no agent's business."""
     current = plane_of(request).policy
+    config = config_to_dict(current.config)
+    if who.role is Role.AGENT:
+        config.pop("notify", None)
     return PolicyOut(
         version=current.version,
         source=current.source,
-        config=config_to_dict(current.config),
+        config=config,
         lease_seconds=plane_of(request).lease.total_seconds(),
     )
 

@@ -14,7 +14,8 @@ DeliveryStatus = Literal["pending", "sending", "sent", "skipped", "dead"]
 
 
 class PolicyOut(WireModel):
-    """The policy as its file would say it: ``Policy.from_dict(config)`` rebuilds the same policy and version."""
+    """The policy as its file would say it: ``Policy.from_dict(config)`` rebuilds the same policy and version (for an
+    agent's token, without the ``[notify]`` section: people's addresses and channel secrets are not an agent's)."""
 
     version: str
     source: str
