@@ -78,3 +78,26 @@ def test_a_session_cookie_or_csrf_token_with_any_characters_is_refused_not_a_500
     assert re.search(r'name="csrf-token" content="([^"]+)"', page)
     forged = browser.post("/logout", data={"csrf_token": value}, headers=origin)
     assert forged.status_code == 403, forged.text[:200]
+
+
+def test_no_page_loads_scripts_from_a_cdn(server: AppServer) -> None:
+    client = server.client()
+    assert client.get("/docs").status_code == 404
+    assert client.get("/redoc").status_code == 404
+    assert client.get("/openapi.json").status_code == 200
+
+
+def test_the_session_cookie_is_secure_behind_a_tls_proxy(tmp_path: Path) -> None:
+    policy = Policy.from_dict(
+        {"tools": {"wire": {"risk": "critical", "reversible": "no"}}, "notify": {"base_url": "https://tether.example"}}
+    )
+    plane = ControlPlane(policy, open_store(sqlite_url(tmp_path / "tls.db")))
+    app = AppServer(plane, sweep_interval=0)
+    try:
+        origin = {"Origin": app.url}
+        response = app.client().post("/login", data={"token": app.token("alice", Role.REVIEWER)}, headers=origin)
+        assert response.status_code == 303
+        assert "secure" in response.headers["set-cookie"].lower()
+    finally:
+        app.stop()
+        plane.store.close()

@@ -80,6 +80,11 @@ def create_app(
         description=DESCRIPTION,
         lifespan=lifespan,
         telemetry={"operation_spans": False},
+        # FastAPI's /docs and /redoc pages load their scripts from a public CDN: a page of the control plane must
+        # not run code from elsewhere (nor need the internet). /openapi.json is the reference; load it into any
+        # OpenAPI viewer.
+        docs_url=None,
+        redoc_url=None,
     )
     app.state.plane = plane
     app.state.tokens = tokens or Tokens(plane.store, plane.clock)

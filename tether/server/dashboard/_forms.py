@@ -40,7 +40,9 @@ async def login(request: Request) -> Response:
         status, _ = error_status(exc)
         return render(request, None, "login.html", status=status, next=target, error=str(exc))
     response = RedirectResponse(target, status_code=303, headers=SECURITY_HEADERS)
-    secure = request.url.scheme == "https"
+    # Behind a TLS-terminating proxy the request arrives as http: the public URL in the policy says it is https.
+    base_url = plane_of(request).policy.config.notify.base_url or ""
+    secure = request.url.scheme == "https" or base_url.startswith("https://")
     max_age = session.expires - int(plane_of(request).clock.now().timestamp())
     response.set_cookie(
         SESSION_COOKIE, session.cookie, max_age=max_age, httponly=True, samesite="strict", secure=secure, path="/"
