@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
@@ -39,20 +40,34 @@ def jsonable(value: Any) -> Any:
 
 
 def redact(value: Any, fields: Iterable[str]) -> Any:
-    """Replace the values of secret-looking keys (case-insensitive substring match) at any depth."""
-    needles = tuple(f.lower() for f in fields)
+    """Replace the values of secret-looking keys at any depth: a key matches a field when the field is part of it,
+    case and punctuation ignored (``api_key`` matches ``apiKey``, ``x-api-key``). Passwords inside URLs in any
+    string (``postgresql://user:PASSWORD@host``) are replaced too."""
+    needles = tuple(_plain(f) for f in fields if _plain(f))
     if not needles:
         return value
     return _redact(value, needles)
 
 
+def _secret_key(key: str, needles: tuple[str, ...]) -> bool:
+    plain = _plain(key)
+    return any(needle in plain for needle in needles)
+
+
+def _plain(text: str) -> str:
+    return "".join(ch for ch in text.lower() if ch.isalnum())
+
+
+_URL_PASSWORD = re.compile(r"(?P<head>[a-z][a-z0-9+.-]*://[^/\s:@]*:)(?P<password>[^@\s/]+)(?P<at>@)", re.IGNORECASE)
+
+
 def _redact(value: Any, needles: tuple[str, ...]) -> Any:
     if isinstance(value, Mapping):
-        return {
-            k: REDACTED if any(n in str(k).lower() for n in needles) else _redact(v, needles) for k, v in value.items()
-        }
+        return {k: REDACTED if _secret_key(str(k), needles) else _redact(v, needles) for k, v in value.items()}
     if isinstance(value, list):
         return [_redact(v, needles) for v in value]
+    if isinstance(value, str) and "://" in value:
+        return _URL_PASSWORD.sub(lambda m: f"{m['head']}{REDACTED}{m['at']}", value)
     return value
 
 

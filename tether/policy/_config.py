@@ -69,8 +69,16 @@ class Autonomy(_Strict):
     sample_rate: float = Field(0.05, ge=0.0, le=1.0)  # share of runs at auto picked for a human's review
 
 
+REDACT_0_1 = ("password", "secret", "token", "api_key", "authorization")
+"""The default list of 0.1.0 (a policy that keeps the default keeps its version across the upgrade)."""
+REDACT = (*REDACT_0_1, "passwd", "pwd", "private_key", "credential", "access_key", "cookie")
+"""Key fragments whose values are secrets. Matched case-insensitively with punctuation ignored, so ``api_key`` also
+covers ``apiKey``, ``x-api-key`` and ``API-KEY``; passwords inside URLs (``scheme://user:PASSWORD@host``) are
+hidden in every value besides."""
+
+
 class Audit(_Strict):
-    redact: tuple[str, ...] = ("password", "secret", "token", "api_key", "authorization")
+    redact: tuple[str, ...] = REDACT
 
 
 DecisionKind = Literal["approve", "edit", "reject", "respond"]

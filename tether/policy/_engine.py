@@ -27,6 +27,8 @@ from tether.model import (
 )
 from tether.policy._config import (
     DECISION_KINDS,
+    REDACT,
+    REDACT_0_1,
     LimitConfig,
     PolicyConfig,
     RuleConfig,
@@ -350,6 +352,8 @@ def _version(config: PolicyConfig) -> str:
     """The policy's fingerprint (recorded with every action). Keys added after 0.1.0 count only when set to
     something other than their default, so upgrading Tether does not change the version of an unchanged file."""
     dump = config.model_dump(mode="json")
+    if tuple(dump["audit"]["redact"]) == REDACT:
+        dump["audit"]["redact"] = list(REDACT_0_1)
     for tool in dump.get("tools", {}).values():
         if tuple(tool.get("decisions", ())) == DECISION_KINDS:
             del tool["decisions"]
