@@ -609,3 +609,24 @@ def test_an_agent_reads_the_policy_without_the_peoples_addresses_and_channels(
     finally:
         server.stop()
         plane.store.close()
+
+
+def test_a_long_poll_whose_token_is_revoked_while_it_waits_learns_nothing(live: LiveServer) -> None:
+    agent = client(live, "bot", Role.AGENT)
+    reviewer = client(live, "alice", Role.REVIEWER, ("finance",))
+    action = submit(agent)["action"]
+    answers: list[httpx.Response] = []
+    poll = threading.Thread(
+        target=lambda: answers.append(
+            agent.get(f"/v1/actions/{action['id']}/wait", params={"version": action["version"], "timeout": 30})
+        )
+    )
+    poll.start()
+    wait_until(lambda: live.requests_in_flight() > 0, message="the long poll never opened")
+    live.issuer.revoke("bot", by="ada")
+    decided = reviewer.post(f"/v1/actions/{action['id']}/decision", json={"kind": "reject", "note": "no"})
+    assert decided.status_code == 200, decided.text
+    poll.join(timeout=30)
+    (answer,) = answers
+    assert answer.status_code == 401, answer.text
+    assert "action" not in answer.json()

@@ -209,6 +209,7 @@ async def wait(
         if await request.is_disconnected() or request.app.state.stopping.is_set():
             break  # nobody is listening any more (or the server is stopping): stop reading the store for them
         action = await run(_fresh, plane, action_id)
+    who = await caller(request)  # the token may have been revoked while the poll waited: then it learns nothing
     return shown(action, who, plane)
 
 
