@@ -261,8 +261,9 @@ class SQLStore(Store):
         values = {"status": changes.status.value, "updated_at": ts(changes.updated_at)}
         values.update({name: _column_value(name, value) for name, value in fields.items()})
         # A sweeper's claim is on the timer of the state it saw; any change ends it, so the next state's timer (a
-        # retry's own lease, say) is due when it falls due, not when that claim would have lapsed.
-        values.update(swept_by=None, sweep_until=None)
+        # retry's own lease, say) is due when it falls due, not when that claim would have lapsed. (``swept_by``
+        # stays: which instance swept it last.)
+        values["sweep_until"] = None
         # With the version checked, the caller's copy is exactly the row being changed: the result can be built
         # from it instead of read back and parsed.
         known = (
