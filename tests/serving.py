@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import re
 import socket
 import threading
 from collections.abc import Mapping
@@ -288,3 +289,13 @@ class RoutedPlane(RemotePlane):
         for other in self._others.values():
             other.close()
         super().close()
+
+
+def log_in(http: httpx.Client, token: str, *, origin: str, next: str | None = None) -> httpx.Response:
+    """Log in as a browser does: load the login form (its anti-forgery field and cookie), then post it."""
+    form = http.get("/login")
+    found = re.search(r'name="login_csrf" value="([^"]+)"', form.text)
+    fields = {"token": token, "login_csrf": found.group(1) if found else ""}
+    if next is not None:
+        fields["next"] = next
+    return http.post("/login", data=fields, headers={"Origin": origin})

@@ -12,7 +12,7 @@ import time
 from pathlib import Path
 
 import httpx
-from serving import free_port
+from serving import free_port, log_in
 
 from tether import Policy
 from tether.model import Status
@@ -49,7 +49,7 @@ def test_the_demo_serves_the_dashboard_and_shows_every_pattern_within_a_minute(t
             while "burst" not in "".join(seen):
                 assert time.monotonic() < deadline + 30, "".join(seen)
                 seen.append(process.stdout.readline())
-            login = http.post("/login", data={"token": alice.group(1)}, headers={"Origin": str(http.base_url)})
+            login = log_in(http, alice.group(1), origin=str(http.base_url))
             assert login.status_code in (200, 303)
             inbox = http.get("/inbox").text
             if "scripted-support-bot" in inbox and "refund-email-burst" in http.get("/alerts").text:

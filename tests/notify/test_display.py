@@ -69,7 +69,7 @@ def test_a_tool_name_with_a_line_separator_keeps_the_subject_one_line() -> None:
 
 
 def test_the_dashboard_shows_direction_controls_as_code_points(tmp_path: Path) -> None:
-    from serving import AppServer
+    from serving import AppServer, log_in
 
     from tether.model import Role
 
@@ -79,7 +79,7 @@ def test_the_dashboard_shows_direction_controls_as_code_points(tmp_path: Path) -
     try:
         action = plane.submit(ToolCall(tool="wire", args={"account": SPOOFED}, agent="bot", reasoning=FORGED))
         http = server.client()
-        login = http.post("/login", data={"token": server.token("ada", Role.ADMIN)}, headers={"Origin": server.url})
+        login = log_in(http, server.token("ada", Role.ADMIN), origin=server.url)
         assert login.status_code == 303
         for path in ("/inbox", f"/actions/{action.id}"):
             page = http.get(path).text

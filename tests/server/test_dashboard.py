@@ -18,7 +18,7 @@ import httpx
 import pytest
 from cli_runner import tether
 from databases import sqlite_url
-from serving import AppServer
+from serving import AppServer, log_in
 
 from tether import Policy
 from tether.clock import FakeClock
@@ -61,7 +61,7 @@ class Browser:
         self.csrf = ""
 
     def login(self, name: str, role: Role, groups: tuple[str, ...] = ()) -> Browser:
-        response = self.http.post("/login", data={"token": self.server.token(name, role, groups)}, headers=self.origin)
+        response = log_in(self.http, self.server.token(name, role, groups), origin=self.server.url)
         assert response.status_code == 303, response.text
         self.page("/inbox")
         return self
@@ -89,14 +89,10 @@ def test_pages_need_a_login_and_send_the_visitor_back_after_it(server: AppServer
     response = http.get("/activity?agent=bot")
     assert response.status_code == 303
     assert response.headers["location"].startswith("/login?next=/activity%3Fagent%3Dbot")
-    login = http.post(
-        "/login",
-        data={"token": server.token("alice", Role.REVIEWER), "next": "/activity?agent=bot"},
-        headers={"Origin": server.url},
-    )
+    login = log_in(http, server.token("alice", Role.REVIEWER), origin=server.url, next="/activity?agent=bot")
     assert login.status_code == 303
     assert login.headers["location"] == "/activity?agent=bot"
-    cookie = login.headers["set-cookie"]
+    cookie = next(c for c in login.headers.get_list("set-cookie") if c.startswith("tether_session="))
     assert "HttpOnly" in cookie
     assert "SameSite=strict" in cookie
     assert http.get("/activity?agent=bot").status_code == 200
@@ -105,9 +101,7 @@ def test_pages_need_a_login_and_send_the_visitor_back_after_it(server: AppServer
 @pytest.mark.parametrize("target", ["//evil.example/x", "https://evil.example/", "/\\evil.example"])
 def test_login_never_redirects_to_another_site(server: AppServer, target: str) -> None:
     http = server.client()
-    login = http.post(
-        "/login", data={"token": server.token("alice", Role.REVIEWER), "next": target}, headers={"Origin": server.url}
-    )
+    login = log_in(http, server.token("alice", Role.REVIEWER), origin=server.url, next=target)
     assert login.headers["location"] == "/inbox"
 
 
@@ -118,17 +112,17 @@ def test_the_login_pages_hint_is_a_command_that_makes_a_token_that_logs_in(serve
     made = tether(tmp_path, "--db", server.plane.store.url, *args)
     assert made.returncode == 0, made.stderr
     secret = re.search(r"tth_\S+", made.stdout).group(0)  # type: ignore[union-attr]
-    login = server.client().post("/login", data={"token": secret}, headers={"Origin": server.url})
+    login = log_in(server.client(), secret, origin=server.url)
     assert login.headers["location"] == "/inbox"
 
 
 def test_bad_and_agent_tokens_cannot_log_in(server: AppServer) -> None:
     http = server.client()
-    bad = http.post("/login", data={"token": "tth_nope_nope"}, headers={"Origin": server.url})
+    bad = log_in(http, "tth_nope_nope", origin=server.url)
     assert bad.status_code == 401
     assert "not valid" in bad.text
-    assert "set-cookie" not in bad.headers
-    agent = http.post("/login", data={"token": server.token("bot", Role.AGENT)}, headers={"Origin": server.url})
+    assert not any(c.startswith("tether_session=") for c in bad.headers.get_list("set-cookie"))
+    agent = log_in(http, server.token("bot", Role.AGENT), origin=server.url)
     assert agent.status_code == 403
     assert "agent token" in agent.text
 

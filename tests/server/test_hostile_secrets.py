@@ -12,7 +12,7 @@ import pytest
 from databases import sqlite_url
 from hypothesis import given
 from hypothesis import strategies as st
-from serving import AppServer
+from serving import AppServer, log_in
 
 from tether import Policy
 from tether._secrets import same
@@ -72,7 +72,7 @@ def test_a_session_cookie_or_csrf_token_with_any_characters_is_refused_not_a_500
     assert anonymous.get("/inbox", headers={"Cookie": cookie}).status_code in (303, 401)
     browser = server.client()
     origin = {"Origin": server.url}
-    logged_in = browser.post("/login", data={"token": server.token("alice", Role.REVIEWER)}, headers=origin)
+    logged_in = log_in(browser, server.token("alice", Role.REVIEWER), origin=server.url)
     assert logged_in.status_code == 303, logged_in.text
     page = browser.get("/inbox").text
     assert re.search(r'name="csrf-token" content="([^"]+)"', page)
@@ -94,10 +94,29 @@ def test_the_session_cookie_is_secure_behind_a_tls_proxy(tmp_path: Path) -> None
     plane = ControlPlane(policy, open_store(sqlite_url(tmp_path / "tls.db")))
     app = AppServer(plane, sweep_interval=0)
     try:
-        origin = {"Origin": app.url}
-        response = app.client().post("/login", data={"token": app.token("alice", Role.REVIEWER)}, headers=origin)
+        http = app.client()  # speaks http to the app, as a TLS-terminating proxy does; the browser is on https
+        form = http.get("/login")
+        login_cookie = form.headers["set-cookie"]
+        assert "secure" in login_cookie.lower()
+        pair = login_cookie.split(";")[0]
+        field = re.search(r'name="login_csrf" value="([^"]+)"', form.text)
+        assert field
+        fields = {"token": app.token("alice", Role.REVIEWER), "login_csrf": field.group(1)}
+        response = http.post("/login", data=fields, headers={"Origin": app.url, "Cookie": pair})
         assert response.status_code == 303
-        assert "secure" in response.headers["set-cookie"].lower()
+        session = next(c for c in response.headers.get_list("set-cookie") if c.startswith("tether_session="))
+        assert "secure" in session.lower()
     finally:
         app.stop()
         plane.store.close()
+
+
+def test_a_login_posted_without_the_forms_anti_forgery_token_is_refused(server: AppServer) -> None:
+    """Login CSRF: another site cannot log a visitor into the attacker's account (it has no matching pair of the
+    form's hidden field and the /login cookie)."""
+    http = server.client()
+    forged = http.post("/login", data={"token": server.token("mallory", Role.REVIEWER)}, headers={"Origin": server.url})
+    assert forged.status_code == 403
+    assert "the login form expired" in forged.text
+    assert not any(c.startswith("tether_session=") for c in forged.headers.get_list("set-cookie"))
+    assert log_in(server.client(), server.token("alice", Role.REVIEWER), origin=server.url).status_code == 303

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 from databases import sqlite_url
-from serving import AppServer
+from serving import AppServer, log_in
 
 from tether import Policy, ToolCall
 from tether.agent._remote import _lane_path
@@ -55,8 +55,7 @@ def server(tmp_path: Path) -> Iterator[AppServer]:
 
 def admin_browser(server: AppServer) -> tuple[object, str]:
     http = server.client()
-    origin = {"Origin": server.url}
-    assert http.post("/login", data={"token": server.token("ada", Role.ADMIN)}, headers=origin).status_code == 303
+    assert log_in(http, server.token("ada", Role.ADMIN), origin=server.url).status_code == 303
     csrf = re.search(r'name="csrf-token" content="([^"]+)"', http.get("/lanes").text)
     assert csrf
     return http, csrf.group(1)

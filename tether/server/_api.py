@@ -536,21 +536,30 @@ async def apply_ladder(request: Request, who: Caller) -> LaneList:
     return LaneList(lanes=[LaneOut.of(r, plane.clock.now()) for r in changed])
 
 
-@router.get("/lanes/{agent}/{tool:path}", tags=["lanes"], summary='One lane (a tool name may hold "/")')
+@router.get(
+    "/lanes/{agent}/{tool:path}", tags=["lanes"], summary='One lane (a tool name may hold "/")', responses=NOT_FOUND
+)
 async def get_lane(agent: str, tool: str, request: Request, who: Caller) -> LaneOut:
     require_reader(who)
     plane = plane_of(request)
     return LaneOut.of(await run(plane.lane, f"{agent}/{tool}"), plane.clock.now())
 
 
-@router.post("/lanes/{agent}/{tool:path}/promote", tags=["lanes"], summary="Confirm a ready lane's promotion")
+@router.post(
+    "/lanes/{agent}/{tool:path}/promote",
+    tags=["lanes"],
+    summary="Confirm a ready lane's promotion",
+    responses=NOT_FOUND,
+)
 async def promote_lane(agent: str, tool: str, request: Request, who: Caller) -> LaneOut:
     require_role(who, Role.ADMIN)
     plane = plane_of(request)
     return LaneOut.of(await run(plane.promote, f"{agent}/{tool}", by=who.name), plane.clock.now())
 
 
-@router.post("/lanes/{agent}/{tool:path}/demote", tags=["lanes"], summary="Lower a lane's autonomy")
+@router.post(
+    "/lanes/{agent}/{tool:path}/demote", tags=["lanes"], summary="Lower a lane's autonomy", responses=NOT_FOUND
+)
 async def demote_lane(agent: str, tool: str, body: DemoteIn, request: Request, who: Caller) -> LaneOut:
     require_role(who, Role.ADMIN)
     plane = plane_of(request)

@@ -17,11 +17,15 @@ from tether.server._wire import error_status
 from tether.server.dashboard._pages import _cards
 from tether.server.dashboard._present import parse_edit, pretty
 from tether.server.dashboard._web import (
+    LOGIN_COOKIE,
     SECURITY_HEADERS,
     back,
     form_of,
+    login_csrf_ok,
+    login_form,
     render,
     safe_next,
+    secure_cookies,
     session_of,
     sessions,
 )
@@ -34,15 +38,16 @@ DECISIONS = ("approve", "edit", "reject", "respond")
 async def login(request: Request) -> Response:
     fields = await form_of(request, None)
     target = safe_next(fields.get("next"))
+    if not login_csrf_ok(request, fields):
+        return login_form(request, next=target, status=403, error="the login form expired; please log in again")
     try:
         session = await run(sessions(request).login, fields.get("token", ""))
     except TetherError as exc:
         status, _ = error_status(exc)
-        return render(request, None, "login.html", status=status, next=target, error=str(exc))
+        return login_form(request, next=target, status=status, error=str(exc))
     response = RedirectResponse(target, status_code=303, headers=SECURITY_HEADERS)
-    # Behind a TLS-terminating proxy the request arrives as http: the public URL in the policy says it is https.
-    base_url = plane_of(request).policy.config.notify.base_url or ""
-    secure = request.url.scheme == "https" or base_url.startswith("https://")
+    response.delete_cookie(LOGIN_COOKIE, path="/login")
+    secure = secure_cookies(request)
     max_age = session.expires - int(plane_of(request).clock.now().timestamp())
     response.set_cookie(
         SESSION_COOKIE, session.cookie, max_age=max_age, httponly=True, samesite="strict", secure=secure, path="/"

@@ -20,7 +20,7 @@ from tether.server._api import plane_of, run
 from tether.server._auth import Session
 from tether.server.dashboard import _charts as charts
 from tether.server.dashboard._present import card, duration, pretty
-from tether.server.dashboard._web import SECURITY_HEADERS, LoginRequired, render, safe_next, session_of
+from tether.server.dashboard._web import SECURITY_HEADERS, LoginRequired, login_form, render, safe_next, session_of
 from tether.store import ActionFilter, Delivery
 
 router = APIRouter(include_in_schema=False)
@@ -52,7 +52,7 @@ async def home() -> RedirectResponse:
 
 @router.get("/login", response_class=HTMLResponse)
 async def login_page(request: Request, next: str | None = None) -> HTMLResponse:
-    return render(request, None, "login.html", next=safe_next(next))
+    return login_form(request, next=safe_next(next))
 
 
 @router.get("/inbox", response_class=HTMLResponse)

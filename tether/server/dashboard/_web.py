@@ -7,6 +7,7 @@ it escaped the templates.
 
 from __future__ import annotations
 
+import secrets
 from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, quote, urlsplit
@@ -18,6 +19,7 @@ from markupsafe import Markup
 
 from tether import __version__
 from tether._display import visible
+from tether._secrets import same
 from tether.errors import Forbidden, Unauthenticated
 from tether.model import Role
 from tether.server._auth import CSRF_FIELD, CSRF_HEADER, SESSION_COOKIE, Session, Sessions
@@ -147,3 +149,35 @@ def login_redirect(exc: LoginRequired) -> Response:
         status_code=303,
         headers=SECURITY_HEADERS,
     )
+
+
+LOGIN_COOKIE = "tether_login"
+LOGIN_FIELD = "login_csrf"
+
+
+def login_form(request: Request, *, next: str, status: int = 200, error: str | None = None) -> HTMLResponse:
+    """The login page with a fresh anti-forgery token, in a hidden field and a cookie scoped to /login: a login
+    posted from another site (to log the victim into the attacker's account) has no matching pair."""
+    token = secrets.token_urlsafe(24)
+    response = render(request, None, "login.html", status=status, next=next, error=error, login_csrf=token)
+    response.set_cookie(
+        LOGIN_COOKIE,
+        token,
+        max_age=3600,
+        httponly=True,
+        samesite="strict",
+        secure=secure_cookies(request),
+        path="/login",
+    )
+    return response
+
+
+def login_csrf_ok(request: Request, fields: dict[str, str]) -> bool:
+    cookie = request.cookies.get(LOGIN_COOKIE, "")
+    return bool(cookie) and same(cookie, fields.get(LOGIN_FIELD))
+
+
+def secure_cookies(request: Request) -> bool:
+    """Cookies are Secure over https — also behind a TLS-terminating proxy, when the policy's public URL is https."""
+    base_url = request.app.state.plane.policy.config.notify.base_url or ""
+    return request.url.scheme == "https" or base_url.startswith("https://")
