@@ -668,6 +668,7 @@ def test_an_approved_call_runs_upstream_once_even_if_the_model_never_calls_again
             assert approved.returncode == 0, approved.stderr
             # nobody calls again: the gateway, which holds the upstream connection, runs it
             await until(lambda: mcp_workspace.effects("delete_repo"), timeout=20, message="the approved call never ran")
+            await _status(mcp_workspace, "delete_repo", Status.EXECUTED)  # ran upstream, and its result is recorded
             picked_up = await session.call_tool("delete_repo", {"name": "legacy-api"})  # the model's next look
             assert not picked_up.is_error, text(picked_up)
             assert text(picked_up) == "deleted legacy-api"
@@ -887,6 +888,7 @@ def test_a_call_approved_while_no_gateway_ran_runs_when_a_gateway_starts_again(m
     async def after() -> None:
         async with gateway(mcp_workspace, "--wait", "0") as session:
             await until(lambda: mcp_workspace.effects("delete_repo"), timeout=20, message="the approved call never ran")
+            await _status(mcp_workspace, "delete_repo", Status.EXECUTED)  # ran upstream, and its result is recorded
             picked_up = await session.call_tool("delete_repo", {"name": "legacy-api"})
             assert text(picked_up) == "deleted legacy-api"
 
@@ -984,6 +986,7 @@ def test_a_call_the_client_cancels_while_it_waits_stays_held_and_runs_once_when_
             approved = await anyio.to_thread.run_sync(mcp_workspace.cli, "approve", action_id, "--by", "alice")
             assert approved.returncode == 0, approved.stderr
             await until(lambda: mcp_workspace.effects("delete_repo"), timeout=20, message="the approved call never ran")
+            await _status(mcp_workspace, "delete_repo", Status.EXECUTED)  # ran upstream, and its result is recorded
             picked_up = await session.call_tool("tether_check", {"action_id": action_id})
             assert text(picked_up) == "deleted legacy-api"
 
