@@ -622,6 +622,11 @@ class Gateway:
         name = action.call.tool
         try:
             outcome = await self.gate.aresume(action_id)
+            if isinstance(outcome, Pending) and (await asyncio.to_thread(self._plane.get, action_id)).status in (
+                Status.RUNNING,
+                Status.APPROVED,
+            ):  # running right now (the gateway's own pass took it): its result is moments away
+                outcome = await self.gate.aresume(action_id, wait=max(self.wait, RUNNING_WAIT))
             action = await asyncio.to_thread(self._returning, outcome)
         except UpstreamLost:
             return _error(f"The connection to the upstream server broke while {name} ran (action {action_id}).")
@@ -779,6 +784,9 @@ class _GatewayServer(Server[Any]):
             notification_options or self.notifications, experimental_capabilities, extensions
         )
 
+
+RUNNING_WAIT = 30.0
+"""Seconds ``tether_check`` waits for a call that is running at that moment (claimed by another pickup)."""
 
 RUN_APPROVED_EVERY = 1.0
 """Seconds between the gateway's looks for calls approved while nobody waited on them."""
