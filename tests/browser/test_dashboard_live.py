@@ -57,8 +57,16 @@ def test_a_new_held_action_appears_in_the_open_inbox_without_a_reload(dash: Dash
     expect(page.locator("#inbox-count")).to_have_text("1 waiting")
     assert page.evaluate("window.__stayed") == "yes"
     assert navigations == []
+    # The selected card is gone: nothing is selected in its place, so "a" cannot approve what was never looked at.
+    expect(page.locator("#inbox-notice")).to_contain_text("decided by someone else")
+    expect(page.locator("#inbox .card.selected")).to_have_count(0)
+    page.keyboard.press("a")
+    assert dash.plane.get(second.id).status is Status.PENDING
 
-    page.keyboard.press("a")  # the keys work on what arrived live
+    page.keyboard.press("j")  # the keys work on what arrived live, once the reviewer picks it
+    expect(page.locator(f'#inbox .card[data-id="{second.id}"]')).to_have_class("card selected")
+    expect(page.locator("#inbox-notice")).to_have_text("")
+    page.keyboard.press("a")
     expect(page.locator(".flash")).to_contain_text(f"approved {second.id}")
     assert dash.plane.get(second.id).status is Status.APPROVED
 

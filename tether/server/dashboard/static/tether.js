@@ -59,7 +59,12 @@
   // -- inbox selection and keys ----------------------------------------------------------------------------
   var selectedId = null;
   function cards() { return Array.prototype.slice.call(document.querySelectorAll("#inbox .card")); }
+  function notice(text) {
+    var box = document.getElementById("inbox-notice");
+    if (box) box.textContent = text;
+  }
   function select(card) {
+    if (card) notice("");
     cards().forEach(function (c) { c.classList.remove("selected"); });
     if (!card) { selectedId = null; return; }
     card.classList.add("selected");
@@ -128,8 +133,19 @@
       })
       .then(function (html) {
         if (html === undefined) return;
+        var had = selectedId;
         box.innerHTML = html;
-        select(current() || cards()[0] || null);
+        var still = current();
+        if (still) {
+          select(still);
+        } else if (had === null) {
+          select(cards()[0] || null);
+        } else {
+          // The card the reviewer was looking at was decided elsewhere. Selecting the next one for them would let
+          // a keypress meant for the first ("a") approve an item they never looked at: select nothing, and say so.
+          select(null);
+          notice("The item you had selected was decided by someone else. Press j to select the next one.");
+        }
         tick();
       })
       .catch(function () { stale = true; });
