@@ -630,3 +630,27 @@ def test_a_long_poll_whose_token_is_revoked_while_it_waits_learns_nothing(live: 
     (answer,) = answers
     assert answer.status_code == 401, answer.text
     assert "action" not in answer.json()
+
+
+def test_a_results_secrets_reach_only_the_agent_that_made_the_call_and_admins(server: AppServer) -> None:
+    """The action keeps the whole result (the agent hands it on; compensators and replay read it); the audit log,
+    its exports and streams, reviewers, viewers and the dashboard get secret-looking fields redacted."""
+    agent = client(server, "bot", Role.AGENT)
+    body = agent.post("/v1/actions", json={"tool": "classify_ticket", "args": {"ticket": "T-1"}, "worker": "w1"})
+    action_id = body.json()["action"]["id"]
+    result = {"label": "billing", "api_key": "sk-live-9", "dsn": "postgresql://app:hunter2@db/x"}
+    done = agent.post(f"/v1/actions/{action_id}/result", json={"worker": "w1", "result": result})
+    assert done.json()["action"]["result"] == result  # the agent that made the call gets it whole
+    assert server.plane.get(action_id).result == result
+    redacted = {"label": "billing", "api_key": "[redacted]", "dsn": "postgresql://app:[redacted]@db/x"}
+    for name, role in (("alice", Role.REVIEWER), ("victor", Role.VIEWER)):
+        seen = client(server, name, role, ("finance",)).get(f"/v1/actions/{action_id}").json()
+        assert seen["action"]["result"] == redacted, name
+        assert "sk-live-9" not in json.dumps(seen), name
+    admin = client(server, "root", Role.ADMIN).get(f"/v1/actions/{action_id}").json()
+    assert admin["action"]["result"] == result
+    (executed,) = [e for e in server.plane.timeline(action_id) if e.kind == "action.executed"]
+    assert executed.body["result"] == redacted
+    exported = client(server, "root", Role.ADMIN).get("/v1/audit", params={"kind": "action.executed"}).text
+    assert "sk-live-9" not in exported
+    assert "hunter2" not in exported

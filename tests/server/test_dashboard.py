@@ -410,3 +410,14 @@ def test_activity_times_are_read_in_the_browsers_zone_and_paging_keeps_the_filte
     # FakeClock starts at 2026-01-01T00:00Z; in a browser at UTC+2 that is 02:00 local
     assert alice.page("/activity?since=2026-01-01T01:59&tz=120").text.count('<tr data-id="') == 100
     assert alice.page("/activity?since=2026-01-01T02:01&tz=120").text.count('<tr data-id="') == 0
+
+
+def test_the_action_page_shows_a_result_with_its_secrets_redacted(server: AppServer) -> None:
+    plane = server.plane
+    running = plane.submit(ToolCall(tool="lookup", args={"q": "x"}, agent="bot"), worker="w")
+    plane.finish(running, result={"rows": 3, "session_cookie": "abc123", "password": "pw"})
+    admin = Browser(server).login("ada", Role.ADMIN)
+    page = html.unescape(admin.page(f"/actions/{running.id}").text)
+    assert "abc123" not in page
+    assert '"rows": 3' in page
+    assert "[redacted]" in page

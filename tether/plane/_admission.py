@@ -180,7 +180,12 @@ class Admission:
             window = action.verdict.window
         if error is None:
             kind, status = "action.executed", Status.EXECUTED
-            body: dict[str, object] = {"outcome": "executed", "result": _audit_result(result)}
+            # the log is read, exported and streamed: secret-looking fields of the result are redacted there; the
+            # action keeps the whole result for the agent, its compensator and exactly-once replay
+            body: dict[str, object] = {
+                "outcome": "executed",
+                "result": _audit_result(self.core.redact(jsonable(result))),
+            }
         else:
             kind, status = "action.failed", Status.FAILED
             body = {"outcome": "failed", "error": error}

@@ -82,7 +82,7 @@ class Undo:
         )
         status, kind = (Status.UNDONE, "action.undone") if error is None else (Status.UNDO_FAILED, "action.undo_failed")
         body: dict[str, object] = {"outcome": status.value, "policy": action.policy_version}
-        body.update({"result": jsonable(result)} if error is None else {"error": error})
+        body.update({"result": self.core.redact(jsonable(result))} if error is None else {"error": error})
         finished = self.core.transition(
             action.id,
             expect={Status.UNDOING, Status.UNKNOWN},

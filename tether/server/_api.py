@@ -7,6 +7,7 @@ agents act only on their own actions and never decide; reviewers decide only for
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import functools
 import time
 from collections.abc import Callable
@@ -124,7 +125,12 @@ async def load(
 
 
 def shown(action: Action, who: Identity, plane: ControlPlane) -> ActionView:
-    """An action as this caller may see it: viewers get secret-looking arguments redacted, as in the audit log."""
+    """An action as this caller may see it: viewers get secret-looking arguments redacted, as in the audit log;
+    everyone but the agent that made the call and admins gets its result's secret-looking fields redacted (the
+    agent needs the whole result to hand on; reviewers decide on arguments, not on results)."""
+    owner = who.role is Role.AGENT and who.name == action.call.agent
+    if action.result is not None and not owner and who.role is not Role.ADMIN:
+        action = dataclasses.replace(action, result=redact(action.result, plane.policy.config.audit.redact))
     view = ActionView.of(action)
     if who.role is Role.VIEWER:
         fields = plane.policy.config.audit.redact

@@ -39,7 +39,8 @@ def _redactions(plane: ControlPlane, session: Session) -> tuple[str, ...] | None
 def _cards(plane: ControlPlane, session: Session, actions: list[Action]) -> list[dict[str, Any]]:
     now = plane.clock.now()
     hidden = _redactions(plane, session)
-    cards = [card(a, now, redact_fields=hidden) for a in actions]
+    secrets = plane.policy.config.audit.redact
+    cards = [card(a, now, redact_fields=hidden, secrets=secrets) for a in actions]
     for shown, action in zip(cards, actions, strict=True):
         shown["decidable"] = session.identity.may_decide_for(action.reviewers)
     return cards

@@ -68,8 +68,11 @@ def age(moment: datetime, now: datetime) -> str:
     return f"{duration(max((now - moment).total_seconds(), 0))} ago"
 
 
-def card(action: Action, now: datetime, *, redact_fields: tuple[str, ...] | None) -> dict[str, Any]:
-    """What the inbox and the action page show of one action; ``redact_fields`` for viewers."""
+def card(
+    action: Action, now: datetime, *, redact_fields: tuple[str, ...] | None, secrets: tuple[str, ...] = ()
+) -> dict[str, Any]:
+    """What the inbox and the action page show of one action; ``redact_fields`` for viewers. A result is always
+    shown with ``secrets`` (the policy's redaction list) redacted: reviewers decide on arguments, not results."""
     proposed = action.call.args
     running = action.run_args
     if redact_fields is not None:
@@ -104,7 +107,7 @@ def card(action: Action, now: datetime, *, redact_fields: tuple[str, ...] | None
         "approvals": [d.by for d in action.approvals],
         "reviewers": action.reviewers,
         "decision": _decision(action),
-        "result": pretty(action.result) if action.result is not None else "",
+        "result": pretty(redact(action.result, secrets)) if action.result is not None else "",
         "error": action.error or "",
         "undo": {"by": action.undo.by, "error": action.undo.error} if action.undo else None,
     }
