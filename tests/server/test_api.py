@@ -654,3 +654,19 @@ def test_a_results_secrets_reach_only_the_agent_that_made_the_call_and_admins(se
     exported = client(server, "root", Role.ADMIN).get("/v1/audit", params={"kind": "action.executed"}).text
     assert "sk-live-9" not in exported
     assert "hunter2" not in exported
+
+
+def test_viewers_see_shadow_cases_with_secret_arguments_redacted(server: AppServer) -> None:
+    plane = server.plane
+    plane.record_agent("T-1", agent="bot", tool="send_email", args={"to": "a@x", "api_token": "sk-agent"})
+    plane.record_human("T-1", tool="send_email", args={"to": "b@x", "api_token": "sk-human"}, by="ana")
+    viewer = client(server, "victor", Role.VIEWER)
+    for path in ("/v1/shadow/cases", "/v1/shadow/report"):
+        seen = viewer.get(path)
+        assert seen.status_code == 200, seen.text
+        assert "sk-agent" not in seen.text, path
+        assert "sk-human" not in seen.text, path
+    (case,) = viewer.get("/v1/shadow/cases").json()["cases"]
+    assert case["agent_side"]["args"] == {"to": "a@x", "api_token": "[redacted]"}
+    reviewer = client(server, "alice", Role.REVIEWER).get("/v1/shadow/cases").json()["cases"]
+    assert reviewer[0]["human_side"]["args"]["api_token"] == "sk-human"

@@ -17,6 +17,7 @@ from fastapi import APIRouter, Depends, Query, Request
 
 from tether import _tracing as tracing
 from tether.audit import Anchor, AuditEvent, redact
+from tether.autonomy._shadow import ShadowStats
 from tether.errors import Forbidden, NotFound, UsageError
 from tether.model import (
     Action,
@@ -29,6 +30,7 @@ from tether.model import (
     Reversibility,
     Risk,
     Role,
+    ShadowCase,
     Status,
     ToolCall,
     new_id,
@@ -451,7 +453,24 @@ async def shadow_cases(
 ) -> CaseList:
     require_reader(who)
     query = ShadowFilter(subject=subject, agent=agent, tool=tool, compared=compared, limit=limit)
-    return CaseList(cases=[ShadowCaseOut.of(c) for c in await run(plane_of(request).shadow_cases, query)])
+    plane = plane_of(request)
+    cases = viewable_cases(await run(plane.shadow_cases, query), who, plane)
+    return CaseList(cases=[ShadowCaseOut.of(c) for c in cases])
+
+
+def viewable_cases(cases: list[ShadowCase], who: Identity, plane: ControlPlane) -> list[ShadowCase]:
+    """Shadow cases as this caller may see them: as for actions, viewers get secret-looking arguments redacted."""
+    if who.role is not Role.VIEWER:
+        return cases
+    fields = plane.policy.config.audit.redact
+    return [
+        dataclasses.replace(c, agent_args=redact(c.agent_args, fields), human_args=redact(c.human_args, fields))
+        for c in cases
+    ]
+
+
+def viewable_stats(rows: list[ShadowStats], who: Identity, plane: ControlPlane) -> list[ShadowStats]:
+    return [dataclasses.replace(row, edge_cases=viewable_cases(row.edge_cases, who, plane)) for row in rows]
 
 
 @router.get("/shadow/report", tags=["shadow"], summary="Agreement and disagreements per lane or per tool")
@@ -462,7 +481,8 @@ async def shadow_report(
     lane: Annotated[str | None, Query(max_length=401, pattern=r"^[^/]+/[^/]+$")] = None,
 ) -> ShadowReportOut:
     require_reader(who)
-    rows = await run(plane_of(request).shadow_report, by=by, lane=lane)
+    plane = plane_of(request)
+    rows = viewable_stats(await run(plane.shadow_report, by=by, lane=lane), who, plane)
     return ShadowReportOut(by=by, rows=[ShadowStatsOut.of(row) for row in rows])
 
 

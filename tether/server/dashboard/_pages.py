@@ -16,7 +16,7 @@ from tether._views import delivery_to_dict, lane_to_dict, stats_to_dict
 from tether.errors import NotFound, TetherError
 from tether.model import Action, Mode, Role, Status
 from tether.plane import ControlPlane
-from tether.server._api import plane_of, run
+from tether.server._api import plane_of, run, viewable_stats
 from tether.server._auth import Session
 from tether.server.dashboard import _charts as charts
 from tether.server.dashboard._present import card, duration, pretty
@@ -347,7 +347,8 @@ async def charts_page(request: Request, session: Visitor) -> HTMLResponse:
 async def shadow(request: Request, session: Visitor, by: str = "lane") -> HTMLResponse:
     plane = plane_of(request)
     grouping = "tool" if by == "tool" else "lane"
-    rows = [stats_to_dict(r) for r in await run(plane.shadow_report, by=grouping)]
+    report = viewable_stats(await run(plane.shadow_report, by=grouping), session.identity, plane)
+    rows = [stats_to_dict(r) for r in report]
     return render(request, session, "shadow.html", active="shadow", rows=rows, by=grouping)
 
 
