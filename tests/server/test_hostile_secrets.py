@@ -4,8 +4,10 @@ secret any other way than ``tether._secrets.same``, so the next endpoint cannot 
 
 from __future__ import annotations
 
+import html
 import re
 from collections.abc import Iterator
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
@@ -14,7 +16,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 from serving import AppServer, log_in
 
-from tether import Policy
+from tether import Policy, ToolCall
 from tether._secrets import same
 from tether.model import Role
 from tether.plane import ControlPlane
@@ -120,3 +122,35 @@ def test_a_login_posted_without_the_forms_anti_forgery_token_is_refused(server: 
     assert "the login form expired" in forged.text
     assert not any(c.startswith("tether_session=") for c in forged.headers.get_list("set-cookie"))
     assert log_in(server.client(), server.token("alice", Role.REVIEWER), origin=server.url).status_code == 303
+
+
+def test_a_link_sent_before_a_reviewers_access_was_revoked_stays_dead_after_a_new_token(tmp_path: Path) -> None:
+    """Links name a person, not a credential: revoking alice's token and giving her a new one must not bring back
+    the links mailed to her before the revocation (a lost phone's mailbox, say); links sent since work."""
+    from tether import FakeClock
+    from tether.notify._outbox import LINK_SECRET
+    from tether.notify._signing import LinkSigner
+
+    clock = FakeClock()
+    policy = Policy.from_dict({"tools": {"wire": {"risk": "high", "reversible": "no"}}})
+    plane = ControlPlane(policy, open_store(sqlite_url(tmp_path / "links.db")), clock=clock)
+    app = AppServer(plane, sweep_interval=0)
+    try:
+        app.token("alice", Role.REVIEWER)
+        action = plane.submit(ToolCall(tool="wire", args={"amount": 5}, agent="bot"))
+        signer = LinkSigner(plane.store.secret(LINK_SECRET))
+        expires = int(clock.now().timestamp()) + 3600
+        old = signer.make(action.id, "alice", "reject", expires, issued=clock.now().timestamp())
+        clock.advance(timedelta(seconds=5))
+        app.issuer.revoke("alice", by="ada")
+        app.issuer.issue("alice", Role.REVIEWER, (), by="ada")  # alice is back, with a new token
+        clock.advance(timedelta(seconds=5))
+        http = app.client()
+        refused = http.get(f"/links/{old}")
+        assert refused.status_code == 403
+        assert "sent before alice's access was revoked" in html.unescape(refused.text)
+        fresh = signer.make(action.id, "alice", "reject", expires, issued=clock.now().timestamp())
+        assert http.get(f"/links/{fresh}").status_code == 200
+    finally:
+        app.stop()
+        plane.store.close()

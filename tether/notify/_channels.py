@@ -105,10 +105,11 @@ class EmailSender:
     def _links(self, message: Message, reviewer: str) -> dict[str, str]:
         if not message.action_id or not self.config.base_url:
             return {}
-        expires = int(self.clock.now().timestamp() + self.channel.link_ttl.total_seconds())
+        now = self.clock.now().timestamp()
+        expires = int(now + self.channel.link_ttl.total_seconds())
         base = self.config.base_url.rstrip("/")
         return {
-            verb: f"{base}/links/{self.links.make(message.action_id, reviewer, verb, expires)}"
+            verb: f"{base}/links/{self.links.make(message.action_id, reviewer, verb, expires, issued=now)}"
             for verb in message.verbs
         }
 

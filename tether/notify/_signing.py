@@ -79,14 +79,22 @@ class Link:
     verb: str  # approve | reject | undo
     expires: int  # unix seconds
     nonce: str
+    issued: float = 0.0  # unix seconds; a link older than its reviewer's latest revocation is refused
 
 
 class LinkSigner:
     def __init__(self, key: str) -> None:
         self.key = key
 
-    def make(self, action_id: str, reviewer: str, verb: str, expires: int) -> str:
-        payload = {"a": action_id, "r": reviewer, "v": verb, "e": expires, "n": secrets.token_urlsafe(12)}
+    def make(self, action_id: str, reviewer: str, verb: str, expires: int, *, issued: float = 0.0) -> str:
+        payload = {
+            "a": action_id,
+            "r": reviewer,
+            "v": verb,
+            "e": expires,
+            "n": secrets.token_urlsafe(12),
+            "i": issued,
+        }
         data = base64.urlsafe_b64encode(json.dumps(payload, separators=(",", ":")).encode()).decode().rstrip("=")
         return f"{data}.{_hmac(self.key, data.encode())}"
 
@@ -97,7 +105,14 @@ class LinkSigner:
             raise Refused("the link is not one Tether signed (altered or forged)")
         try:
             payload = json.loads(base64.urlsafe_b64decode(data + "=" * (-len(data) % 4)))
-            link = Link(str(payload["a"]), str(payload["r"]), str(payload["v"]), int(payload["e"]), str(payload["n"]))
+            link = Link(
+                str(payload["a"]),
+                str(payload["r"]),
+                str(payload["v"]),
+                int(payload["e"]),
+                str(payload["n"]),
+                float(payload.get("i", 0.0)),
+            )
         except (binascii.Error, ValueError, KeyError, TypeError):
             raise Refused("the link is malformed") from None
         if link.expires <= now.timestamp():

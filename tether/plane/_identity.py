@@ -107,6 +107,12 @@ class Tokens:
         record = found[-1]
         return Identity(name=record.name, role=record.role, groups=record.groups)
 
+    def revoked_since(self, name: str) -> datetime | None:
+        """When a token of ``name`` was last revoked, if ever: what that person was sent before then (an email
+        link) is not theirs to use any more, even once they hold a new token."""
+        revoked = [t.revoked_at for t in self.store.list_tokens() if t.name == name and t.revoked_at is not None]
+        return max(revoked) if revoked else None
+
     def authenticate(self, presented: str | None) -> Identity:
         """The identity behind a token string; Unauthenticated (never a hint which part was wrong) otherwise."""
         parts = split_token(presented or "")

@@ -29,6 +29,9 @@ def _check(plane: ControlPlane, tokens: Tokens, token: str) -> tuple[Link, Ident
     who = tokens.person(link.reviewer)
     if who is None:
         raise Refused(f"{link.reviewer} is no longer a reviewer")
+    revoked = tokens.revoked_since(link.reviewer)
+    if revoked is not None and link.issued <= revoked.timestamp():
+        raise Refused(f"this link was sent before {link.reviewer}'s access was revoked; use a newer message")
     return link, who
 
 
