@@ -670,3 +670,16 @@ def test_viewers_see_shadow_cases_with_secret_arguments_redacted(server: AppServ
     assert case["agent_side"]["args"] == {"to": "a@x", "api_token": "[redacted]"}
     reviewer = client(server, "alice", Role.REVIEWER).get("/v1/shadow/cases").json()["cases"]
     assert reviewer[0]["human_side"]["args"]["api_token"] == "sk-human"
+
+
+def test_an_agent_cannot_grow_the_lanes_with_shadow_proposals_for_invented_tools(server: AppServer) -> None:
+    agent = client(server, "bot", Role.AGENT)
+    for n in range(3):
+        invented = agent.post("/v1/shadow/agent", json={"subject": f"S-{n}", "tool": f"made_up_{n}", "args": {}})
+        assert invented.status_code == 422, invented.text
+        assert f"tool 'made_up_{n}' is not in the policy" in invented.text
+    assert not [lane for lane in server.plane.lanes() if lane.lane.startswith("bot/made_up")]
+    listed = agent.post("/v1/shadow/agent", json={"subject": "S-9", "tool": "classify_ticket", "args": {"t": 1}})
+    assert listed.status_code == 201, listed.text
+    nothing = agent.post("/v1/shadow/agent", json={"subject": "S-10", "tool": None})  # "the agent would do nothing"
+    assert nothing.status_code == 201, nothing.text

@@ -427,8 +427,12 @@ async def record_human(body: HumanOutcomeIn, request: Request, who: Caller) -> C
 
 @router.post("/shadow/agent", status_code=201, tags=["shadow"], summary="Record what the agent would have done")
 async def record_agent(body: AgentProposalIn, request: Request, who: Caller) -> CaseOut:
+    """Only for tools the policy lists: every (agent, tool) pair seen becomes a lane, so an agent inventing tool
+    names here would grow the lanes (and the ladder's work) without bound."""
     require_role(who, Role.AGENT)
     plane = plane_of(request)
+    if body.tool is not None and body.tool not in plane.policy.config.tools:
+        raise UsageError(f"tool {body.tool!r} is not in the policy: shadow comparisons are kept for the tools it lists")
     case = await run(
         plane.record_agent,
         body.subject,
