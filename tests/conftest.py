@@ -40,6 +40,8 @@ MARKED_PLACES: dict[str, tuple[str, ...]] = {
 PROCESS_FIXTURES = {"served", "mcp_workspace"}
 # Tests that start Python processes themselves (a CLI run, an example or a docs snippet run as written).
 PROCESS_TESTS = {
+    "test_a_process_with_another_secret_refuses_to_start_until_the_new_one_is_adopted",
+    "test_secret_generate_writes_a_file_only_its_owner_reads_and_never_overwrites_one",
     "test_a_bad_role_is_a_usage_error",
     "test_the_version_is_the_same_in_another_process",
     "test_the_example_runs_offline_against_its_stand_in_model",

@@ -128,7 +128,7 @@ def test_a_link_sent_before_a_reviewers_access_was_revoked_stays_dead_after_a_ne
     """Links name a person, not a credential: revoking alice's token and giving her a new one must not bring back
     the links mailed to her before the revocation (a lost phone's mailbox, say); links sent since work."""
     from tether import FakeClock
-    from tether.notify._outbox import LINK_SECRET
+    from tether.notify._keys import LINK_SECRET
     from tether.notify._signing import LinkSigner
 
     clock = FakeClock()

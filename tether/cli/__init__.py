@@ -6,7 +6,7 @@ One module per command group, each registering its commands on the root app of `
 - ``_actions``: ``pending``, ``show``, ``approve``, ``reject``, ``respond``, ``undo``, ``resolve``
 - ``_review``: ``incident``, ``review`` (evidence about runs nobody approved)
 - ``_serve``, ``_mcp``, ``_demo``: ``serve``, ``mcp-gateway``, ``demo``
-- ``_audit``, ``_breaker``, ``_token``, ``_shadow``, ``_lanes``, ``_outbox``: the groups of those names
+- ``_audit``, ``_breaker``, ``_token``, ``_shadow``, ``_lanes``, ``_outbox``, ``_secret``: the groups of those names
 
 Exit codes: 0 success; 1 a check failed or a thing was not found (or a decision lost its race); 2 bad usage or
 configuration.
@@ -22,7 +22,7 @@ from tether.cli._app import app, run_app
 # ``tether --help`` lists them.
 for _module in ("_policy", "_actions", "_review", "_serve", "_mcp", "_demo"):
     import_module(f"tether.cli.{_module}")
-for _module in ("_audit", "_breaker", "_token", "_shadow", "_lanes", "_outbox"):
+for _module in ("_audit", "_breaker", "_token", "_shadow", "_lanes", "_outbox", "_secret"):
     import_module(f"tether.cli.{_module}")
 
 

@@ -19,6 +19,7 @@ from tether.audit import AuditEvent
 from tether.errors import NotFound
 from tether.model import Action, Status
 from tether.notify._channels import Sender, build_senders
+from tether.notify._keys import SigningKeys
 from tether.notify._messages import Message, build
 from tether.notify._routing import backoff, plan, trigger
 from tether.notify._signing import LinkSigner
@@ -26,7 +27,6 @@ from tether.plane import ControlPlane
 from tether.store import Delivery
 
 log = logging.getLogger("tether.notify")
-LINK_SECRET = "email-links"
 
 
 class Outbox:
@@ -37,10 +37,12 @@ class Outbox:
         env: Mapping[str, str] | None = None,
         senders: Mapping[str, Sender] | None = None,
         lease: timedelta = timedelta(seconds=60),
+        keys: SigningKeys | None = None,
     ) -> None:
         self.plane = plane
         self.config = plane.policy.config.notify
-        self.links = LinkSigner(plane.store.secret(LINK_SECRET))
+        self.keys = keys or SigningKeys.from_env(plane.store, env or {})
+        self.links = LinkSigner(self.keys.key("links"))
         if senders is None:
             senders = build_senders(self.config, env or {}, self.links, plane.clock)
         self.senders = dict(senders)

@@ -83,7 +83,7 @@ class Link:
 
 
 class LinkSigner:
-    def __init__(self, key: str) -> None:
+    def __init__(self, key: str | bytes) -> None:
         self.key = key
 
     def make(self, action_id: str, reviewer: str, verb: str, expires: int, *, issued: float = 0.0) -> str:

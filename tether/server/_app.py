@@ -21,6 +21,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from tether import __version__
 from tether.errors import TetherError
+from tether.notify._keys import SigningKeys
 from tether.notify._outbox import Outbox
 from tether.plane import ControlPlane
 from tether.plane._identity import Tokens
@@ -55,7 +56,8 @@ def create_app(
     is missing is a ConfigError here, when the server starts.
     """
     environment = dict(os.environ if env is None else env)
-    outbox = Outbox(plane, env=environment)
+    keys = SigningKeys.from_env(plane.store, environment)  # refuses another secret than the database's
+    outbox = Outbox(plane, env=environment, keys=keys)
 
     @contextlib.asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
@@ -91,6 +93,7 @@ def create_app(
     app.state.metrics = Metrics(plane)
     app.state.stopping = asyncio.Event()  # set at shutdown: long polls end at once instead of holding it up
     app.state.env = environment
+    app.state.keys = keys
     app.state.outbox = outbox
     app.include_router(api.router)
     app.include_router(events.router)

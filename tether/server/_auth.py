@@ -20,6 +20,7 @@ from tether._secrets import same
 from tether.clock import Clock
 from tether.errors import Forbidden, Unauthenticated
 from tether.model import Role, TokenRecord
+from tether.notify._keys import SigningKeys
 from tether.plane._identity import Identity, matches, split_token
 from tether.store import Store
 
@@ -42,9 +43,10 @@ class Session:
 class Sessions:
     """Make and check session cookies for one store."""
 
-    def __init__(self, store: Store, clock: Clock, ttl: timedelta = SESSION_TTL) -> None:
+    def __init__(self, store: Store, clock: Clock, keys: SigningKeys, ttl: timedelta = SESSION_TTL) -> None:
         self.store = store
         self.clock = clock
+        self.keys = keys
         self.ttl = ttl
 
     def login(self, presented: str) -> Session:
@@ -57,7 +59,7 @@ class Sessions:
             raise Forbidden(f"{record.name} is an agent token: agents act over the API, people log in here")
         expires = int(self.clock.now().timestamp() + self.ttl.total_seconds())
         payload = f"{record.id}.{expires}"
-        return self._session(record, f"{payload}.{_sign(record, 'session', payload)}", expires)
+        return self._session(record, f"{payload}.{_sign(self.keys, record, 'session', payload)}", expires)
 
     def check(self, cookie: str | None) -> Session:
         """The session behind a cookie; Unauthenticated when it is missing, forged, expired or its token revoked."""
@@ -68,7 +70,7 @@ class Sessions:
             record is None
             or record.revoked_at is not None
             or record.role is Role.AGENT
-            or not same(_sign(record, "session", f"{token_id}.{expires_text}"), signature)
+            or not same(_sign(self.keys, record, "session", f"{token_id}.{expires_text}"), signature)
         ):
             raise Unauthenticated("please log in")
         expires = int(expires_text)
@@ -80,13 +82,12 @@ class Sessions:
     def csrf_ok(session: Session, presented: str | None) -> bool:
         return bool(presented) and same(session.csrf, presented)
 
-    @staticmethod
-    def _session(record: TokenRecord, cookie: str, expires: int) -> Session:
+    def _session(self, record: TokenRecord, cookie: str, expires: int) -> Session:
         identity = Identity(name=record.name, role=record.role, groups=record.groups)
-        return Session(identity=identity, cookie=cookie, csrf=_sign(record, "csrf", cookie), expires=expires)
+        return Session(identity=identity, cookie=cookie, csrf=_sign(self.keys, record, "csrf", cookie), expires=expires)
 
 
-def _sign(record: TokenRecord, purpose: str, payload: str) -> str:
-    """HMAC-SHA256 keyed by the token's digest (known only to the store), separate per purpose."""
-    key = hashlib.sha256(f"tether-{purpose}:{record.digest}".encode()).digest()
-    return hmac.new(key, payload.encode(), hashlib.sha256).hexdigest()
+def _sign(keys: SigningKeys, record: TokenRecord, purpose: str, payload: str) -> str:
+    """HMAC-SHA256 with the key for this purpose and token: from the signing secret (``tether.notify._keys``), so a
+    copy of the database, which holds the token's digest, cannot sign a session."""
+    return hmac.new(keys.key(purpose, record.digest), payload.encode(), hashlib.sha256).hexdigest()

@@ -1,7 +1,7 @@
 """Email links: ``/links/<token>`` shows a confirmation page; only the POST from that page acts.
 
 Mail scanners open links on delivery, so opening one changes nothing. A link names one action, one reviewer and
-one verb, is signed with a secret kept in the store, expires, and is spent by its first use. A forged, expired,
+one verb, is signed with the signing secret (``tether.notify._keys``), expires, and is spent by its first use. A forged, expired,
 reused or foreign-site request is refused with a page saying why, and leaves only a ``notify.refused`` audit
 event behind.
 """
@@ -13,7 +13,7 @@ from fastapi.responses import HTMLResponse
 
 from tether.errors import TetherError
 from tether.notify._acting import act, outcome_text, refuse
-from tether.notify._outbox import LINK_SECRET
+from tether.notify._keys import SigningKeys
 from tether.notify._signing import Link, LinkSigner, Refused
 from tether.plane import ControlPlane
 from tether.plane._identity import Identity, Tokens
@@ -24,8 +24,8 @@ from tether.server.dashboard._web import render, same_origin
 router = APIRouter(include_in_schema=False)
 
 
-def _check(plane: ControlPlane, tokens: Tokens, token: str) -> tuple[Link, Identity]:
-    link = LinkSigner(plane.store.secret(LINK_SECRET)).read(token, plane.clock.now())
+def _check(plane: ControlPlane, tokens: Tokens, keys: SigningKeys, token: str) -> tuple[Link, Identity]:
+    link = LinkSigner(keys.key("links")).read(token, plane.clock.now())
     who = tokens.person(link.reviewer)
     if who is None:
         raise Refused(f"{link.reviewer} is no longer a reviewer")
@@ -39,7 +39,7 @@ def _check(plane: ControlPlane, tokens: Tokens, token: str) -> tuple[Link, Ident
 async def confirm(token: str, request: Request) -> HTMLResponse:
     plane = plane_of(request)
     try:
-        link, who = await run(_check, plane, request.app.state.tokens, token)
+        link, who = await run(_check, plane, request.app.state.tokens, request.app.state.keys, token)
         action = await run(plane.get, link.action_id)
     except (Refused, TetherError) as exc:
         await run(refuse, plane, "email", str(exc))
@@ -53,7 +53,7 @@ async def use(token: str, request: Request) -> HTMLResponse:
     plane = plane_of(request)
     try:
         same_origin(request)
-        link, who = await run(_check, plane, request.app.state.tokens, token)
+        link, who = await run(_check, plane, request.app.state.tokens, request.app.state.keys, token)
         if not await run(plane.store.use_nonce, f"link:{link.nonce}", at=plane.clock.now()):
             raise Refused("this link was used already")
     except (Refused, TetherError) as exc:

@@ -407,8 +407,9 @@ class TokenStore(Protocol):
         """Mark a single-use key used; False if it was used before (a replayed link or a duplicate delivery)."""
 
     @abc.abstractmethod
-    def secret(self, name: str) -> str:
-        """A random secret kept in the store under ``name``, made on first use: every instance signs alike."""
+    def secret(self, name: str, *, value: str | None = None, replace: bool = False) -> str:
+        """The value kept in the store under ``name``: made on first use (``value``, or a random secret), the same
+        for every instance afterwards; ``replace`` overwrites it with ``value``."""
 
 
 class PinStore(Protocol):

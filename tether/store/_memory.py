@@ -286,9 +286,11 @@ class MemoryStore(Store):
             self._nonces.add(key)
             return True
 
-    def secret(self, name: str) -> str:
+    def secret(self, name: str, *, value: str | None = None, replace: bool = False) -> str:
         with self._lock:
-            return self._secrets.setdefault(name, secrets.token_hex(32))
+            if replace and value is not None:
+                self._secrets[name] = value
+            return self._secrets.setdefault(name, value if value is not None else secrets.token_hex(32))
 
     # -- pinned tool definitions --------------------------------------------------------------------------------
 

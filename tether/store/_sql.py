@@ -522,8 +522,12 @@ class SQLStore(Store):
             return False
         return True
 
-    def secret(self, name: str) -> str:
-        made = secrets.token_hex(32)
+    def secret(self, name: str, *, value: str | None = None, replace: bool = False) -> str:
+        made = value if value is not None else secrets.token_hex(32)
+        if replace and value is not None:
+            with _store_errors(self.url), self._writer.begin() as conn:
+                if conn.execute(update(SECRET).where(SECRET.c.name == name).values(value=value)).rowcount:
+                    return value
         with contextlib.suppress(DuplicateKey), _store_errors(self.url), self._writer.begin() as conn:
             conn.execute(insert(SECRET).values(name=name, value=made))  # the first instance to ask makes it
         with _store_errors(self.url), self._reader.connect() as conn:

@@ -17,7 +17,7 @@ from tether.server.dashboard._web import HERE, LoginRequired, login_redirect, re
 
 def install(app: FastAPI) -> None:
     """Add the dashboard's pages, forms and static files to ``app`` (whose state holds the plane)."""
-    app.state.sessions = Sessions(app.state.plane.store, app.state.plane.clock)
+    app.state.sessions = Sessions(app.state.plane.store, app.state.plane.clock, app.state.keys)
     app.include_router(pages.router)
     app.include_router(forms.router)
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
