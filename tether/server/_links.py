@@ -1,9 +1,9 @@
 """Email links: ``/links/<token>`` shows a confirmation page; only the POST from that page acts.
 
 Mail scanners open links on delivery, so opening one changes nothing. A link names one action, one reviewer and
-one verb, is signed with the signing secret (``tether.notify._keys``), expires, and is spent by its first use. A forged, expired,
-reused or foreign-site request is refused with a page saying why, and leaves only a ``notify.refused`` audit
-event behind.
+one verb, is signed with the signing secret (``tether.notify._keys``), expires, and is spent by its first use. A
+forged, expired, reused or foreign-site request is refused with a page saying why, and leaves only a
+``notify.refused`` audit event behind.
 """
 
 from __future__ import annotations
