@@ -154,3 +154,18 @@ def test_a_link_sent_before_a_reviewers_access_was_revoked_stays_dead_after_a_ne
     finally:
         app.stop()
         plane.store.close()
+
+
+def test_logging_out_ends_the_session_on_the_server_not_only_in_the_browser(server: AppServer) -> None:
+    browser = server.client()
+    assert log_in(browser, server.token("alice", Role.REVIEWER), origin=server.url).status_code == 303
+    cookie = browser.cookies["tether_session"]  # as a stolen or copied cookie would be
+    page = browser.get("/inbox").text
+    csrf = re.search(r'name="csrf-token" content="([^"]+)"', page)
+    assert csrf
+    assert server.client(cookies={"tether_session": cookie}).get("/inbox").status_code == 200
+    out = browser.post("/logout", data={"csrf_token": csrf.group(1)}, headers={"Origin": server.url})
+    assert out.status_code == 303
+    replayed = server.client(cookies={"tether_session": cookie}).get("/inbox")
+    assert replayed.status_code == 303
+    assert replayed.headers["location"].startswith("/login")

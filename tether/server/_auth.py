@@ -76,7 +76,14 @@ class Sessions:
         expires = int(expires_text)
         if expires <= self.clock.now().timestamp():
             raise Unauthenticated("your session has expired; please log in again")
+        if self.store.nonce_used(_signed_out(cookie or "")):
+            raise Unauthenticated("you logged out of that session; please log in again")
         return self._session(record, cookie or "", expires)
+
+    def logout(self, session: Session) -> None:
+        """End the session on the server, not only in this browser: its cookie is refused from now on, wherever it
+        was copied to."""
+        self.store.use_nonce(_signed_out(session.cookie), at=self.clock.now())
 
     @staticmethod
     def csrf_ok(session: Session, presented: str | None) -> bool:
@@ -85,6 +92,11 @@ class Sessions:
     def _session(self, record: TokenRecord, cookie: str, expires: int) -> Session:
         identity = Identity(name=record.name, role=record.role, groups=record.groups)
         return Session(identity=identity, cookie=cookie, csrf=_sign(self.keys, record, "csrf", cookie), expires=expires)
+
+
+def _signed_out(cookie: str) -> str:
+    """The single-use key that marks a session cookie as logged out (a digest: the cookie itself is a credential)."""
+    return "logout:" + hashlib.sha256(cookie.encode("utf-8", "surrogatepass")).hexdigest()
 
 
 def _sign(keys: SigningKeys, record: TokenRecord, purpose: str, payload: str) -> str:

@@ -407,6 +407,10 @@ class TokenStore(Protocol):
         """Mark a single-use key used; False if it was used before (a replayed link or a duplicate delivery)."""
 
     @abc.abstractmethod
+    def nonce_used(self, key: str) -> bool:
+        """Whether a single-use key was spent (a signed-out session, say), without spending it."""
+
+    @abc.abstractmethod
     def secret(self, name: str, *, value: str | None = None, replace: bool = False) -> str:
         """The value kept in the store under ``name``: made on first use (``value``, or a random secret), the same
         for every instance afterwards; ``replace`` overwrites it with ``value``."""

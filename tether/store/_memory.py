@@ -286,6 +286,10 @@ class MemoryStore(Store):
             self._nonces.add(key)
             return True
 
+    def nonce_used(self, key: str) -> bool:
+        with self._lock:
+            return key in self._nonces
+
     def secret(self, name: str, *, value: str | None = None, replace: bool = False) -> str:
         with self._lock:
             if replace and value is not None:

@@ -522,6 +522,10 @@ class SQLStore(Store):
             return False
         return True
 
+    def nonce_used(self, key: str) -> bool:
+        with _store_errors(self.url), self._reader.connect() as conn:
+            return conn.execute(select(NONCE.c.key).where(NONCE.c.key == key)).first() is not None
+
     def secret(self, name: str, *, value: str | None = None, replace: bool = False) -> str:
         made = value if value is not None else secrets.token_hex(32)
         if replace and value is not None:

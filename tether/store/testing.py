@@ -1116,7 +1116,9 @@ class TokenConformance:
         assert token.revoked_at is None
 
     def test_nonces_are_single_use_and_secrets_stable(self, store: Store) -> None:
+        assert not store.nonce_used("link-1")
         assert store.use_nonce("link-1", at=at(0))
+        assert store.nonce_used("link-1")
         assert not store.use_nonce("link-1", at=at(1))
         assert store.use_nonce("link-2", at=at(1))
         secret = store.secret("links")

@@ -57,7 +57,9 @@ async def login(request: Request) -> Response:
 
 @router.post("/logout")
 async def logout(request: Request) -> Response:
-    await form_of(request, session_of(request))
+    session = session_of(request)
+    await form_of(request, session)
+    await run(sessions(request).logout, session)
     response = RedirectResponse("/login?flash=logged+out", status_code=303, headers=SECURITY_HEADERS)
     response.delete_cookie(SESSION_COOKIE, path="/", httponly=True, samesite="strict")
     return response
