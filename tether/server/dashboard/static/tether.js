@@ -156,7 +156,11 @@
     if (!window.EventSource || !document.getElementById("inbox")) return;
     var source = new EventSource("/live");
     source.addEventListener("changed", function () { refreshInbox(); });
-    source.onerror = function () { /* the browser reconnects by itself */ };
+    source.onerror = function () {
+      // The browser reconnects by itself, unless the server refused the stream (the session ended: logged out
+      // here or in another tab, or its token revoked). Then a refresh finds out, and shows the login page.
+      if (source.readyState === EventSource.CLOSED) refreshInbox();
+    };
   }
 
   document.addEventListener("DOMContentLoaded", function () {
