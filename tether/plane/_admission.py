@@ -178,14 +178,12 @@ class Admission:
         window = None
         if action.verdict.mode is Mode.OVERRIDE and action.run_at is None and error is None:
             window = action.verdict.window
+        value = jsonable(result) if error is None else None
         if error is None:
             kind, status = "action.executed", Status.EXECUTED
             # the log is read, exported and streamed: secret-looking fields of the result are redacted there; the
             # action keeps the whole result for the agent, its compensator and exactly-once replay
-            body: dict[str, object] = {
-                "outcome": "executed",
-                "result": _audit_result(self.core.redact(jsonable(result))),
-            }
+            body: dict[str, object] = {"outcome": "executed", "result": _audit_result(self.core.redact(value))}
         else:
             kind, status = "action.failed", Status.FAILED
             body = {"outcome": "failed", "error": error}
@@ -195,7 +193,7 @@ class Admission:
         changes = Changes(
             status=status,
             updated_at=now,
-            result=jsonable(result) if error is None else None,
+            result=value,
             error=error,
             window_ends_at=now + window if window else None,
             lease_until=None,
@@ -295,8 +293,8 @@ class Admission:
         return self.lanes.lane_state(call.agent, call.tool, windows)
 
 
-def _audit_result(result: object) -> object:
-    value = jsonable(result)
+def _audit_result(value: object) -> object:
+    """A result (already plain JSON) as the audit log keeps it: whole if small, else its digest and size."""
     text = canonical_json(value)
     if len(text) <= _RESULT_AUDIT_LIMIT:
         return value

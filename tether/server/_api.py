@@ -682,8 +682,6 @@ async def close_breaker(agent: str, tool: str, request: Request, who: Caller) ->
 
 
 def _fresh(plane: ControlPlane, action_id: str) -> Action:
-    """The action, with its own due timer fired first, so a reader never sees an approval past its deadline."""
-    action = plane.get(action_id)
-    if action.status is Status.PENDING and action.expires_at is not None and action.expires_at <= plane.clock.now():
-        action = plane.expire(action)
-    return action
+    """The action, with its own due timer fired first, so a reader never sees an approval past its deadline, nor a
+    run whose worker died as still running (a remote agent's long poll learns it, as a local waiting call does)."""
+    return plane.fire_due(plane.get(action_id))
